@@ -1,0 +1,1 @@
+//! The Customer.io Track API client.

@@ -1,0 +1,1 @@
+//! Liquid analysis of message templates. (Being written.)

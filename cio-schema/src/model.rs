@@ -1,0 +1,385 @@
+//! The typed model of a validated `events.toml`.
+//!
+//! Every name keeps the byte range it came from ([`Span`]) so that later checks
+//! (Liquid analysis, derive checks) can still point at `events.toml:LINE:COL`.
+//! Collections keep declaration order, which is also the order of generated code.
+
+use std::path::PathBuf;
+
+/// A byte range in the source text of `events.toml` (or of a template file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// First byte of the range.
+    pub start: usize,
+    /// One past the last byte of the range.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end` (clamped so that `start <= end`).
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start,
+            end: end.max(start),
+        }
+    }
+}
+
+/// A name as written in `events.toml`, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    /// The name exactly as declared (the wire name).
+    pub value: String,
+    /// Where the name stands in `events.toml`.
+    pub span: Span,
+}
+
+impl Name {
+    /// The name as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// A validated taxonomy: everything `events.toml` declares.
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomy {
+    /// Named enums (`[enums]`), in declaration order.
+    pub enums: Vec<NamedEnum>,
+    /// Profile attributes (`[profile]`), in declaration order.
+    pub profile: Vec<Field>,
+    /// Events (`[events.NAME]`), in declaration order.
+    pub events: Vec<EventDef>,
+    /// Campaigns (`[campaigns.NAME]`), in declaration order.
+    pub campaigns: Vec<Campaign>,
+    /// Messages (`[messages.NAME]`), in declaration order.
+    pub messages: Vec<Message>,
+}
+
+impl Taxonomy {
+    /// The event declared under `name`, if any.
+    pub fn event(&self, name: &str) -> Option<&EventDef> {
+        self.events.iter().find(|e| e.name.value == name)
+    }
+
+    /// The named enum declared under `name`, if any.
+    pub fn named_enum(&self, name: &str) -> Option<&NamedEnum> {
+        self.enums.iter().find(|e| e.name.value == name)
+    }
+
+    /// The profile attribute declared under `name`, if any.
+    pub fn attribute(&self, name: &str) -> Option<&Field> {
+        self.profile.iter().find(|f| f.name.value == name)
+    }
+
+    /// The message declared under `name`, if any.
+    pub fn message(&self, name: &str) -> Option<&Message> {
+        self.messages.iter().find(|m| m.name.value == name)
+    }
+
+    /// The campaigns whose trigger is the event `event`.
+    pub fn campaigns_triggered_by<'a>(
+        &'a self,
+        event: &'a str,
+    ) -> impl Iterator<Item = &'a Campaign> + 'a {
+        self.campaigns
+            .iter()
+            .filter(move |c| c.trigger.value == event)
+    }
+}
+
+/// A named enum: `plan = ["free", "pro"]`.
+#[derive(Debug, Clone)]
+pub struct NamedEnum {
+    /// The enum's name (`plan`).
+    pub name: Name,
+    /// Its values, each sent on the wire as the exact string.
+    pub values: Vec<Name>,
+    /// Doc text, when the long form `{ values = [...], doc = "..." }` gives one.
+    pub doc: Option<String>,
+}
+
+/// A data field of an event, or a profile attribute.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The wire name.
+    pub name: Name,
+    /// The declared type (without the optional marker).
+    pub ty: FieldType,
+    /// `true` when the type ends with `?`.
+    pub optional: bool,
+    /// Where the type was written (the string or the `type` key's value).
+    pub ty_span: Span,
+    /// Doc text (`doc = "..."`).
+    pub doc: Option<String>,
+    /// Lower bound for `int` and `float` (`min = 0`).
+    pub min: Option<f64>,
+    /// Upper bound for `int` and `float` (`max = 100`).
+    pub max: Option<f64>,
+    /// Longest allowed value in characters for string-like types (`max_length = 500`).
+    pub max_length: Option<u64>,
+    /// Deprecation note (`deprecated = "why"`).
+    pub deprecated: Option<String>,
+}
+
+/// A field's type as declared in `events.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldType {
+    /// `string`: any text.
+    String,
+    /// `email`: an email address (checked before sending).
+    Email,
+    /// `url`: an absolute URL (checked before sending).
+    Url,
+    /// `int`: a signed 64-bit integer.
+    Int,
+    /// `float`: a 64-bit float.
+    Float,
+    /// `bool`.
+    Bool,
+    /// `timestamp`: Unix seconds.
+    Timestamp,
+    /// `object`: a free-form JSON object.
+    Object,
+    /// `[T]`: a list of `T`.
+    List(Box<FieldType>),
+    /// A named enum from `[enums]`, by name.
+    Enum(String),
+    /// An inline enum `{ enum = [...] }` with its values.
+    InlineEnum(Vec<Name>),
+}
+
+impl FieldType {
+    /// The type as written in `events.toml` (`int`, `[string]`, `plan`, `enum`).
+    pub fn describe(&self) -> String {
+        match self {
+            FieldType::String => "string".into(),
+            FieldType::Email => "email".into(),
+            FieldType::Url => "url".into(),
+            FieldType::Int => "int".into(),
+            FieldType::Float => "float".into(),
+            FieldType::Bool => "bool".into(),
+            FieldType::Timestamp => "timestamp".into(),
+            FieldType::Object => "object".into(),
+            FieldType::List(inner) => format!("[{}]", inner.describe()),
+            FieldType::Enum(name) => name.clone(),
+            FieldType::InlineEnum(_) => "enum".into(),
+        }
+    }
+}
+
+/// An event: `[events.signed_up]`.
+#[derive(Debug, Clone)]
+pub struct EventDef {
+    /// The wire name (`signed_up`).
+    pub name: Name,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Deprecation note: call sites of the generated type warn.
+    pub deprecated: Option<String>,
+    /// Data fields, in declaration order.
+    pub data: Vec<Field>,
+}
+
+impl EventDef {
+    /// The data field declared under `name`, if any.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.data.iter().find(|f| f.name.value == name)
+    }
+}
+
+/// A campaign: `[campaigns.onboarding]`.
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    /// The campaign's name.
+    pub name: Name,
+    /// The event that triggers it.
+    pub trigger: Name,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Its workflow.
+    pub steps: Vec<Step>,
+}
+
+impl Campaign {
+    /// Every message this campaign can send, in workflow order, branches included.
+    pub fn sends(&self) -> Vec<&Name> {
+        fn walk<'a>(steps: &'a [Step], out: &mut Vec<&'a Name>) {
+            for step in steps {
+                match step {
+                    Step::Wait { .. } => {}
+                    Step::Send { message } => out.push(message),
+                    Step::Branch {
+                        then, otherwise, ..
+                    } => {
+                        walk(then, out);
+                        walk(otherwise, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.steps, &mut out);
+        out
+    }
+}
+
+/// One step of a campaign workflow.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// `{ wait = "5m" }`.
+    Wait {
+        /// The delay in seconds.
+        seconds: u64,
+        /// Where the duration was written.
+        span: Span,
+    },
+    /// `{ send = "welcome" }`.
+    Send {
+        /// The message sent.
+        message: Name,
+    },
+    /// `{ if = "...", then = [...], else = [...] }` (`then` defaults to continuing).
+    Branch {
+        /// The condition tested.
+        condition: Condition,
+        /// Where the condition string was written.
+        span: Span,
+        /// Steps when the condition holds.
+        then: Vec<Step>,
+        /// Steps when it does not.
+        otherwise: Vec<Step>,
+    },
+}
+
+/// A branch condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// `customer.x` or `event.x`: the value is truthy.
+    Truthy(AttributePath),
+    /// `customer.plan == "pro"`.
+    Compare {
+        /// The left-hand side.
+        path: AttributePath,
+        /// The comparison.
+        op: CompareOp,
+        /// The right-hand side.
+        value: Literal,
+    },
+    /// `performed first_project_created`.
+    Performed(Name),
+    /// `not C`.
+    Not(Box<Condition>),
+    /// `A and B`.
+    And(Box<Condition>, Box<Condition>),
+    /// `A or B`.
+    Or(Box<Condition>, Box<Condition>),
+}
+
+/// `customer.x` or `event.x` in a condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributePath {
+    /// Which object the path reads.
+    pub root: PathRoot,
+    /// The attribute or data field name.
+    pub field: Name,
+}
+
+/// The object a path starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathRoot {
+    /// `customer.*`: profile attributes.
+    Customer,
+    /// `event.*`: the trigger event's data.
+    Event,
+}
+
+/// A comparison operator in a condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `>`
+    Gt,
+    /// `<=`
+    Le,
+    /// `>=`
+    Ge,
+}
+
+/// A literal on the right of a comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// `"pro"`
+    String(String, Span),
+    /// `3`, `4.5`
+    Number(f64, Span),
+    /// `true`, `false`
+    Bool(bool, Span),
+}
+
+/// The channel a message is sent on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// `email` (may have a `subject`).
+    Email,
+    /// `sms`.
+    Sms,
+    /// `push` (may have a `subject`, used as the title).
+    Push,
+    /// `in_app`.
+    InApp,
+    /// `webhook`.
+    Webhook,
+    /// `slack`.
+    Slack,
+}
+
+/// A message: `[messages.welcome]`.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// The message's name.
+    pub name: Name,
+    /// The channel (`email` when not given).
+    pub channel: Channel,
+    /// The subject template, if any.
+    pub subject: Option<Template>,
+    /// The body template: inline `body` or loaded from `file`.
+    pub body: Template,
+    /// Variables allowed without being checked against the taxonomy (the escape
+    /// hatch for dynamic lookups): `allow = ["event.items", "customer.*"]`.
+    pub allow: Vec<Name>,
+}
+
+/// A Liquid template, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The template text.
+    pub source: String,
+    /// Where the text lives.
+    pub origin: TemplateOrigin,
+}
+
+/// Where a template's text lives.
+#[derive(Debug, Clone)]
+pub enum TemplateOrigin {
+    /// An inline string in `events.toml`; `content_start` is the byte offset of the
+    /// string's first character (after the opening quotes) and `span` the whole value.
+    Inline {
+        /// The TOML value, quotes included.
+        span: Span,
+        /// Byte offset of the first content character.
+        content_start: usize,
+    },
+    /// A file named by `file = "..."`, relative to `events.toml`.
+    File {
+        /// The path as written in `events.toml`.
+        written: Name,
+        /// The resolved path that was read.
+        path: PathBuf,
+    },
+}

@@ -1,0 +1,1 @@
+//! Names: Rust identifiers and UpperCamelCase conversion. (Being written.)

@@ -1,0 +1,1 @@
+//! Cross-reference checks. (Being written.)
