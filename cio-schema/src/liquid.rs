@@ -1,1 +1,0 @@
-//! Liquid analysis of message templates. (Being written.)
