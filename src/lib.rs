@@ -1,1 +1,7 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+
+// Generated code names this crate `::cio`; inside it (doctests, examples) too.
+extern crate self as cio;
+
+pub use cio_core::*;
+pub use cio_derive::{taxonomy, Attributes, Enum, Event};
