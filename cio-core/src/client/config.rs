@@ -1,0 +1,270 @@
+//! [`TrackClientBuilder`]: credentials, region or base URL, timeout, retry policy,
+//! user agent and HTTP client of a [`TrackClient`].
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use base64::Engine as _;
+use reqwest::header::HeaderValue;
+
+use super::error::Error;
+use super::region::Region;
+use super::retry::RetryPolicy;
+use super::TrackClient;
+
+/// A Track API key. Its `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into())
+    }
+
+    /// The key itself (to build the `Authorization` header).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(key: String) -> Self {
+        ApiKey(key)
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(key: &str) -> Self {
+        ApiKey(key.to_owned())
+    }
+}
+
+/// The default user agent: `cio-rust/<version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("cio-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The default time limit of one attempt.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Configures a [`TrackClient`]; made by [`TrackClient::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use cio_core::client::{Region, RetryPolicy, TrackClient};
+/// let client = TrackClient::builder("site", "key")
+///     .region(Region::Eu)
+///     .timeout(Duration::from_secs(5))
+///     .retry(RetryPolicy::default().max_retries(5))
+///     .build()
+///     .unwrap();
+/// assert_eq!(client.base_url(), "https://track-eu.customer.io");
+/// ```
+#[derive(Debug)]
+pub struct TrackClientBuilder {
+    site_id: String,
+    api_key: ApiKey,
+    region: Region,
+    base_url: Option<String>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: String,
+    http_client: Option<reqwest::Client>,
+}
+
+impl TrackClientBuilder {
+    pub(crate) fn new(site_id: impl Into<String>, api_key: impl Into<ApiKey>) -> Self {
+        TrackClientBuilder {
+            site_id: site_id.into(),
+            api_key: api_key.into(),
+            region: Region::Us,
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            http_client: None,
+        }
+    }
+
+    /// The account's region (US by default); ignored when a base URL is set.
+    #[must_use]
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// Sends to this origin (`https://host[:port]`, or `http://` for a loopback host
+    /// such as the emulator) instead of the region's; `/api/v1` and `/api/v2` are
+    /// appended.
+    #[must_use]
+    pub fn base_url(mut self, origin: impl Into<String>) -> Self {
+        self.base_url = Some(origin.into());
+        self
+    }
+
+    /// The time limit of one attempt (10 s by default). Ignored with
+    /// [`TrackClientBuilder::http_client`]: that client's own timeout applies.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How failed requests are retried.
+    #[must_use]
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` header.
+    #[must_use]
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends through this client (its pool, proxy, TLS and timeouts). It should not
+    /// follow redirects (`reqwest::redirect::Policy::none()`): a redirect is how the
+    /// API says that the account lives in the other region.
+    #[must_use]
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<TrackClient, Error> {
+        if self.site_id.trim().is_empty() {
+            return Err(Error::Config("the site id is empty".to_owned()));
+        }
+        if self.api_key.expose().trim().is_empty() {
+            return Err(Error::Config("the API key is empty".to_owned()));
+        }
+        let origin = match &self.base_url {
+            Some(url) => check_origin(url)?,
+            None => self.region.origin().to_owned(),
+        };
+        let credentials = format!("{}:{}", self.site_id, self.api_key.expose());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+        let mut auth = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
+            Error::Config("the site id or API key holds invalid characters".to_owned())
+        })?;
+        auth.set_sensitive(true);
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| Error::Config("the user agent holds invalid characters".to_owned()))?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(self.timeout)
+                .connect_timeout(self.timeout.min(Duration::from_secs(5)))
+                .pool_idle_timeout(Duration::from_secs(60))
+                .tcp_nodelay(true)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(TrackClient::from_parts(super::Inner {
+            http,
+            v1: format!("{origin}/api/v1"),
+            v2: format!("{origin}/api/v2"),
+            origin,
+            site_id: self.site_id,
+            auth,
+            user_agent,
+            retry: self.retry,
+        }))
+    }
+}
+
+/// Checks a base URL: `https://`, or `http://` to a loopback host, with no path,
+/// query or credentials. Returns it without a trailing slash.
+fn check_origin(url: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::Config(format!("base URL `{url}` is not a URL: {e}")))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::Config(
+            "the base URL must not hold credentials".to_owned(),
+        ));
+    }
+    if parsed.path() != "/" || parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "base URL `{url}` must be an origin (scheme, host and port only); /api/v1 and /api/v2 are added"
+        )));
+    }
+    match parsed.scheme() {
+        "https" => {}
+        "http" if is_loopback(&parsed) => {}
+        "http" => {
+            return Err(Error::Config(format!(
+                "plain http:// is refused for `{url}`: only loopback hosts (127.0.0.0/8, ::1, localhost) may be reached without TLS"
+            )))
+        }
+        other => {
+            return Err(Error::Config(format!(
+                "base URL scheme `{other}` is not supported (https, or http for loopback)"
+            )))
+        }
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            check_origin("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(check_origin("http://127.1.2.3").is_ok());
+        assert!(check_origin("http://[::1]:9").is_ok());
+        assert!(check_origin("http://LOCALHOST:9").is_ok());
+        assert!(check_origin("https://track.customer.io").is_ok());
+        for bad in [
+            "http://track.customer.io",
+            "http://10.0.0.1",
+            "http://localhost.evil.com",
+            "http://127.0.0.1.nip.io",
+            "https://x.io/api/v1",
+            "https://u:p@x.io",
+            "ftp://x.io",
+            "nope",
+        ] {
+            assert!(matches!(check_origin(bad), Err(Error::Config(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn key_is_redacted() {
+        let key = ApiKey::new("s3cr3t");
+        assert_eq!(format!("{key:?} {key}"), "ApiKey(<redacted>) <redacted>");
+        let builder = TrackClientBuilder::new("site", "s3cr3t");
+        assert!(!format!("{builder:?}").contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,183 @@
+//! [`Customer`]: who a call is about, by id, email or `cio_id`.
+
+use std::fmt;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+
+use super::error::{check_limit, Error, Limit};
+
+/// Everything but the unreserved characters of RFC 3986 (`A-Z a-z 0-9 - . _ ~`) is
+/// percent-encoded, so no identifier can change the request path.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// How a [`Customer`] is identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdentifierKind {
+    /// The workspace's `id`.
+    Id,
+    /// The email address (when the workspace identifies people by email).
+    Email,
+    /// Customer.io's own `cio_id` (to change someone's id or email).
+    CioId,
+}
+
+impl IdentifierKind {
+    /// The key of this identifier in v2 `identifiers` and in `merge_customers`.
+    pub const fn key(self) -> &'static str {
+        match self {
+            IdentifierKind::Id => "id",
+            IdentifierKind::Email => "email",
+            IdentifierKind::CioId => "cio_id",
+        }
+    }
+}
+
+/// A person in Customer.io, named by id, email or `cio_id`.
+///
+/// ```
+/// use cio_core::client::Customer;
+/// assert_eq!(Customer::id("a b/c").path_segment(), "a%20b%2Fc");
+/// assert_eq!(Customer::cio_id("03a4").path_segment(), "cio_03a4");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Customer {
+    kind: IdentifierKind,
+    value: String,
+}
+
+impl Customer {
+    /// The customer with this `id`.
+    pub fn id(id: impl Into<String>) -> Self {
+        Customer {
+            kind: IdentifierKind::Id,
+            value: id.into(),
+        }
+    }
+
+    /// The customer with this email address.
+    pub fn email(email: impl Into<String>) -> Self {
+        Customer {
+            kind: IdentifierKind::Email,
+            value: email.into(),
+        }
+    }
+
+    /// The customer with this `cio_id` (without the `cio_` prefix).
+    pub fn cio_id(cio_id: impl Into<String>) -> Self {
+        Customer {
+            kind: IdentifierKind::CioId,
+            value: cio_id.into(),
+        }
+    }
+
+    /// How this customer is identified.
+    pub fn kind(&self) -> IdentifierKind {
+        self.kind
+    }
+
+    /// The identifier's value (for a `cio_id`, without the `cio_` prefix).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The identifier as it appears in a v1 path, percent-encoded (`cio_` + the id for
+    /// a `cio_id`).
+    pub fn path_segment(&self) -> String {
+        let encoded = percent_encoding::utf8_percent_encode(&self.value, PATH_SEGMENT);
+        match self.kind {
+            IdentifierKind::CioId => format!("cio_{encoded}"),
+            IdentifierKind::Id | IdentifierKind::Email => encoded.to_string(),
+        }
+    }
+
+    /// Checks that the identifier can be sent: not empty, at most 150 bytes, and a
+    /// `cio_id` made of ASCII letters and digits only, and not `.` or `..`.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.value.is_empty() {
+            return Err(Error::InvalidIdentifier(format!(
+                "the customer's {} is empty",
+                self.kind.key()
+            )));
+        }
+        if self.value == "." || self.value == ".." {
+            // URL parsers resolve these (even percent-encoded) as dot segments.
+            return Err(Error::InvalidIdentifier(format!(
+                "`{}` cannot name a customer in a URL path",
+                self.value
+            )));
+        }
+        check_limit(Limit::Identifier, self.value.len(), Some(self.kind.key()))?;
+        if self.kind == IdentifierKind::CioId
+            && !self.value.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(Error::InvalidIdentifier(format!(
+                "`{}` is not a cio_id (ASCII letters and digits)",
+                self.value
+            )));
+        }
+        Ok(())
+    }
+
+    /// Writes `{"<kind>":"<value>"}` (v2 `identifiers`, merge sides).
+    pub(crate) fn write_identifiers(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        out.push(b'{');
+        out.push(b'"');
+        out.extend_from_slice(self.kind.key().as_bytes());
+        out.extend_from_slice(b"\":");
+        super::body::write_json(out, self.value.as_str())?;
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Customer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Customer::{}({:?})", self.kind.key(), self.value)
+    }
+}
+
+impl fmt::Display for Customer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} `{}`", self.kind.key(), self.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reserved_character_is_encoded() {
+        let c = Customer::id("a/b?c#d%e f+g@h.i~j_k-l");
+        assert_eq!(c.path_segment(), "a%2Fb%3Fc%23d%25e%20f%2Bg%40h.i~j_k-l");
+        assert_eq!(Customer::email("jö@x.de").path_segment(), "j%C3%B6%40x.de");
+        assert!(matches!(
+            Customer::id("..").validate(),
+            Err(Error::InvalidIdentifier(_))
+        ));
+    }
+
+    #[test]
+    fn validation() {
+        assert!(Customer::id("x").validate().is_ok());
+        assert!(matches!(
+            Customer::id("").validate(),
+            Err(Error::InvalidIdentifier(_))
+        ));
+        assert!(matches!(
+            Customer::id("x".repeat(151)).validate(),
+            Err(Error::Limit {
+                limit: Limit::Identifier,
+                size: 151,
+                max: 150,
+                ..
+            })
+        ));
+        assert!(Customer::cio_id("abc123").validate().is_ok());
+        assert!(Customer::cio_id("ab/c").validate().is_err());
+    }
+}

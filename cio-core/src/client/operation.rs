@@ -1,0 +1,250 @@
+//! v2 operations ([`Operation`]), serialized and checked once, and the outcome of a
+//! `/batch` request ([`BatchOutcome`]).
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::customer::Customer;
+use super::error::{check_limit, Error, Limit};
+use super::payload;
+use super::view::View;
+use crate::{Attributes, Event, EventId, Tracked};
+
+/// What a v2 [`Operation`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationKind {
+    /// `person`/`identify`.
+    Identify,
+    /// `person`/`event`.
+    Event,
+    /// `person`/`page`.
+    Page,
+    /// `person`/`screen`.
+    Screen,
+    /// `person`/`delete`.
+    Delete,
+    /// `person`/`suppress`.
+    Suppress,
+    /// `person`/`unsuppress`.
+    Unsuppress,
+}
+
+/// One v2 operation, serialized once (at most 32 KB), ready to be sent alone
+/// (`/entity`) or in a `/batch`, and re-sent as is on a retry.
+///
+/// Cloning is cheap (the bytes are shared).
+///
+/// ```
+/// use cio_core::client::{Customer, Operation};
+/// #[derive(serde::Serialize)]
+/// struct Plan { plan: &'static str }
+/// impl cio_core::Attributes for Plan {}
+///
+/// let op = Operation::identify(&Customer::id("42"), &Plan { plan: "pro" }).unwrap();
+/// assert_eq!(
+///     op.as_bytes(),
+///     br#"{"type":"person","action":"identify","identifiers":{"id":"42"},"attributes":{"plan":"pro"}}"#
+/// );
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Operation {
+    bytes: Arc<[u8]>,
+    event_id: Option<EventId>,
+    kind: OperationKind,
+}
+
+impl Operation {
+    fn new(bytes: Vec<u8>, event_id: Option<EventId>, kind: OperationKind) -> Result<Self, Error> {
+        check_limit(Limit::BatchOperation, bytes.len(), None)?;
+        Ok(Operation {
+            bytes: bytes.into(),
+            event_id,
+            kind,
+        })
+    }
+
+    /// Creates or updates `customer` with `attributes` (validated against the
+    /// taxonomy and the attribute limits).
+    pub fn identify<A: Attributes + ?Sized>(
+        customer: &Customer,
+        attributes: &A,
+    ) -> Result<Self, Error> {
+        let bytes = payload::v2_identify(customer, attributes)?;
+        Operation::new(bytes, None, OperationKind::Identify)
+    }
+
+    /// Tracks an event of `customer` (the data goes under `attributes`, the event's
+    /// ULID under `id`).
+    pub fn event<E: Event>(customer: &Customer, tracked: &Tracked<E>) -> Result<Self, Error> {
+        let bytes = payload::v2_event(customer, tracked)?;
+        Operation::new(bytes, Some(tracked.id()), OperationKind::Event)
+    }
+
+    /// A page or screen view of `customer`.
+    pub fn view(customer: &Customer, view: &View) -> Result<Self, Error> {
+        let bytes = payload::v2_view(customer, view)?;
+        let kind = match view.kind() {
+            super::view::ViewKind::Page => OperationKind::Page,
+            super::view::ViewKind::Screen => OperationKind::Screen,
+        };
+        Operation::new(bytes, Some(view.id()), kind)
+    }
+
+    /// Deletes `customer`.
+    pub fn delete(customer: &Customer) -> Result<Self, Error> {
+        Operation::new(
+            payload::v2_bare(customer, "delete")?,
+            None,
+            OperationKind::Delete,
+        )
+    }
+
+    /// Suppresses `customer`.
+    pub fn suppress(customer: &Customer) -> Result<Self, Error> {
+        let bytes = payload::v2_bare(customer, "suppress")?;
+        Operation::new(bytes, None, OperationKind::Suppress)
+    }
+
+    /// Unsuppresses `customer`.
+    pub fn unsuppress(customer: &Customer) -> Result<Self, Error> {
+        let bytes = payload::v2_bare(customer, "unsuppress")?;
+        Operation::new(bytes, None, OperationKind::Unsuppress)
+    }
+
+    /// The serialized size in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Always `false`: an operation is never empty (kept for `len`'s sake).
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The serialized JSON object.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The event's ULID, for events, page and screen views.
+    pub fn event_id(&self) -> Option<EventId> {
+        self.event_id
+    }
+
+    /// What the operation does.
+    pub fn kind(&self) -> OperationKind {
+        self.kind
+    }
+}
+
+impl fmt::Debug for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Operation")
+            .field("kind", &self.kind)
+            .field("event_id", &self.event_id)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// The bytes `{"batch":[...]}` adds around the operations: the prefix, the suffix,
+/// and one comma between two operations.
+pub const BATCH_OVERHEAD: usize = BATCH_PREFIX.len() + 2;
+const BATCH_PREFIX: &[u8] = b"{\"batch\":[";
+
+/// The size in bytes of the `/batch` body holding `ops` (at most 500 KB to be sent).
+pub fn batch_body_len(ops: &[Operation]) -> usize {
+    BATCH_OVERHEAD + ops.iter().map(Operation::len).sum::<usize>() + ops.len().saturating_sub(1)
+}
+
+/// Writes the `/batch` body, after checking it is at most 500 KB.
+pub(crate) fn batch_body(ops: &[Operation]) -> Result<Vec<u8>, Error> {
+    let len = batch_body_len(ops);
+    check_limit(Limit::BatchRequest, len, None)?;
+    let mut out = Vec::with_capacity(len);
+    out.extend_from_slice(BATCH_PREFIX);
+    for (i, op) in ops.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(op.as_bytes());
+    }
+    out.extend_from_slice(b"]}");
+    Ok(out)
+}
+
+/// One item of a batch that the server refused (from a `207` answer).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct BatchFailure {
+    /// The index of the operation in the batch sent.
+    pub batch_index: usize,
+    /// The kind of failure, as the server names it.
+    #[serde(default)]
+    pub reason: String,
+    /// The field concerned.
+    #[serde(default)]
+    pub field: String,
+    /// The server's explanation.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// The outcome of a `/batch` request that the server accepted: every operation was
+/// applied except the ones in `failures` (a `207` answer).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BatchOutcome {
+    /// The operations the server refused; empty when the answer was `200`.
+    pub failures: Vec<BatchFailure>,
+}
+
+impl BatchOutcome {
+    /// `true` when every operation was applied.
+    pub fn is_complete(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PartialBody {
+    #[serde(default)]
+    errors: Vec<BatchFailure>,
+}
+
+/// Reads a `207` body.
+pub(crate) fn parse_partial(body: &[u8]) -> BatchOutcome {
+    let failures = serde_json::from_slice::<PartialBody>(body)
+        .map(|b| b.errors)
+        .unwrap_or_default();
+    BatchOutcome { failures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize)]
+    struct Signed {
+        plan: &'static str,
+    }
+    impl Event for Signed {
+        const NAME: &'static str = "signed_up";
+    }
+
+    #[test]
+    fn event_operation_bytes() {
+        let id: EventId = "01ARZ3NDEKTSV4RRFFQ69G5FAV".parse().unwrap();
+        let tracked = Tracked::with_id(Signed { plan: "pro" }, id)
+            .at(crate::Timestamp::from_unix(1_700_000_000));
+        let op = Operation::event(&Customer::email("a@b.co"), &tracked).unwrap();
+        assert_eq!(
+            std::str::from_utf8(op.as_bytes()).unwrap(),
+            r#"{"type":"person","action":"event","identifiers":{"email":"a@b.co"},"name":"signed_up","id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","timestamp":1700000000,"attributes":{"plan":"pro"}}"#
+        );
+        assert_eq!(op.event_id(), Some(id));
+        let body = batch_body(&[op.clone(), op.clone()]).unwrap();
+        assert_eq!(body.len(), batch_body_len(&[op.clone(), op]));
+        let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(parsed["batch"].as_array().unwrap().len(), 2);
+    }
+}

@@ -1,0 +1,190 @@
+//! Request bodies, written once as bytes (never through `serde_json::Value`) and
+//! checked against the Track API limits on the way.
+
+use super::body::write_json;
+use super::customer::Customer;
+use super::error::Error;
+use super::limits::{check_attributes, check_event_data, check_event_name, check_timestamp};
+use super::view::View;
+use crate::{Attributes, Event, EventId, Timestamp, Tracked};
+
+/// Appends the serialized, validated attributes object.
+pub(crate) fn write_attributes<A: Attributes + ?Sized>(
+    out: &mut Vec<u8>,
+    attributes: &A,
+) -> Result<(), Error> {
+    attributes.validate()?;
+    let start = out.len();
+    write_json(out, attributes)?;
+    check_attributes(&out[start..])
+}
+
+/// The common fields of an event: `"name":..,"id":..[,"timestamp":..]`, then the
+/// data under `data_key` unless it is `null`.
+struct EventFields<'a> {
+    name: &'a str,
+    id: EventId,
+    timestamp: Option<Timestamp>,
+}
+
+impl EventFields<'_> {
+    fn write_head(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        check_event_name(self.name)?;
+        if let Some(ts) = self.timestamp {
+            check_timestamp("timestamp", ts)?;
+        }
+        out.extend_from_slice(b"\"name\":");
+        write_json(out, self.name)?;
+        out.extend_from_slice(b",\"id\":");
+        write_json(out, &self.id)?;
+        if let Some(ts) = self.timestamp {
+            out.extend_from_slice(b",\"timestamp\":");
+            out.extend_from_slice(ts.as_unix().to_string().as_bytes());
+        }
+        Ok(())
+    }
+}
+
+/// Appends `,"<data_key>":<data>` for a typed event (nothing when the data is `null`).
+fn write_event_data<E: Event>(out: &mut Vec<u8>, data_key: &str, event: &E) -> Result<(), Error> {
+    event.validate()?;
+    let mark = out.len();
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(data_key.as_bytes());
+    out.extend_from_slice(b"\":");
+    let start = out.len();
+    write_json(out, event)?;
+    check_event_data(&out[start..])?;
+    if &out[start..] == b"null" {
+        out.truncate(mark);
+    }
+    Ok(())
+}
+
+/// Appends `,"<data_key>":<data>` for pre-serialized data.
+fn write_raw_data(out: &mut Vec<u8>, data_key: &str, data: Option<&[u8]>) {
+    if let Some(data) = data {
+        out.extend_from_slice(b",\"");
+        out.extend_from_slice(data_key.as_bytes());
+        out.extend_from_slice(b"\":");
+        out.extend_from_slice(data);
+    }
+}
+
+/// v1 `POST /customers/{id}/events` (or `/events` with an anonymous id).
+pub(crate) fn v1_event<E: Event>(
+    tracked: &Tracked<E>,
+    anonymous_id: Option<&str>,
+) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(256);
+    out.push(b'{');
+    if let Some(anonymous_id) = anonymous_id {
+        out.extend_from_slice(b"\"anonymous_id\":");
+        write_json(&mut out, anonymous_id)?;
+        out.push(b',');
+    }
+    EventFields {
+        name: tracked.name(),
+        id: tracked.id(),
+        timestamp: tracked.timestamp(),
+    }
+    .write_head(&mut out)?;
+    write_event_data(&mut out, "data", tracked.event())?;
+    out.push(b'}');
+    Ok(out)
+}
+
+/// v1 page or screen view.
+pub(crate) fn v1_view(view: &View) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(128);
+    out.extend_from_slice(b"{\"type\":\"");
+    out.extend_from_slice(view.kind().wire().as_bytes());
+    out.extend_from_slice(b"\",");
+    EventFields {
+        name: view.name(),
+        id: view.id(),
+        timestamp: view.timestamp(),
+    }
+    .write_head(&mut out)?;
+    write_raw_data(&mut out, "data", view.data_bytes());
+    out.push(b'}');
+    Ok(out)
+}
+
+/// The start of a v2 person operation: `{"type":"person","action":"<action>","identifiers":{..}`.
+pub(crate) fn v2_head(out: &mut Vec<u8>, action: &str, customer: &Customer) -> Result<(), Error> {
+    customer.validate()?;
+    out.extend_from_slice(b"{\"type\":\"person\",\"action\":\"");
+    out.extend_from_slice(action.as_bytes());
+    out.extend_from_slice(b"\",\"identifiers\":");
+    customer.write_identifiers(out)
+}
+
+/// v2 `person`/`identify`.
+pub(crate) fn v2_identify<A: Attributes + ?Sized>(
+    customer: &Customer,
+    attributes: &A,
+) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(256);
+    v2_head(&mut out, "identify", customer)?;
+    out.extend_from_slice(b",\"attributes\":");
+    write_attributes(&mut out, attributes)?;
+    out.push(b'}');
+    Ok(out)
+}
+
+/// v2 `person`/`event` (the data under `attributes`).
+pub(crate) fn v2_event<E: Event>(
+    customer: &Customer,
+    tracked: &Tracked<E>,
+) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(256);
+    v2_head(&mut out, "event", customer)?;
+    out.push(b',');
+    EventFields {
+        name: tracked.name(),
+        id: tracked.id(),
+        timestamp: tracked.timestamp(),
+    }
+    .write_head(&mut out)?;
+    write_event_data(&mut out, "attributes", tracked.event())?;
+    out.push(b'}');
+    Ok(out)
+}
+
+/// v2 `person`/`page` or `screen`.
+pub(crate) fn v2_view(customer: &Customer, view: &View) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(128);
+    v2_head(&mut out, view.kind().wire(), customer)?;
+    out.push(b',');
+    EventFields {
+        name: view.name(),
+        id: view.id(),
+        timestamp: view.timestamp(),
+    }
+    .write_head(&mut out)?;
+    write_raw_data(&mut out, "attributes", view.data_bytes());
+    out.push(b'}');
+    Ok(out)
+}
+
+/// v2 operation with identifiers only (`delete`, `suppress`, `unsuppress`).
+pub(crate) fn v2_bare(customer: &Customer, action: &str) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(96);
+    v2_head(&mut out, action, customer)?;
+    out.push(b'}');
+    Ok(out)
+}
+
+/// v1 `merge_customers` body.
+pub(crate) fn v1_merge(primary: &Customer, secondary: &Customer) -> Result<Vec<u8>, Error> {
+    primary.validate()?;
+    secondary.validate()?;
+    let mut out = Vec::with_capacity(96);
+    out.extend_from_slice(b"{\"primary\":");
+    primary.write_identifiers(&mut out)?;
+    out.extend_from_slice(b",\"secondary\":");
+    secondary.write_identifiers(&mut out)?;
+    out.push(b'}');
+    Ok(out)
+}

@@ -1,0 +1,196 @@
+//! [`RetryPolicy`]: when and how long to wait before sending a request again.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How a failed request is retried: exponential backoff with decorrelated jitter on
+/// transient failures (connection errors, timeouts, 408, 429, 500, 502, 503, 504, 522,
+/// 524), `Retry-After` honoured up to a cap, and a total time budget.
+///
+/// The default follows the official Node SDK: 3 retries, backoff from 200 ms up to
+/// 5 s, `Retry-After` capped at 300 s, 30 s in total.
+///
+/// ```
+/// use std::time::Duration;
+/// use cio_core::client::RetryPolicy;
+/// let policy = RetryPolicy::default().max_retries(5).total_budget(Duration::from_secs(10));
+/// assert_eq!(policy.get_max_retries(), 5);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    base: Duration,
+    max_backoff: Duration,
+    total_budget: Duration,
+    retry_after_cap: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            base: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            total_budget: Duration::from_secs(30),
+            retry_after_cap: Duration::from_secs(300),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry: every call makes exactly one attempt.
+    pub fn none() -> Self {
+        RetryPolicy::default().max_retries(0)
+    }
+
+    /// At most `n` retries after the first attempt.
+    #[must_use]
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// The first backoff and the largest one.
+    #[must_use]
+    pub fn backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.base = base;
+        self.max_backoff = max.max(base);
+        self
+    }
+
+    /// The total time a call may take, attempts and waits included: no retry starts
+    /// if its wait would end past it.
+    #[must_use]
+    pub fn total_budget(mut self, budget: Duration) -> Self {
+        self.total_budget = budget;
+        self
+    }
+
+    /// The longest `Retry-After` honoured (longer ones are cut to this).
+    #[must_use]
+    pub fn retry_after_cap(mut self, cap: Duration) -> Self {
+        self.retry_after_cap = cap;
+        self
+    }
+
+    /// The number of retries allowed.
+    pub fn get_max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The total time budget.
+    pub fn get_total_budget(&self) -> Duration {
+        self.total_budget
+    }
+
+    /// The wait before the next retry: `Retry-After` (capped) when the server gave
+    /// one, otherwise decorrelated jitter, `min(max, random(base, previous * 3))`.
+    pub(crate) fn next_delay(&self, previous: Duration, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.retry_after_cap);
+        }
+        let low = self.base.as_micros() as u64;
+        let high = (previous.max(self.base).as_micros() as u64).saturating_mul(3);
+        let pick = if high > low {
+            fastrand::u64(low..=high)
+        } else {
+            low
+        };
+        Duration::from_micros(pick).min(self.max_backoff)
+    }
+}
+
+/// Parses a `Retry-After` value: delay-seconds or an HTTP-date (IMF-fixdate).
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = parse_http_date(value)?;
+    let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` → Unix seconds.
+fn parse_http_date(value: &str) -> Option<u64> {
+    let rest = value.split_once(", ")?.1;
+    let mut parts = rest.split(' ');
+    let day: u64 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':');
+    let h: u64 = clock.next()?.parse().ok()?;
+    let m: u64 = clock.next()?.parse().ok()?;
+    let s: u64 = clock.next()?.parse().ok()?;
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day as i64);
+    let secs = days * 86_400 + (h * 3600 + m * 60 + s) as i64;
+    u64::try_from(secs).ok()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_770);
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            parse_retry_after(
+                "Sun, 06 Nov 1994 08:49:37 GMT",
+                now + Duration::from_secs(60)
+            ),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn delays_stay_within_bounds() {
+        let policy = RetryPolicy::default();
+        let mut previous = Duration::ZERO;
+        for _ in 0..100 {
+            let d = policy.next_delay(previous, None);
+            assert!(
+                d >= Duration::from_millis(200) && d <= Duration::from_secs(5),
+                "{d:?}"
+            );
+            previous = d;
+        }
+        assert_eq!(
+            policy.next_delay(previous, Some(Duration::from_secs(1000))),
+            Duration::from_secs(300)
+        );
+    }
+}

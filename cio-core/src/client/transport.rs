@@ -1,0 +1,247 @@
+//! Sending one request: attempts, retries, status handling, tracing.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{
+    HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT,
+};
+use reqwest::Method;
+use tracing::Instrument as _;
+
+use super::error::Error;
+use super::retry::parse_retry_after;
+use super::Inner;
+
+/// A successful answer: its status and body.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: Bytes,
+}
+
+/// One request to send: where, and what (serialized once, shared by every attempt).
+pub(crate) struct Request<'a> {
+    pub(crate) method: Method,
+    pub(crate) url: String,
+    /// The endpoint without identifiers, for logs (`PUT /api/v1/customers/{id}`).
+    pub(crate) endpoint: &'a str,
+    pub(crate) body: Option<Bytes>,
+}
+
+const MAX_MESSAGE: usize = 500;
+
+impl Inner {
+    /// Sends with the retry policy.
+    pub(crate) async fn send(&self, request: Request<'_>) -> Result<Answer, Error> {
+        let span = tracing::debug_span!(
+            "cio.request",
+            method = %request.method,
+            endpoint = request.endpoint,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.send_with_retries(&request, true)
+            .instrument(span)
+            .await
+    }
+
+    /// Sends exactly once, no retry.
+    pub(crate) async fn send_once(&self, request: Request<'_>) -> Result<Answer, Error> {
+        let span = tracing::debug_span!(
+            "cio.request",
+            method = %request.method,
+            endpoint = request.endpoint,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.send_with_retries(&request, false)
+            .instrument(span)
+            .await
+    }
+
+    async fn send_with_retries(&self, request: &Request<'_>, retry: bool) -> Result<Answer, Error> {
+        let started = Instant::now();
+        let policy = &self.retry;
+        let mut previous = Duration::ZERO;
+        let mut attempt: u32 = 0;
+        loop {
+            let result = self.attempt(request, attempt).await;
+            attempt += 1;
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+            let error = match result {
+                Ok(answer) => {
+                    span.record("status", answer.status);
+                    tracing::debug!(status = answer.status, "accepted");
+                    return Ok(answer);
+                }
+                Err(e) => with_attempts(e, attempt),
+            };
+            if let Some(status) = error.status() {
+                span.record("status", status);
+            }
+            if !retry || !error.is_transient() || attempt > policy.get_max_retries() {
+                tracing::debug!(error = %error, "failed");
+                return Err(error);
+            }
+            let delay = policy.next_delay(previous, error.retry_after());
+            if started.elapsed() + delay > policy.get_total_budget() {
+                tracing::debug!(error = %error, ?delay, "retry budget exhausted");
+                return Err(error);
+            }
+            tracing::debug!(error = %error, ?delay, "retrying");
+            tokio::time::sleep(delay).await;
+            previous = delay;
+        }
+    }
+
+    async fn attempt(&self, request: &Request<'_>, retries: u32) -> Result<Answer, Error> {
+        let mut builder = self
+            .http
+            .request(request.method.clone(), &request.url)
+            .header(AUTHORIZATION, self.auth.clone())
+            .header(USER_AGENT, self.user_agent.clone());
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body.clone());
+        }
+        if retries > 0 {
+            builder = builder.header("X-Retry-Count", retries);
+        }
+        let response = builder.send().await.map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let body = response.bytes().await.map_err(transport_error)?;
+        match status {
+            200..=299 => Ok(Answer { status, body }),
+            300..=399 => Err(Error::WrongRegion {
+                status,
+                location: location.unwrap_or_default(),
+            }),
+            _ => Err(Error::Status {
+                status,
+                message: error_message(&body),
+                retry_after,
+                attempts: 1,
+            }),
+        }
+    }
+}
+
+fn with_attempts(mut error: Error, n: u32) -> Error {
+    match &mut error {
+        Error::Status { attempts, .. }
+        | Error::Timeout { attempts }
+        | Error::Transport { attempts, .. } => *attempts = n,
+        _ => {}
+    }
+    error
+}
+
+fn transport_error(error: reqwest::Error) -> Error {
+    if error.is_timeout() {
+        return Error::Timeout { attempts: 1 };
+    }
+    // The whole chain: reqwest's own text is only "error sending request".
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    Error::Transport {
+        message,
+        attempts: 1,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    meta: Option<Meta>,
+    #[serde(default)]
+    errors: Vec<serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct Meta {
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    errors: Vec<serde_json::Value>,
+}
+
+/// The error text of a body: v1 `meta.error` / `meta.errors[]`, v2 `errors[].message`.
+fn error_message(body: &[u8]) -> String {
+    let text = match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(parsed) => {
+            let mut parts: Vec<String> = Vec::new();
+            if let Some(meta) = parsed.meta {
+                parts.extend(meta.error);
+                parts.extend(meta.errors.iter().map(value_text));
+            }
+            parts.extend(parsed.errors.iter().map(value_text));
+            parts.join("; ")
+        }
+        Err(_) => String::from_utf8_lossy(body).trim().to_owned(),
+    };
+    truncate(text)
+}
+
+fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Object(map) => match map.get("message").and_then(|m| m.as_str()) {
+            Some(message) => match map.get("field").and_then(|f| f.as_str()) {
+                Some(field) if !field.is_empty() => format!("{field}: {message}"),
+                _ => message.to_owned(),
+            },
+            None => value.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+fn truncate(mut text: String) -> String {
+    if text.len() > MAX_MESSAGE {
+        let mut end = MAX_MESSAGE;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_texts() {
+        assert_eq!(
+            error_message(br#"{"meta":{"error":"bad merge"}}"#),
+            "bad merge"
+        );
+        assert_eq!(error_message(br#"{"meta":{"errors":["a","b"]}}"#), "a; b");
+        assert_eq!(
+            error_message(
+                br#"{"errors":[{"reason":"invalid","field":"name","message":"required"}]}"#
+            ),
+            "name: required"
+        );
+        assert_eq!(error_message(b"oops"), "oops");
+        assert_eq!(error_message(b""), "");
+    }
+}

@@ -1,1 +1,0 @@
-//! Cross-reference checks. (Being written.)
