@@ -1,0 +1,411 @@
+//! The taxonomy checks: every message's templates parse, and every variable they
+//! read exists where it is read (the trigger event of each campaign that sends the
+//! message, or the profile) and is present or guarded.
+//!
+//! Rules beyond SPEC §4 item 3:
+//! - a message that no campaign sends may read `customer.*` only: an `event.*` or
+//!   `trigger.*` read there is an error (no event can provide it) unless `allow`ed;
+//! - a path deeper than the field (`event.metadata.plan`) is checked on its first
+//!   field; deeper segments pass on `object` fields, `size`/`first`/`last`/an index
+//!   on lists, `size` on text; anything else deeper is an error;
+//! - `allow = ["event.items", "customer.*"]` exempts the reads it matches (a prefix of
+//!   the path; `*` matches the rest, computed keys included);
+//! - a read with a computed key (`customer[name]`) is an error unless `allow`ed;
+//! - one error per variable, problem and trigger event in each template (the first
+//!   offending read), so a variable read ten times is reported once.
+//!
+//! Inline templates are located in `events.toml` by walking the TOML string from
+//! its first content byte and decoding escapes, so positions are exact for basic and
+//! literal strings, escapes and line-ending backslashes included; if the walk fails
+//! (the text does not match), the offset is added to the string's start.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{analyze, Analysis, Root, UseKind, VariableUse};
+use crate::model::{Campaign, Field, FieldType, Message, Name, Span, Template, TemplateOrigin};
+use crate::suggest::did_you_mean;
+use crate::{Diagnostic, SourceFile, Taxonomy};
+
+/// What is wrong with one read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    Unknown,
+    Optional,
+    Deeper,
+    Dynamic,
+    NoCampaign,
+}
+
+pub(super) fn check_taxonomy(taxonomy: &Taxonomy, events_toml: &SourceFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for message in &taxonomy.messages {
+        let campaigns = senders(taxonomy, &message.name);
+        for (part, template) in parts(message) {
+            let place = Place {
+                template,
+                events_toml,
+            };
+            match analyze(&template.source) {
+                Err(e) => out.push(place.error(
+                    e.offset,
+                    1,
+                    format!(
+                        "message `{}`: the {part} is not valid Liquid: {}",
+                        message.name.value, e.message
+                    ),
+                )),
+                Ok(analysis) => {
+                    check_uses(taxonomy, message, &campaigns, &analysis, &place, &mut out);
+                }
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn liquid_fields(taxonomy: &Taxonomy) -> BTreeMap<String, BTreeSet<String>> {
+    let mut map: BTreeMap<String, BTreeSet<String>> = taxonomy
+        .events
+        .iter()
+        .map(|e| (e.name.value.clone(), BTreeSet::new()))
+        .collect();
+    for message in &taxonomy.messages {
+        let campaigns = senders(taxonomy, &message.name);
+        if campaigns.is_empty() {
+            continue;
+        }
+        for (_, template) in parts(message) {
+            let Ok(analysis) = analyze(&template.source) else {
+                continue;
+            };
+            for campaign in &campaigns {
+                let Some(event) = taxonomy.event(&campaign.trigger.value) else {
+                    continue;
+                };
+                let Some(fields) = map.get_mut(&event.name.value) else {
+                    continue;
+                };
+                for u in &analysis.uses {
+                    if u.root != Root::Customer && u.kind == UseKind::Render && !u.guarded {
+                        if let Some(field) = u.field().and_then(|f| event.field(f)) {
+                            fields.insert(field.name.value.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    map
+}
+
+/// The campaigns that send the message `name`.
+fn senders<'t>(taxonomy: &'t Taxonomy, name: &Name) -> Vec<&'t Campaign> {
+    taxonomy
+        .campaigns
+        .iter()
+        .filter(|c| c.sends().iter().any(|n| n.value == name.value))
+        .collect()
+}
+
+/// The message's templates, with what they are called in errors.
+fn parts(message: &Message) -> impl Iterator<Item = (&'static str, &Template)> {
+    message
+        .subject
+        .iter()
+        .map(|t| ("subject", t))
+        .chain(std::iter::once(("body", &message.body)))
+}
+
+fn check_uses(
+    taxonomy: &Taxonomy,
+    message: &Message,
+    campaigns: &[&Campaign],
+    analysis: &Analysis,
+    place: &Place<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let name = &message.name.value;
+    // (root, field, trigger event, problem) already reported in this template.
+    let mut reported: Vec<(Root, String, String, Problem)> = Vec::new();
+    let mut emit = |u: &VariableUse, trigger: &str, problem: Problem, text: String| {
+        let key = (
+            u.root,
+            u.field().unwrap_or("").to_owned(),
+            trigger.to_owned(),
+            problem,
+        );
+        if !reported.contains(&key) {
+            reported.push(key);
+            out.push(place.error(u.offset, u.len, text));
+        }
+    };
+    for u in &analysis.uses {
+        if message.allow.iter().any(|a| allows(&a.value, u)) {
+            continue;
+        }
+        let var = u.dotted();
+        if u.kind == UseKind::Dynamic {
+            let root = u.root.as_str();
+            emit(
+                u,
+                "",
+                Problem::Dynamic,
+                format!(
+                    "message `{name}` reads `{root}[…]` with a computed key, which cannot be checked; \
+                     add `allow = [\"{root}.*\"]` to the message to accept it"
+                ),
+            );
+            continue;
+        }
+        if u.root == Root::Customer {
+            if let Some((problem, why)) = check_field(&taxonomy.profile, u) {
+                let text = match problem {
+                    Problem::Unknown => format!(
+                        "message `{name}` reads `{var}`, which is not a profile attribute{}",
+                        hint(u, taxonomy.profile.iter())
+                    ),
+                    Problem::Optional => format!(
+                        "message `{name}` reads optional `{var}` without a `default` filter or an `if` guard"
+                    ),
+                    _ => format!("message `{name}` reads `{var}`, but {why}"),
+                };
+                emit(u, "", problem, text);
+            }
+            continue;
+        }
+        if campaigns.is_empty() {
+            if u.field().is_some() {
+                emit(
+                    u,
+                    "",
+                    Problem::NoCampaign,
+                    format!(
+                        "message `{name}` reads `{var}` but no campaign sends it, so no event provides it; \
+                         send it from a campaign or add `allow = [\"{}\"]` to the message",
+                        u.root.as_str().to_owned() + "." + u.field().unwrap_or("")
+                    ),
+                );
+            }
+            continue;
+        }
+        for campaign in campaigns {
+            let Some(event) = taxonomy.event(&campaign.trigger.value) else {
+                continue;
+            };
+            let Some((problem, why)) = check_field(&event.data, u) else {
+                continue;
+            };
+            let (c, e) = (&campaign.name.value, &event.name.value);
+            let who = format!("message `{name}` (campaign `{c}`, triggered by `{e}`)");
+            let text = match problem {
+                Problem::Unknown if event.data.is_empty() => {
+                    format!("{who} reads `{var}`, but `{e}` carries no data")
+                }
+                Problem::Unknown => format!(
+                    "{who} reads `{var}`, which `{e}` does not carry{}",
+                    hint(u, event.data.iter())
+                ),
+                Problem::Optional => format!(
+                    "{who} reads optional `{var}` without a `default` filter or an `if` guard"
+                ),
+                _ => format!("{who} reads `{var}`, but {why}"),
+            };
+            emit(u, e, problem, text);
+        }
+    }
+}
+
+/// `"; did you mean `root.x`?"` for the field of `u` closest to one of `fields`.
+fn hint<'a>(u: &VariableUse, fields: impl Iterator<Item = &'a Field>) -> String {
+    let Some(field) = u.field() else {
+        return String::new();
+    };
+    did_you_mean(field, fields.map(|f| f.name.as_str()))
+        .map(|s| format!("; did you mean `{}.{s}`?", u.root.as_str()))
+        .unwrap_or_default()
+}
+
+/// The problem with reading `u` from `fields`, with an explanation for deeper paths.
+fn check_field(fields: &[Field], u: &VariableUse) -> Option<(Problem, String)> {
+    let first = u.field()?;
+    let Some(field) = fields.iter().find(|f| f.name.value == first) else {
+        return Some((Problem::Unknown, String::new()));
+    };
+    if let Some(bad) = deeper_error(&field.ty, &u.path[1..]) {
+        return Some((
+            Problem::Deeper,
+            format!("`{first}` is {}, which has no `{bad}`", article(&field.ty)),
+        ));
+    }
+    if field.optional && u.kind == UseKind::Render && !u.guarded {
+        return Some((Problem::Optional, String::new()));
+    }
+    None
+}
+
+/// The first segment of `rest` that a value of type `ty` cannot have, if any.
+fn deeper_error<'p>(ty: &FieldType, rest: &'p [String]) -> Option<&'p str> {
+    let seg = rest.first()?;
+    match ty {
+        FieldType::Object => None,
+        FieldType::List(inner) => match seg.as_str() {
+            "size" if rest.len() == 1 => None,
+            "first" | "last" => deeper_error(inner, &rest[1..]),
+            s if s.bytes().all(|b| b.is_ascii_digit()) => deeper_error(inner, &rest[1..]),
+            _ => Some(seg),
+        },
+        FieldType::String
+        | FieldType::Email
+        | FieldType::Url
+        | FieldType::Enum(_)
+        | FieldType::InlineEnum(_)
+            if seg == "size" && rest.len() == 1 =>
+        {
+            None
+        }
+        _ => Some(seg),
+    }
+}
+
+fn article(ty: &FieldType) -> String {
+    let d = ty.describe();
+    match ty {
+        FieldType::List(_) => format!("a list `{d}`"),
+        FieldType::Enum(_) | FieldType::InlineEnum(_) => format!("an enum value (`{d}`)"),
+        FieldType::Int => "an `int`".into(),
+        FieldType::Email => "an `email`".into(),
+        _ => format!("a `{d}`"),
+    }
+}
+
+/// `true` when the allow-list entry `pattern` (`event.items`, `customer.*`) covers `u`.
+fn allows(pattern: &str, u: &VariableUse) -> bool {
+    let mut parts = pattern.split('.');
+    if parts.next() != Some(u.root.as_str()) {
+        return false;
+    }
+    for (i, p) in parts.enumerate() {
+        if p == "*" {
+            return true;
+        }
+        if u.path.get(i).map(String::as_str) != Some(p) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Where a template's text lives, for locating errors.
+struct Place<'a> {
+    template: &'a Template,
+    events_toml: &'a SourceFile,
+}
+
+impl Place<'_> {
+    /// A diagnostic at `offset..offset + len` of the template.
+    fn error(&self, offset: usize, len: usize, message: String) -> Diagnostic {
+        match &self.template.origin {
+            TemplateOrigin::File { written, .. } => {
+                SourceFile::new(written.value.clone(), self.template.source.clone())
+                    .error(Span::new(offset, offset + len.max(1)), message)
+            }
+            TemplateOrigin::Inline {
+                span,
+                content_start,
+            } => {
+                let start = inline_offset(
+                    &self.events_toml.text,
+                    *span,
+                    *content_start,
+                    &self.template.source,
+                    offset,
+                );
+                let end = inline_offset(
+                    &self.events_toml.text,
+                    *span,
+                    *content_start,
+                    &self.template.source,
+                    offset + len.max(1),
+                );
+                self.events_toml.error(Span::new(start, end), message)
+            }
+        }
+    }
+}
+
+/// The offset in `toml` of byte `offset` of the decoded string `decoded`, whose TOML
+/// value spans `span` and whose first content byte is at `content_start`.
+pub(super) fn inline_offset(
+    toml: &str,
+    span: Span,
+    content_start: usize,
+    decoded: &str,
+    offset: usize,
+) -> usize {
+    let fallback = content_start.saturating_add(offset).min(toml.len());
+    walk_string(
+        toml.as_bytes(),
+        span,
+        content_start,
+        decoded.as_bytes(),
+        offset,
+    )
+    .unwrap_or(fallback)
+}
+
+fn walk_string(
+    raw: &[u8],
+    span: Span,
+    content_start: usize,
+    decoded: &[u8],
+    offset: usize,
+) -> Option<usize> {
+    let literal = raw.get(span.start) == Some(&b'\'');
+    let multiline = raw
+        .get(span.start..span.start + 3)
+        .is_some_and(|q| q == b"\"\"\"" || q == b"'''");
+    let mut r = content_start;
+    // A newline right after the opening quotes of a multi-line string is not content.
+    if multiline && r == span.start + 3 {
+        if raw.get(r) == Some(&b'\n') {
+            r += 1;
+        } else if raw.get(r..r + 2) == Some(b"\r\n") {
+            r += 2;
+        }
+    }
+    let mut t = 0;
+    let offset = offset.min(decoded.len());
+    while t < offset {
+        let b = *raw.get(r)?;
+        if !literal && b == b'\\' {
+            match *raw.get(r + 1)? {
+                b'u' | b'U' => {
+                    let n = if raw[r + 1] == b'u' { 4 } else { 8 };
+                    let hex = std::str::from_utf8(raw.get(r + 2..r + 2 + n)?).ok()?;
+                    let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+                    r += 2 + n;
+                    t += c.len_utf8();
+                }
+                b' ' | b'\t' | b'\n' | b'\r' if multiline => {
+                    r += 1;
+                    while raw.get(r).is_some_and(|c| c.is_ascii_whitespace()) {
+                        r += 1;
+                    }
+                }
+                _ => {
+                    r += 2;
+                    t += 1;
+                }
+            }
+        } else if b == b'\r' && decoded.get(t) != Some(&b'\r') {
+            r += 1;
+        } else {
+            if decoded.get(t) != Some(&b) {
+                return None;
+            }
+            r += 1;
+            t += 1;
+        }
+    }
+    Some(r)
+}
