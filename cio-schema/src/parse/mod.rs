@@ -1,0 +1,131 @@
+//! Reading `events.toml` into the model.
+//!
+//! The TOML is parsed with spans kept (`toml::de::DeTable`), then every section is read
+//! into the model, recording every mistake (never stopping at the first). Cross-section
+//! checks follow in [`crate::validate`]; the Liquid checks run last and only on a file
+//! without any other error, since they need a consistent taxonomy.
+
+mod duration;
+mod fields;
+pub(crate) mod reader;
+mod types;
+mod workflow;
+
+use std::path::Path;
+
+use toml::de::DeTable;
+
+use crate::model::{Span, Taxonomy};
+use crate::suggest::hint;
+use crate::{Diagnostic, Diagnostics, Loaded, SourceFile};
+use reader::{Sink, entries, span, table};
+
+pub(crate) fn load(path: &Path, display_name: &str) -> Loaded {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let mut loaded = parse_str(&text, display_name, path.parent());
+            loaded.files.insert(0, path.to_path_buf());
+            loaded
+        }
+        Err(e) => Loaded {
+            files: Vec::new(),
+            result: Err(Diagnostics(vec![Diagnostic::new(format!(
+                "cannot read {display_name} ({}): {e}",
+                path.display()
+            ))])),
+        },
+    }
+}
+
+const SECTIONS: [&str; 5] = ["enums", "profile", "events", "campaigns", "messages"];
+
+pub(crate) fn parse_str(source: &str, display_name: &str, base_dir: Option<&Path>) -> Loaded {
+    let file = SourceFile::new(display_name, source);
+    let mut sink = Sink::new(&file);
+    let mut files = workflow::Files {
+        base_dir,
+        read: Vec::new(),
+    };
+    let (root, toml_errors) = DeTable::parse_recoverable(source);
+    if !toml_errors.is_empty() {
+        for e in toml_errors {
+            let range = e.span().unwrap_or(0..0);
+            let at = Span::new(range.start, range.end);
+            let message = toml_message(source, e.message(), at);
+            sink.error(at, message);
+        }
+        return Loaded {
+            files: files.read,
+            result: Err(Diagnostics(sink.into_sorted())),
+        };
+    }
+    let taxonomy = read(&mut sink, root.get_ref(), &mut files);
+    crate::validate::check(&mut sink, &taxonomy);
+    if !sink.has_errors() {
+        for d in crate::liquid::check_taxonomy(&taxonomy, &file) {
+            sink.errors.push((0, d));
+        }
+    }
+    let result = if sink.has_errors() {
+        Err(Diagnostics(sink.into_sorted()))
+    } else {
+        Ok(taxonomy)
+    };
+    Loaded {
+        files: files.read,
+        result,
+    }
+}
+
+/// A TOML parser message as a sentence of ours.
+fn toml_message(source: &str, message: &str, at: Span) -> String {
+    let message = message.trim_end_matches(['\n', '.']);
+    if message == "duplicate key" {
+        let key = source.get(at.start..at.end).unwrap_or("").trim();
+        if !key.is_empty() {
+            return format!("duplicate key `{key}`; each name may be declared only once");
+        }
+    }
+    let mut chars = message.chars();
+    let lower = match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    format!("invalid TOML: {lower}")
+}
+
+fn read(sink: &mut Sink<'_>, root: &DeTable<'_>, files: &mut workflow::Files<'_>) -> Taxonomy {
+    let mut taxonomy = Taxonomy::default();
+    // Enums first: field types refer to them wherever they are declared.
+    if let Some(v) = root.get("enums") {
+        taxonomy.enums = fields::read_enums(sink, v);
+    }
+    let enum_names: Vec<&str> = taxonomy.enums.iter().map(|e| e.name.as_str()).collect();
+    let mut profile = Vec::new();
+    let mut events = Vec::new();
+    for (key, value) in entries(root) {
+        match key.get_ref().as_ref() {
+            "enums" => {}
+            "profile" => {
+                if let Some(t) = table(sink, value, "`profile`") {
+                    profile = fields::read_fields(sink, t, fields::Owner::Profile, &enum_names);
+                }
+            }
+            "events" => events = fields::read_events(sink, value, &enum_names),
+            "campaigns" => taxonomy.campaigns = workflow::read_campaigns(sink, value),
+            "messages" => taxonomy.messages = workflow::read_messages(sink, value, files),
+            other => {
+                let mut hint = hint(other, SECTIONS);
+                if hint.is_empty() {
+                    hint =
+                        "; sections are `enums`, `profile`, `events`, `campaigns` and `messages`"
+                            .into();
+                }
+                sink.error(span(key), format!("unknown section `{other}`{hint}"));
+            }
+        }
+    }
+    taxonomy.profile = profile;
+    taxonomy.events = events;
+    taxonomy
+}

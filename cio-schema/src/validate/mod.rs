@@ -1,0 +1,383 @@
+//! Checks across the whole taxonomy, once every section is read: names that cannot
+//! become Rust identifiers or that collide once converted, campaign triggers, sends
+//! and branch conditions.
+
+pub(crate) mod condition;
+
+use std::collections::HashMap;
+
+use crate::model::{
+    AttributePath, Campaign, CompareOp, Condition, EventDef, Field, FieldType, Literal, Name,
+    PathRoot, Span, Step, Taxonomy,
+};
+use crate::naming::{field_name, invalid_name_reason, type_name, variant_name};
+use crate::parse::reader::Sink;
+use crate::suggest::hint;
+
+/// Runs every cross-section check, recording errors in `sink`.
+pub(crate) fn check(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
+    check_names(sink, taxonomy);
+    check_type_collisions(sink, taxonomy);
+    for campaign in &taxonomy.campaigns {
+        check_campaign(sink, taxonomy, campaign);
+    }
+}
+
+fn invalid(sink: &mut Sink<'_>, name: &Name, what: &str) -> bool {
+    match invalid_name_reason(&name.value) {
+        Some(reason) => {
+            sink.error(
+                name.span,
+                format!("{what} cannot become a Rust identifier: {reason}"),
+            );
+            true
+        }
+        None => false,
+    }
+}
+
+fn check_names(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
+    for e in &taxonomy.enums {
+        invalid(sink, &e.name, &format!("enum `{}`", e.name.value));
+        check_variants(sink, &e.values, &format!("enum `{}`", e.name.value));
+    }
+    check_fields(sink, &taxonomy.profile, &|f| {
+        format!("profile attribute `{f}`")
+    });
+    for event in &taxonomy.events {
+        invalid(sink, &event.name, &format!("event `{}`", event.name.value));
+        let ev = event.name.value.clone();
+        check_fields(sink, &event.data, &|f| {
+            format!("field `{f}` of event `{ev}`")
+        });
+    }
+    for c in &taxonomy.campaigns {
+        invalid(sink, &c.name, &format!("campaign `{}`", c.name.value));
+    }
+    for m in &taxonomy.messages {
+        invalid(sink, &m.name, &format!("message `{}`", m.name.value));
+    }
+}
+
+fn check_fields(sink: &mut Sink<'_>, fields: &[Field], what: &dyn Fn(&str) -> String) {
+    let mut seen: HashMap<String, &Name> = HashMap::new();
+    for field in fields {
+        let desc = what(&field.name.value);
+        if let FieldType::InlineEnum(values) = &field.ty {
+            check_variants(sink, values, &format!("the enum of {desc}"));
+        }
+        if invalid(sink, &field.name, &desc) {
+            continue;
+        }
+        let rust = field_name(&field.name.value);
+        match seen.get(&rust) {
+            Some(first) => sink.error(
+                field.name.span,
+                format!(
+                    "{} and {desc} both become the Rust field `{rust}`",
+                    what(&first.value)
+                ),
+            ),
+            None => {
+                seen.insert(rust, &field.name);
+            }
+        }
+    }
+}
+
+fn check_variants(sink: &mut Sink<'_>, values: &[Name], what: &str) {
+    let mut seen: HashMap<String, &Name> = HashMap::new();
+    for value in values {
+        if let Some(reason) = invalid_name_reason(&value.value) {
+            sink.error(
+                value.span,
+                format!(
+                    "value `{}` of {what} cannot become a Rust variant: {reason}",
+                    value.value
+                ),
+            );
+            continue;
+        }
+        let rust = variant_name(&value.value);
+        match seen.get(&rust) {
+            Some(first) => sink.error(
+                value.span,
+                format!(
+                    "values `{}` and `{}` of {what} both become the Rust variant `{rust}`",
+                    first.value, value.value
+                ),
+            ),
+            None => {
+                seen.insert(rust, value);
+            }
+        }
+    }
+}
+
+/// Every Rust type the taxonomy generates: enums, events, inline enums
+/// (`{Event}{Field}`, `Profile{Field}`), plus `Profile` and `ProfileUpdate`.
+fn check_type_collisions(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
+    let mut types: Vec<(String, String, Span)> = Vec::new();
+    let valid = |n: &Name| invalid_name_reason(&n.value).is_none();
+    for e in taxonomy.enums.iter().filter(|e| valid(&e.name)) {
+        types.push((
+            type_name(&e.name.value),
+            format!("enum `{}`", e.name.value),
+            e.name.span,
+        ));
+    }
+    let inline = |owner_type: &str, owner: &str, f: &Field| {
+        (
+            format!("{owner_type}{}", type_name(&f.name.value)),
+            format!("the inline enum of {owner}"),
+            f.ty_span,
+        )
+    };
+    for f in taxonomy.profile.iter().filter(|f| valid(&f.name)) {
+        if matches!(f.ty, FieldType::InlineEnum(_)) {
+            types.push(inline(
+                "Profile",
+                &format!("profile attribute `{}`", f.name.value),
+                f,
+            ));
+        }
+    }
+    for event in taxonomy.events.iter().filter(|e| valid(&e.name)) {
+        let ty = type_name(&event.name.value);
+        types.push((
+            ty.clone(),
+            format!("event `{}`", event.name.value),
+            event.name.span,
+        ));
+        for f in event.data.iter().filter(|f| valid(&f.name)) {
+            if matches!(f.ty, FieldType::InlineEnum(_)) {
+                let owner = format!("field `{}` of event `{}`", f.name.value, event.name.value);
+                types.push(inline(&ty, &owner, f));
+            }
+        }
+    }
+    types.sort_by_key(|(_, _, span)| span.start);
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (ty, desc, span) in &types {
+        let reserved = match ty.as_str() {
+            "Profile" => Some("the profile attributes"),
+            "ProfileUpdate" => Some("profile updates"),
+            _ => None,
+        };
+        if let Some(purpose) = reserved {
+            sink.error(
+                *span,
+                format!("{desc} becomes the Rust type `{ty}`, which is reserved for {purpose}"),
+            );
+            continue;
+        }
+        match seen.get(ty.as_str()) {
+            Some(first) => sink.error(
+                *span,
+                format!("{first} and {desc} both become the Rust type `{ty}`"),
+            ),
+            None => {
+                seen.insert(ty, desc);
+            }
+        }
+    }
+}
+
+fn check_campaign(sink: &mut Sink<'_>, taxonomy: &Taxonomy, campaign: &Campaign) {
+    let what = format!("campaign `{}`", campaign.name.value);
+    let trigger = taxonomy.event(&campaign.trigger.value);
+    if trigger.is_none() {
+        let hint = hint(
+            &campaign.trigger.value,
+            taxonomy.events.iter().map(|e| e.name.as_str()),
+        );
+        sink.error(
+            campaign.trigger.span,
+            format!(
+                "unknown event `{}` as the trigger of {what}{hint}",
+                campaign.trigger.value
+            ),
+        );
+    }
+    let ctx = CampaignCtx {
+        taxonomy,
+        trigger,
+        what,
+    };
+    ctx.steps(sink, &campaign.steps);
+}
+
+struct CampaignCtx<'a> {
+    taxonomy: &'a Taxonomy,
+    /// The trigger event, when it exists (else `event.*` is not checked).
+    trigger: Option<&'a EventDef>,
+    what: String,
+}
+
+impl CampaignCtx<'_> {
+    fn steps(&self, sink: &mut Sink<'_>, steps: &[Step]) {
+        for step in steps {
+            match step {
+                Step::Wait { .. } => {}
+                Step::Send { message } => {
+                    if self.taxonomy.message(&message.value).is_none() {
+                        let hint = hint(
+                            &message.value,
+                            self.taxonomy.messages.iter().map(|m| m.name.as_str()),
+                        );
+                        sink.error(
+                            message.span,
+                            format!(
+                                "unknown message `{}` sent by {}{hint}",
+                                message.value, self.what
+                            ),
+                        );
+                    }
+                }
+                Step::Branch {
+                    condition,
+                    then,
+                    otherwise,
+                    ..
+                } => {
+                    self.condition(sink, condition);
+                    self.steps(sink, then);
+                    self.steps(sink, otherwise);
+                }
+            }
+        }
+    }
+
+    fn condition(&self, sink: &mut Sink<'_>, condition: &Condition) {
+        match condition {
+            Condition::Truthy(path) => {
+                self.field(sink, path);
+            }
+            Condition::Compare { path, op, value } => {
+                if let Some((field, label)) = self.field(sink, path) {
+                    self.compare(sink, field, &label, *op, value);
+                }
+            }
+            Condition::Performed(event) => {
+                if self.taxonomy.event(&event.value).is_none() {
+                    let hint = hint(
+                        &event.value,
+                        self.taxonomy.events.iter().map(|e| e.name.as_str()),
+                    );
+                    sink.error(
+                        event.span,
+                        format!(
+                            "unknown event `{}` in a condition of {}{hint}",
+                            event.value, self.what
+                        ),
+                    );
+                }
+            }
+            Condition::Not(inner) => self.condition(sink, inner),
+            Condition::And(a, b) | Condition::Or(a, b) => {
+                self.condition(sink, a);
+                self.condition(sink, b);
+            }
+        }
+    }
+
+    /// The field a path reads and its label (`customer.plan`), or an error.
+    fn field(&self, sink: &mut Sink<'_>, path: &AttributePath) -> Option<(&Field, String)> {
+        let name = &path.field.value;
+        match path.root {
+            PathRoot::Customer => {
+                let found = self.taxonomy.attribute(name);
+                if found.is_none() {
+                    let hint = hint(name, self.taxonomy.profile.iter().map(|f| f.name.as_str()));
+                    sink.error(
+                        path.field.span,
+                        format!(
+                            "unknown profile attribute `{name}` in a condition of {}{hint}",
+                            self.what
+                        ),
+                    );
+                }
+                found.map(|f| (f, format!("customer.{name}")))
+            }
+            PathRoot::Event => {
+                let event = self.trigger?;
+                let found = event.field(name);
+                if found.is_none() {
+                    let hint = hint(name, event.data.iter().map(|f| f.name.as_str()));
+                    sink.error(
+                        path.field.span,
+                        format!(
+                            "event `{}` has no data field `{name}` (in a condition of {}){hint}",
+                            event.name.value, self.what
+                        ),
+                    );
+                }
+                found.map(|f| (f, format!("event.{name}")))
+            }
+        }
+    }
+
+    fn compare(
+        &self,
+        sink: &mut Sink<'_>,
+        field: &Field,
+        label: &str,
+        op: CompareOp,
+        value: &Literal,
+    ) {
+        let (literal_kind, at) = match value {
+            Literal::String(_, s) => ("a string", *s),
+            Literal::Number(_, s) => ("a number", *s),
+            Literal::Bool(_, s) => ("`true` or `false`", *s),
+        };
+        let ty = field.ty.describe();
+        let ordered = !matches!(op, CompareOp::Eq | CompareOp::Ne);
+        let expected = match &field.ty {
+            FieldType::Int | FieldType::Float | FieldType::Timestamp => "a number",
+            FieldType::String | FieldType::Email | FieldType::Url => "a string",
+            FieldType::Enum(_) | FieldType::InlineEnum(_) => "a string",
+            FieldType::Bool => "`true` or `false`",
+            FieldType::Object | FieldType::List(_) => {
+                sink.error(
+                    at,
+                    format!(
+                        "`{label}` is `{ty}`, which a condition cannot compare; test it alone for presence"
+                    ),
+                );
+                return;
+            }
+        };
+        if ordered && expected != "a number" {
+            sink.error(
+                at,
+                format!("`{label}` is `{ty}`; only numbers and timestamps can be ordered with `<`, `>`, `<=`, `>=`"),
+            );
+            return;
+        }
+        if expected != literal_kind {
+            sink.error(
+                at,
+                format!("`{label}` is `{ty}` and cannot be compared with {literal_kind}; compare it with {expected}"),
+            );
+            return;
+        }
+        let Literal::String(text, span) = value else {
+            return;
+        };
+        let (values, enum_desc): (&[Name], String) = match &field.ty {
+            FieldType::Enum(name) => match self.taxonomy.named_enum(name) {
+                Some(e) => (&e.values, format!("enum `{name}`")),
+                None => return,
+            },
+            FieldType::InlineEnum(values) => (values, format!("the enum of `{label}`")),
+            _ => return,
+        };
+        if !values.iter().any(|v| &v.value == text) {
+            let hint = hint(text, values.iter().map(|v| v.as_str()));
+            sink.error(
+                *span,
+                format!("`{text}` is not a value of {enum_desc}{hint}"),
+            );
+        }
+    }
+}
