@@ -40,7 +40,7 @@ pub trait Attributes: serde::Serialize {
 }
 
 /// An enum of the taxonomy, sent as one of its declared strings.
-pub trait Enum: serde::Serialize + Copy + 'static {
+pub trait Enum: serde::Serialize + 'static {
     /// The enum's name in `events.toml` (`plan`, or `signed_up.method` for an inline one).
     const NAME: &'static str;
     /// Every declared value, in declaration order.

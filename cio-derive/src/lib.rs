@@ -1,1 +1,47 @@
-//! placeholder
+//! Procedural macros of [cio](https://docs.rs/cio): `taxonomy!()` and the `Event`,
+//! `Attributes` and `Enum` derives. Use them through the `cio` crate, which
+//! documents them; the work is done in `cio-codegen`.
+
+use std::path::PathBuf;
+
+use proc_macro::TokenStream;
+
+/// The invoking crate's root, where `events.toml` paths start.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from)
+}
+
+/// Generates typed Rust for every event, enum and the profile of `events.toml`.
+///
+/// `cio::taxonomy!()` reads the first `events.toml` found from the crate root
+/// upward; `cio::taxonomy!("path/events.toml")` reads that file, relative to the
+/// crate root. Every mistake in the file is a compile error pointing at its line.
+#[proc_macro]
+pub fn taxonomy(input: TokenStream) -> TokenStream {
+    cio_codegen::expand_taxonomy(input.into(), &manifest_dir()).into()
+}
+
+/// Checks a struct against an event of `events.toml` and implements `cio::Event`.
+///
+/// `#[cio(name = "signed_up")]` names the event (default: the struct's name in
+/// snake_case); `#[cio(taxonomy = "path")]` names the file. On fields,
+/// `#[cio(rename = "wireName")]` and `#[cio(skip)]`.
+#[proc_macro_derive(Event, attributes(cio))]
+pub fn derive_event(input: TokenStream) -> TokenStream {
+    cio_codegen::derive_event(input.into(), &manifest_dir()).into()
+}
+
+/// Checks a struct against the profile attributes of `events.toml` and implements
+/// `cio::Attributes`. `#[cio(create)]` requires every attribute needed to create a
+/// profile.
+#[proc_macro_derive(Attributes, attributes(cio))]
+pub fn derive_attributes(input: TokenStream) -> TokenStream {
+    cio_codegen::derive_attributes(input.into(), &manifest_dir()).into()
+}
+
+/// Checks an enum against an enum of `events.toml` (`#[cio(name = "plan")]`, or
+/// `event.field` for an inline enum) and implements `cio::Enum` and `Serialize`.
+#[proc_macro_derive(Enum, attributes(cio))]
+pub fn derive_enum(input: TokenStream) -> TokenStream {
+    cio_codegen::derive_enum(input.into(), &manifest_dir()).into()
+}

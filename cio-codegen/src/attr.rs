@@ -1,0 +1,96 @@
+//! `#[cio(...)]` attributes on the app's types, fields and variants.
+
+use syn::{Attribute, LitStr};
+
+use crate::emit::Errors;
+
+/// What `#[cio(...)]` on a struct or enum says.
+#[derive(Default)]
+pub(crate) struct ContainerAttrs {
+    /// `name = "signed_up"`: the event, enum or (unused) name in events.toml.
+    pub(crate) name: Option<LitStr>,
+    /// `taxonomy = "path/events.toml"`, relative to the crate root.
+    pub(crate) taxonomy: Option<LitStr>,
+    /// `create`: the type creates profiles, so required attributes must be present.
+    pub(crate) create: bool,
+}
+
+/// What `#[cio(...)]` on a field or variant says.
+#[derive(Default)]
+pub(crate) struct MemberAttrs {
+    /// `rename = "wireName"`.
+    pub(crate) rename: Option<LitStr>,
+    /// `skip`: the field is the app's own, not sent.
+    pub(crate) skip: bool,
+}
+
+/// Reads `#[cio(...)]` on a container; `allowed` lists the keys this derive takes.
+pub(crate) fn container(
+    attrs: &[Attribute],
+    allowed: &[&str],
+    errors: &mut Errors,
+) -> ContainerAttrs {
+    let mut out = ContainerAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("cio")) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if !allowed.contains(&key.as_str()) {
+                return Err(meta.error(unknown_key(&key, allowed)));
+            }
+            match key.as_str() {
+                "name" => out.name = Some(meta.value()?.parse()?),
+                "taxonomy" => out.taxonomy = Some(meta.value()?.parse()?),
+                "create" => out.create = true,
+                _ => return Err(meta.error(unknown_key(&key, allowed))),
+            }
+            Ok(())
+        });
+        if let Err(e) = parsed {
+            errors.push(e);
+        }
+    }
+    out
+}
+
+/// Reads `#[cio(...)]` on a field (`rename`, `skip`) or variant (`rename`).
+pub(crate) fn member(attrs: &[Attribute], allowed: &[&str], errors: &mut Errors) -> MemberAttrs {
+    let mut out = MemberAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("cio")) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if !allowed.contains(&key.as_str()) {
+                return Err(meta.error(unknown_key(&key, allowed)));
+            }
+            match key.as_str() {
+                "rename" => out.rename = Some(meta.value()?.parse()?),
+                "skip" => out.skip = true,
+                _ => return Err(meta.error(unknown_key(&key, allowed))),
+            }
+            Ok(())
+        });
+        if let Err(e) = parsed {
+            errors.push(e);
+        }
+    }
+    out
+}
+
+fn unknown_key(key: &str, allowed: &[&str]) -> String {
+    let list = allowed
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match cio_schema::suggest::did_you_mean(key, allowed.iter().copied()) {
+        Some(near) => format!("unknown cio attribute `{key}`; did you mean `{near}`?"),
+        None => format!("unknown cio attribute `{key}`; expected one of {list}"),
+    }
+}

@@ -1,0 +1,106 @@
+//! `#[derive(cio::Attributes)]`.
+
+use std::path::Path;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use super::{finish, prepare};
+use crate::attr::ContainerAttrs;
+use crate::fields::{self, Target};
+use crate::items;
+
+/// Expands the derive.
+pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
+    let prepared = match prepare(input, manifest_dir, &["create", "taxonomy"], stub) {
+        Ok(p) => p,
+        Err(tokens) => return tokens,
+    };
+    let super::Prepared {
+        input,
+        attrs,
+        load,
+        mut errors,
+        track,
+    } = prepared;
+    let input = &input;
+    let Ok(schema) = &load.result else {
+        return stub(input, &attrs);
+    };
+    let syn::Data::Struct(data) = &input.data else {
+        errors.at(
+            input.ident.span(),
+            "`#[derive(cio::Attributes)]` works on structs: the fields are profile attributes",
+        );
+        let stub = stub(input, &attrs);
+        return finish(&track, &errors, stub);
+    };
+    let target = Target {
+        describe: "the profile".to_string(),
+        declared: &schema.taxonomy.profile,
+        owner: "profile",
+    };
+    let matched = fields::match_fields(data, &target, &mut errors);
+    if attrs.create {
+        fields::require_all(
+            &input.ident,
+            &matched,
+            &target,
+            "required to create a profile (`#[cio(create)]`)",
+            &mut errors,
+        );
+        for m in matched
+            .iter()
+            .filter(|m| m.optional && !m.declared.optional)
+        {
+            let attribute = &m.declared.name.value;
+            errors.spanned(
+                &m.field.ty,
+                format!(
+                    "attribute `{attribute}` cannot be optional in a `#[cio(create)]` struct: events.toml requires it when a profile is created (`{}`, not `{}?`)",
+                    m.declared.ty.describe(),
+                    m.declared.ty.describe()
+                ),
+            );
+        }
+    }
+    let wire: Vec<_> = matched.iter().map(fields::Matched::wire).collect();
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let serialize = items::serialize_impl(ident, &input.generics, &wire);
+    let checks = items::checks(&wire);
+    let assertions = if input.generics.params.is_empty() {
+        items::enum_assertions(&wire, |d| {
+            items::enum_name_of(&d.ty, target.owner, &d.name.value)
+        })
+    } else {
+        TokenStream::new()
+    };
+    let impls = quote! {
+        #serialize
+        #assertions
+
+        #[automatically_derived]
+        impl #impl_generics ::cio::Attributes for #ident #ty_generics #where_clause {
+            fn validate(&self) -> ::core::result::Result<(), ::cio::Violation> {
+                #checks
+                ::core::result::Result::Ok(())
+            }
+        }
+    };
+    finish(&track, &errors, impls)
+}
+
+fn stub(input: &DeriveInput, _attrs: &ContainerAttrs) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let serialize = items::serialize_impl(ident, &input.generics, &[]);
+    quote! {
+        const _: () = {
+            #serialize
+            #[automatically_derived]
+            impl #impl_generics ::cio::Attributes for #ident #ty_generics #where_clause {}
+        };
+    }
+}

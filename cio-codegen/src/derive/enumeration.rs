@@ -1,0 +1,223 @@
+//! `#[derive(cio::Enum)]`.
+
+use std::path::Path;
+
+use cio_schema::{FieldType, Name, Taxonomy};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use syn::DeriveInput;
+
+use super::{declared_name, finish, prepare};
+use crate::attr::{self, ContainerAttrs};
+use crate::items;
+
+/// Expands the derive.
+pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
+    let prepared = match prepare(input, manifest_dir, &["name", "taxonomy"], stub) {
+        Ok(p) => p,
+        Err(tokens) => return tokens,
+    };
+    let super::Prepared {
+        input,
+        attrs,
+        load,
+        mut errors,
+        track,
+    } = prepared;
+    let input = &input;
+    let Ok(schema) = &load.result else {
+        return stub(input, &attrs);
+    };
+    let (name, name_span) = declared_name(input, &attrs);
+    let syn::Data::Enum(data) = &input.data else {
+        errors.at(
+            input.ident.span(),
+            "`#[derive(cio::Enum)]` works on enums: one unit variant per value",
+        );
+        return finish(&track, &errors, TokenStream::new());
+    };
+    let Some(values) = enum_values(&schema.taxonomy, &name) else {
+        let mut names: Vec<String> = schema
+            .taxonomy
+            .enums
+            .iter()
+            .map(|e| e.name.value.clone())
+            .collect();
+        names.extend(inline_enum_names(&schema.taxonomy));
+        let hint = match cio_schema::suggest::did_you_mean(&name, names.iter().map(String::as_str))
+        {
+            Some(near) => format!("; did you mean `{near}`?"),
+            None if attrs.name.is_none() => {
+                "; name it with `#[cio(name = \"enum_name\")]`".to_string()
+            }
+            None => String::new(),
+        };
+        errors.at(
+            name_span,
+            format!("unknown enum `{name}`: events.toml declares no such enum{hint}"),
+        );
+        let stub = stub(input, &attrs);
+        return finish(&track, &errors, stub);
+    };
+
+    let mut pairs: Vec<(&Ident, &str)> = Vec::new();
+    for variant in &data.variants {
+        let attrs = attr::member(&variant.attrs, &["rename"], &mut errors);
+        if !matches!(variant.fields, syn::Fields::Unit) {
+            errors.spanned(
+                &variant.fields,
+                format!(
+                    "variant `{}` carries data; an events.toml enum is sent as a string, so each variant must be a unit variant",
+                    variant.ident
+                ),
+            );
+            continue;
+        }
+        let ident_text = variant.ident.to_string();
+        let found = match &attrs.rename {
+            Some(rename) => values.iter().find(|v| v.value == rename.value()),
+            None => values.iter().find(|v| {
+                cio_schema::naming::variant_name(&v.value) == ident_text || v.value == ident_text
+            }),
+        };
+        let Some(value) = found else {
+            let written = attrs
+                .rename
+                .as_ref()
+                .map_or(ident_text.clone(), syn::LitStr::value);
+            let span = attrs
+                .rename
+                .as_ref()
+                .map_or(variant.ident.span(), syn::LitStr::span);
+            let by_variant: Vec<String> = values
+                .iter()
+                .map(|v| cio_schema::naming::variant_name(&v.value))
+                .collect();
+            let near = if attrs.rename.is_some() {
+                cio_schema::suggest::did_you_mean(&written, values.iter().map(|v| v.value.as_str()))
+                    .map(str::to_string)
+            } else {
+                cio_schema::suggest::did_you_mean(&written, by_variant.iter().map(String::as_str))
+                    .map(str::to_string)
+            };
+            let hint = near
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            errors.at(
+                span,
+                format!(
+                    "variant `{written}` is not a value of the enum `{name}` in events.toml (its values: {}){hint}",
+                    values.iter().map(|v| format!("`{}`", v.value)).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            continue;
+        };
+        if let Some((previous, _)) = pairs.iter().find(|(_, wire)| *wire == value.value) {
+            errors.at(
+                variant.ident.span(),
+                format!(
+                    "variant `{}` sends `{}`, which variant `{previous}` already sends",
+                    variant.ident, value.value
+                ),
+            );
+            continue;
+        }
+        pairs.push((&variant.ident, value.value.as_str()));
+    }
+    let missing: Vec<String> = values
+        .iter()
+        .filter(|v| !pairs.iter().any(|(_, wire)| *wire == v.value))
+        .map(|v| {
+            format!(
+                "`{}` (variant `{}`)",
+                v.value,
+                cio_schema::naming::variant_name(&v.value)
+            )
+        })
+        .collect();
+    if !missing.is_empty() {
+        errors.at(
+            input.ident.span(),
+            format!(
+                "enum `{}` lacks values of the enum `{name}` in events.toml: {}",
+                input.ident,
+                missing.join(", ")
+            ),
+        );
+    }
+    if !errors.is_empty() {
+        let stub = stub(input, &attrs);
+        return finish(&track, &errors, stub);
+    }
+    let impls = items::enum_impls(&input.ident, &input.generics, &name, &pairs);
+    finish(&track, &errors, impls)
+}
+
+/// The values of the enum `name`: a named enum, or `owner.field` for an inline one.
+fn enum_values<'a>(taxonomy: &'a Taxonomy, name: &str) -> Option<&'a [Name]> {
+    if let Some(named) = taxonomy.named_enum(name) {
+        return Some(&named.values);
+    }
+    let (owner, field) = name.split_once('.')?;
+    let fields = if owner == "profile" {
+        &taxonomy.profile
+    } else {
+        &taxonomy.event(owner)?.data
+    };
+    let mut ty = &fields.iter().find(|f| f.name.value == field)?.ty;
+    while let FieldType::List(inner) = ty {
+        ty = inner;
+    }
+    match ty {
+        FieldType::InlineEnum(values) => Some(values),
+        _ => None,
+    }
+}
+
+fn inline_enum_names(taxonomy: &Taxonomy) -> Vec<String> {
+    let owners = taxonomy
+        .events
+        .iter()
+        .map(|e| (e.name.value.as_str(), &e.data))
+        .chain(std::iter::once(("profile", &taxonomy.profile)));
+    owners
+        .flat_map(|(owner, fields)| {
+            fields
+                .iter()
+                .filter_map(move |f| items::enum_name_of(&f.ty, owner, &f.name.value))
+                .filter(|n| n.contains('.'))
+        })
+        .collect()
+}
+
+fn stub(input: &DeriveInput, attrs: &ContainerAttrs) -> TokenStream {
+    let ident = &input.ident;
+    let (name, _) = declared_name(input, attrs);
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics ::cio::Enum for #ident #ty_generics #where_clause {
+                const NAME: &'static str = #name;
+                const VALUES: &'static [&'static str] = &[];
+                fn as_str(&self) -> &'static str { "" }
+            }
+            #[automatically_derived]
+            impl #impl_generics ::cio::__private::CarriesEnum for #ident #ty_generics #where_clause {
+                type Enum = Self;
+            }
+            #[automatically_derived]
+            impl #impl_generics ::cio::__private::serde::Serialize for #ident #ty_generics #where_clause {
+                fn serialize<__S>(&self, __cio_serializer: __S) -> ::core::result::Result<
+                    <__S as ::cio::__private::serde::Serializer>::Ok,
+                    <__S as ::cio::__private::serde::Serializer>::Error,
+                >
+                where
+                    __S: ::cio::__private::serde::Serializer,
+                {
+                    ::cio::__private::serde::Serializer::serialize_unit(__cio_serializer)
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,132 @@
+//! `#[derive(cio::Event)]`.
+
+use std::path::Path;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use super::{declared_name, finish, prepare};
+use crate::attr::ContainerAttrs;
+use crate::fields::{self, Target};
+use crate::items;
+
+/// Expands the derive.
+pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
+    let prepared = match prepare(input, manifest_dir, &["name", "taxonomy"], stub) {
+        Ok(p) => p,
+        Err(tokens) => return tokens,
+    };
+    let super::Prepared {
+        input,
+        attrs,
+        load,
+        mut errors,
+        track,
+    } = prepared;
+    let input = &input;
+    let Ok(schema) = &load.result else {
+        return stub(input, &attrs);
+    };
+    let taxonomy = &schema.taxonomy;
+    let (name, name_span) = declared_name(input, &attrs);
+    let syn::Data::Struct(data) = &input.data else {
+        errors.at(
+            input.ident.span(),
+            "`#[derive(cio::Event)]` works on structs: the fields are the event's data",
+        );
+        let stub = stub(input, &attrs);
+        return finish(&track, &errors, stub);
+    };
+    let Some(event) = taxonomy.event(&name) else {
+        let names = taxonomy.events.iter().map(|e| e.name.value.as_str());
+        let hint = match cio_schema::suggest::did_you_mean(&name, names) {
+            Some(near) => format!("; did you mean `{near}`?"),
+            None if attrs.name.is_none() => {
+                "; name it with `#[cio(name = \"event_name\")]`".to_string()
+            }
+            None => String::new(),
+        };
+        errors.at(
+            name_span,
+            format!("unknown event `{name}`: events.toml declares no such event{hint}"),
+        );
+        let stub = stub(input, &attrs);
+        return finish(&track, &errors, stub);
+    };
+    let target = Target {
+        describe: format!("event `{name}`"),
+        declared: &event.data,
+        owner: &event.name.value,
+    };
+    let matched = fields::match_fields(data, &target, &mut errors);
+    fields::require_all(&input.ident, &matched, &target, "it requires", &mut errors);
+    let liquid = schema.liquid_fields(&name);
+    for m in &matched {
+        if m.optional && !m.declared.optional {
+            let field = &m.declared.name.value;
+            let message = if liquid.contains(&field.as_str()) {
+                let campaigns: Vec<String> = taxonomy
+                    .campaigns_triggered_by(&name)
+                    .map(|c| format!("`{}`", c.name.value))
+                    .collect();
+                format!(
+                    "field `{field}` cannot be optional: the Liquid of campaign {} reads `{{{{ event.{field} }}}}`, so every `{name}` must carry it",
+                    campaigns.join(", ")
+                )
+            } else {
+                format!(
+                    "field `{field}` cannot be optional: events.toml declares it required (`{}`, not `{}?`)",
+                    m.declared.ty.describe(),
+                    m.declared.ty.describe()
+                )
+            };
+            errors.spanned(&m.field.ty, message);
+        }
+    }
+    let wire: Vec<_> = matched.iter().map(fields::Matched::wire).collect();
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let serialize = items::serialize_impl(ident, &input.generics, &wire);
+    let checks = items::checks(&wire);
+    let assertions = if input.generics.params.is_empty() {
+        items::enum_assertions(&wire, |d| {
+            items::enum_name_of(&d.ty, target.owner, &d.name.value)
+        })
+    } else {
+        TokenStream::new()
+    };
+    let impls = quote! {
+        #serialize
+        #assertions
+
+        #[automatically_derived]
+        impl #impl_generics ::cio::Event for #ident #ty_generics #where_clause {
+            const NAME: &'static str = #name;
+            const LIQUID_FIELDS: &'static [&'static str] = &[#(#liquid),*];
+            fn validate(&self) -> ::core::result::Result<(), ::cio::Violation> {
+                #checks
+                ::core::result::Result::Ok(())
+            }
+        }
+    };
+    finish(&track, &errors, impls)
+}
+
+/// The impls emitted when the derive fails, so that uses of the type do not add
+/// errors of their own.
+fn stub(input: &DeriveInput, attrs: &ContainerAttrs) -> TokenStream {
+    let ident = &input.ident;
+    let (name, _) = declared_name(input, attrs);
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let serialize = items::serialize_impl(ident, &input.generics, &[]);
+    quote! {
+        const _: () = {
+            #serialize
+            #[automatically_derived]
+            impl #impl_generics ::cio::Event for #ident #ty_generics #where_clause {
+                const NAME: &'static str = #name;
+            }
+        };
+    }
+}

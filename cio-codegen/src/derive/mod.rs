@@ -1,0 +1,99 @@
+//! The derives: `Event`, `Attributes` and `Enum` check the app's own types against
+//! `events.toml` and implement the runtime traits for them.
+
+pub(crate) mod attributes;
+pub(crate) mod enumeration;
+pub(crate) mod event;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::attr::{self, ContainerAttrs};
+use crate::cache::{self, Load};
+use crate::emit::{self, Errors};
+use crate::locate::locate;
+
+/// A derive's input with its attributes and the taxonomy it is checked against.
+pub(crate) struct Prepared {
+    pub(crate) input: DeriveInput,
+    pub(crate) attrs: ContainerAttrs,
+    pub(crate) load: Arc<Load>,
+    pub(crate) errors: Errors,
+    /// `const _: &[u8] = include_bytes!(...)` for every file read.
+    pub(crate) track: TokenStream,
+}
+
+/// Parses the input, reads `#[cio(...)]`, finds and loads events.toml. On failure
+/// returns the tokens to emit: the errors, plus `stub` for the parsed input so that
+/// the user sees the real error and not a cascade of "trait not implemented".
+pub(crate) fn prepare(
+    input: TokenStream,
+    manifest_dir: &Path,
+    allowed: &[&str],
+    stub: fn(&DeriveInput, &ContainerAttrs) -> TokenStream,
+) -> Result<Prepared, TokenStream> {
+    let input: DeriveInput = syn::parse2(input).map_err(|e| e.to_compile_error())?;
+    let mut errors = Errors::default();
+    let attrs = attr::container(&input.attrs, allowed, &mut errors);
+    let span = attrs
+        .taxonomy
+        .as_ref()
+        .map_or_else(|| input.ident.span(), syn::LitStr::span);
+    let file = match locate(
+        manifest_dir,
+        attrs.taxonomy.as_ref().map(syn::LitStr::value).as_deref(),
+    ) {
+        Ok(file) => file,
+        Err(message) => {
+            errors.at(span, message);
+            let stub = stub(&input, &attrs);
+            let errors = errors.to_compile_errors();
+            return Err(quote!(#errors #stub));
+        }
+    };
+    let load = cache::load(&file);
+    let track = emit::track_files(&load.files);
+    if let Err(diagnostics) = &load.result {
+        let reported = emit::diagnostics(diagnostics, span);
+        let stub = stub(&input, &attrs);
+        let errors = errors.to_compile_errors();
+        return Err(quote!(#track #reported #errors #stub));
+    }
+    Ok(Prepared {
+        input,
+        attrs,
+        load,
+        errors,
+        track,
+    })
+}
+
+/// The events.toml name a container refers to: `#[cio(name = "...")]`, or the
+/// snake_case form of the type's name; with the span to report it at.
+pub(crate) fn declared_name(input: &DeriveInput, attrs: &ContainerAttrs) -> (String, Span) {
+    match &attrs.name {
+        Some(lit) => (lit.value(), lit.span()),
+        None => (
+            cio_schema::naming::field_name(&input.ident.to_string()),
+            input.ident.span(),
+        ),
+    }
+}
+
+/// Wraps generated impls in an anonymous const (scoping helper items) together with
+/// the file tracking and any errors.
+pub(crate) fn finish(track: &TokenStream, errors: &Errors, impls: TokenStream) -> TokenStream {
+    let errors = errors.to_compile_errors();
+    quote! {
+        #errors
+        #[allow(deprecated, non_local_definitions)]
+        const _: () = {
+            #track
+            #impls
+        };
+    }
+}
