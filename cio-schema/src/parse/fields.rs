@@ -49,7 +49,7 @@ pub(crate) fn read_enums(sink: &mut Sink<'_>, value: &Value<'_>) -> Vec<NamedEnu
         }
         let what = format!("enum `{}`", name.value);
         let (values, doc) = match value.get_ref() {
-            DeValue::Array(items) => (read_values(sink, items, &what, name.span), None),
+            DeValue::Array(items) => (read_values(sink, items, &what, span(value)), None),
             DeValue::Table(t) => {
                 let mut values = None;
                 let mut doc = None;
@@ -96,7 +96,7 @@ fn read_values(sink: &mut Sink<'_>, items: &[Value<'_>], what: &str, at: Span) -
     }
     let mut values: Vec<Name> = Vec::new();
     for item in items {
-        let Some(s) = string(sink, item, &format!("values of {what}")) else {
+        let Some(s) = string(sink, item, &format!("each value of {what}")) else {
             continue;
         };
         let name = s.name();
@@ -335,6 +335,10 @@ fn read_type(
 ) -> Option<(FieldType, bool)> {
     match parse_type(text, &|n| enums.contains(&n)) {
         Ok(parsed) => Some(parsed),
+        Err(TypeError::Malformed(_)) if text.is_empty() => {
+            sink.error(at, format!("the type of {what} is empty"));
+            None
+        }
         Err(TypeError::Malformed(reason)) => {
             sink.error(at, format!("malformed type `{text}` for {what}: {reason}"));
             None
