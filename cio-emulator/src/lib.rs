@@ -1,1 +1,260 @@
-//! placeholder
+//! A local Customer.io Track API emulator: a real HTTP server on loopback that
+//! implements the Track v1 calls and v2 `/entity` and `/batch` with Basic auth, the
+//! documented limits and error bodies, dedup by event `id`, a [`Record`] of what it
+//! accepted, and reproducible fault injection.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let emulator = cio_emulator::Emulator::start().await?;
+//! assert!(emulator.base_url().starts_with("http://127.0.0.1:"));
+//! assert_eq!(emulator.record().event_count(), 0);
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+use std::collections::VecDeque;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use base64::Engine as _;
+use hyper::header::HeaderValue;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+mod api;
+mod faults;
+mod record;
+mod server;
+
+pub use faults::{Fault, Faults};
+pub use record::{ApiVersion, Record, RequestLog, StoredDevice, StoredEvent};
+
+use record::State;
+use server::Shared;
+
+/// The site id an emulator accepts unless told otherwise.
+pub const DEFAULT_SITE_ID: &str = "emulator-site";
+/// The API key an emulator accepts unless told otherwise.
+pub const DEFAULT_API_KEY: &str = "emulator-key";
+/// The origin a wrong-region redirect points to.
+pub const EU_ORIGIN: &str = server::EU_ORIGIN;
+
+/// Configures an [`Emulator`]; made by [`Emulator::builder`].
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    site_id: String,
+    api_key: String,
+    faults: Faults,
+    seed: u64,
+    addr: SocketAddr,
+    log_requests: bool,
+    wrong_region: bool,
+    rules: api::Rules,
+}
+
+impl EmulatorBuilder {
+    /// The credentials the emulator accepts (others get `401`).
+    #[must_use]
+    pub fn credentials(mut self, site_id: impl Into<String>, api_key: impl Into<String>) -> Self {
+        self.site_id = site_id.into();
+        self.api_key = api_key.into();
+        self
+    }
+
+    /// Random faults to inject.
+    #[must_use]
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// The seed of the random faults (0 by default): the same seed and the same
+    /// request order give the same faults.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The address to listen on (`127.0.0.1:0`, an ephemeral port, by default).
+    #[must_use]
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Whether to keep a [`RequestLog`] of every request (on by default; turn it off
+    /// for long benchmarks to keep memory flat).
+    #[must_use]
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.log_requests = on;
+        self
+    }
+
+    /// Answers every request with `301` to the EU host, as the US endpoint does for
+    /// an account that lives in the EU.
+    #[must_use]
+    pub fn wrong_region(mut self, on: bool) -> Self {
+        self.wrong_region = on;
+        self
+    }
+
+    /// Refuses every event named `name` as invalid (`400` in v1 and `/entity`, a
+    /// `207` item in a batch): a poison item for tests.
+    #[must_use]
+    pub fn reject_event(mut self, name: impl Into<String>) -> Self {
+        self.rules.rejected_events.push(name.into());
+        self
+    }
+
+    /// Binds and starts serving in the background of the current Tokio runtime.
+    pub async fn start(self) -> io::Result<Emulator> {
+        let listener = TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let credentials = format!("{}:{}", self.site_id, self.api_key);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+        let expected_auth = HeaderValue::from_str(&format!("Basic {encoded}"))
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            faults: RwLock::new(self.faults),
+            script: Mutex::new(VecDeque::new()),
+            seed: self.seed,
+            expected_auth,
+            log_requests: self.log_requests,
+            wrong_region: self.wrong_region,
+            sequence: AtomicU64::new(0),
+            rules: self.rules,
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
+        tracing::debug!(%addr, "Track API emulator listening");
+        Ok(Emulator {
+            addr,
+            site_id: self.site_id,
+            api_key: self.api_key,
+            shared,
+            stop,
+            task,
+        })
+    }
+}
+
+/// A running Track API emulator. Dropping it stops accepting connections.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    site_id: String,
+    api_key: String,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("seed", &self.seed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// An emulator on an ephemeral loopback port with the default credentials
+    /// ([`DEFAULT_SITE_ID`], [`DEFAULT_API_KEY`]) and no faults.
+    pub async fn start() -> io::Result<Emulator> {
+        Emulator::builder().start().await
+    }
+
+    /// A builder to set credentials, faults, seed or address.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            site_id: DEFAULT_SITE_ID.to_owned(),
+            api_key: DEFAULT_API_KEY.to_owned(),
+            faults: Faults::NONE,
+            seed: 0,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            log_requests: true,
+            wrong_region: false,
+            rules: api::Rules::default(),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`: the origin to give a client as its base URL.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address listened on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The site id accepted.
+    pub fn site_id(&self) -> &str {
+        &self.site_id
+    }
+
+    /// The API key accepted.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// A snapshot of everything accepted so far.
+    pub fn record(&self) -> Record {
+        self.with_state(|s| s.record.clone())
+    }
+
+    /// Reads the record without copying it.
+    pub fn with_record<T>(&self, f: impl FnOnce(&Record) -> T) -> T {
+        self.with_state(|s| f(&s.record))
+    }
+
+    fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        let mut state = match self.shared.state.lock() {
+            Ok(state) => state,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut state)
+    }
+
+    /// The number of requests received (faulted ones included).
+    pub fn request_count(&self) -> u64 {
+        self.shared.sequence.load(Ordering::Relaxed)
+    }
+
+    /// Forgets everything recorded (profiles, events, dedup ids, request log).
+    pub fn clear(&self) {
+        self.with_state(|s| *s = State::default());
+    }
+
+    /// Replaces the random faults (for example to heal a faulty server).
+    pub fn set_faults(&self, faults: Faults) {
+        if let Ok(mut current) = self.shared.faults.write() {
+            *current = faults;
+        }
+    }
+
+    /// Queues faults for the next requests, one each, in order, before any random one.
+    pub fn script(&self, faults: impl IntoIterator<Item = Fault>) {
+        if let Ok(mut queue) = self.shared.script.lock() {
+            queue.extend(faults);
+        }
+    }
+
+    /// Stops accepting connections, closes the open ones, and waits for the server.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}

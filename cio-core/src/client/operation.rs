@@ -28,6 +28,8 @@ pub enum OperationKind {
     Suppress,
     /// `person`/`unsuppress`.
     Unsuppress,
+    /// `person`/`merge`.
+    Merge,
 }
 
 /// One v2 operation, serialized once (at most 32 KB), ready to be sent alone
@@ -112,6 +114,12 @@ impl Operation {
         Operation::new(bytes, None, OperationKind::Unsuppress)
     }
 
+    /// Merges `secondary` into `primary` (which must exist); `secondary` is deleted.
+    pub fn merge(primary: &Customer, secondary: &Customer) -> Result<Self, Error> {
+        let bytes = payload::v2_merge(primary, secondary)?;
+        Operation::new(bytes, None, OperationKind::Merge)
+    }
+
     /// The serialized size in bytes.
     pub fn len(&self) -> usize {
         self.bytes.len()
@@ -148,8 +156,8 @@ impl fmt::Debug for Operation {
     }
 }
 
-/// The bytes `{"batch":[...]}` adds around the operations: the prefix, the suffix,
-/// and one comma between two operations.
+/// The bytes `{"batch":[` and `]}` add around the operations (a batch of `n`
+/// operations also has `n - 1` commas): see [`batch_body_len`].
 pub const BATCH_OVERHEAD: usize = BATCH_PREFIX.len() + 2;
 const BATCH_PREFIX: &[u8] = b"{\"batch\":[";
 

@@ -188,3 +188,16 @@ pub(crate) fn v1_merge(primary: &Customer, secondary: &Customer) -> Result<Vec<u
     out.push(b'}');
     Ok(out)
 }
+
+/// v2 `person`/`merge`.
+pub(crate) fn v2_merge(primary: &Customer, secondary: &Customer) -> Result<Vec<u8>, Error> {
+    primary.validate()?;
+    secondary.validate()?;
+    let mut out = Vec::with_capacity(128);
+    out.extend_from_slice(b"{\"type\":\"person\",\"action\":\"merge\",\"primary\":");
+    primary.write_identifiers(&mut out)?;
+    out.extend_from_slice(b",\"secondary\":");
+    secondary.write_identifiers(&mut out)?;
+    out.push(b'}');
+    Ok(out)
+}

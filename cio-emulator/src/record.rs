@@ -1,0 +1,224 @@
+//! [`Record`]: what the emulator received and accepted, for tests to read.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+
+/// Which API version carried a request or an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiVersion {
+    /// Track v1 (`/api/v1/...`).
+    V1,
+    /// Track v2 (`/api/v2/entity`, `/api/v2/batch`).
+    V2,
+}
+
+/// An event, page or screen view the emulator stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    /// The event's `id` (its ULID), if it had one.
+    pub id: Option<String>,
+    /// The event name (the URL or screen name for views).
+    pub name: String,
+    /// `event`, `page` or `screen`.
+    pub kind: String,
+    /// The data (`data` in v1, `attributes` in v2); `Null` when absent.
+    pub data: Value,
+    /// The `timestamp`, if given.
+    pub timestamp: Option<i64>,
+    /// The `anonymous_id` of an anonymous event.
+    pub anonymous_id: Option<String>,
+    /// How it arrived.
+    pub via: ApiVersion,
+}
+
+/// One request as it arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestLog {
+    /// Its arrival number, from 0.
+    pub seq: u64,
+    /// The HTTP method.
+    pub method: String,
+    /// The path as sent (still percent-encoded).
+    pub path: String,
+    /// When it arrived (its body read).
+    pub arrived: Instant,
+    /// Its `X-Retry-Count` header, if any.
+    pub retry_count: Option<u32>,
+    /// Its `User-Agent` header, if any.
+    pub user_agent: Option<String>,
+    /// The body size in bytes.
+    pub body_len: usize,
+    /// The status answered; `None` when the connection was closed without answer.
+    pub status: Option<u16>,
+}
+
+/// A push device the emulator stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDevice {
+    /// The platform (`ios` or `android`).
+    pub platform: String,
+    /// `last_used`, if given.
+    pub last_used: Option<i64>,
+    /// The device attributes.
+    pub attributes: Map<String, Value>,
+}
+
+/// A snapshot of everything the emulator accepted. Customers are keyed by the
+/// identifier as addressed: the decoded path segment in v1 (`cio_…` for a cio_id), and
+/// in v2 the `id`, `email` or `phone` value, or `cio_` + the `cio_id`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    /// Profile attributes per customer (identify merges into them).
+    pub profiles: BTreeMap<String, Map<String, Value>>,
+    /// Events, page and screen views per customer, in arrival order.
+    pub events: BTreeMap<String, Vec<StoredEvent>>,
+    /// Events sent to `/api/v1/events`, in arrival order.
+    pub anonymous_events: Vec<StoredEvent>,
+    /// Push devices per customer, by token.
+    pub devices: BTreeMap<String, BTreeMap<String, StoredDevice>>,
+    /// Suppressed identifiers.
+    pub suppressed: BTreeSet<String>,
+    /// Customers deleted (by delete, suppress or merge), in order.
+    pub deleted: Vec<String>,
+    /// Merges applied, as (primary, secondary).
+    pub merges: Vec<(String, String)>,
+    /// Events not stored because an event with the same `id` already was.
+    pub duplicates_ignored: u64,
+    /// Every request, in arrival order (empty when the log is off).
+    pub requests: Vec<RequestLog>,
+}
+
+impl Record {
+    /// The events of `customer` (empty if none).
+    pub fn events_of(&self, customer: &str) -> &[StoredEvent] {
+        self.events.get(customer).map_or(&[], Vec::as_slice)
+    }
+
+    /// The attributes of `customer`, if the profile exists.
+    pub fn profile(&self, customer: &str) -> Option<&Map<String, Value>> {
+        self.profiles.get(customer)
+    }
+
+    /// Every stored event of every customer, anonymous ones included.
+    pub fn all_events(&self) -> impl Iterator<Item = &StoredEvent> {
+        self.events
+            .values()
+            .flatten()
+            .chain(self.anonymous_events.iter())
+    }
+
+    /// The number of stored events, anonymous ones included.
+    pub fn event_count(&self) -> usize {
+        self.events.values().map(Vec::len).sum::<usize>() + self.anonymous_events.len()
+    }
+
+    /// The requests whose path starts with `prefix` (`/api/v2/batch`, ...).
+    pub fn requests_to<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a RequestLog> {
+        self.requests
+            .iter()
+            .filter(move |r| r.path.starts_with(prefix))
+    }
+}
+
+/// The mutable state behind the record, plus the dedup set.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub(crate) record: Record,
+    pub(crate) seen_ids: HashSet<String>,
+}
+
+impl State {
+    pub(crate) fn identify(&mut self, customer: &str, attributes: Map<String, Value>) {
+        if self.record.suppressed.contains(customer) {
+            return;
+        }
+        let profile = self.record.profiles.entry(customer.to_owned()).or_default();
+        for (k, v) in attributes {
+            profile.insert(k, v);
+        }
+    }
+
+    /// Stores an event unless its id was seen; returns whether it was stored.
+    pub(crate) fn event(&mut self, customer: Option<&str>, event: StoredEvent) -> bool {
+        if let Some(id) = &event.id {
+            if !self.seen_ids.insert(id.clone()) {
+                self.record.duplicates_ignored += 1;
+                return false;
+            }
+        }
+        match customer {
+            Some(c) => self
+                .record
+                .events
+                .entry(c.to_owned())
+                .or_default()
+                .push(event),
+            None => self.record.anonymous_events.push(event),
+        }
+        true
+    }
+
+    pub(crate) fn delete(&mut self, customer: &str) {
+        self.record.profiles.remove(customer);
+        self.record.events.remove(customer);
+        self.record.devices.remove(customer);
+        self.record.deleted.push(customer.to_owned());
+    }
+
+    pub(crate) fn suppress(&mut self, customer: &str) {
+        self.delete(customer);
+        self.record.suppressed.insert(customer.to_owned());
+    }
+
+    pub(crate) fn unsuppress(&mut self, customer: &str) {
+        self.record.suppressed.remove(customer);
+    }
+
+    pub(crate) fn add_device(&mut self, customer: &str, token: &str, device: StoredDevice) {
+        self.record
+            .devices
+            .entry(customer.to_owned())
+            .or_default()
+            .insert(token.to_owned(), device);
+    }
+
+    pub(crate) fn delete_device(&mut self, customer: &str, token: &str) {
+        if let Some(devices) = self.record.devices.get_mut(customer) {
+            devices.remove(token);
+        }
+    }
+
+    pub(crate) fn has_profile(&self, customer: &str) -> bool {
+        self.record.profiles.contains_key(customer)
+    }
+
+    /// Merges `secondary` into `primary`: attributes the primary lacks, every event
+    /// and device; then deletes `secondary`.
+    pub(crate) fn merge(&mut self, primary: &str, secondary: &str) {
+        let attributes = self.record.profiles.remove(secondary).unwrap_or_default();
+        let profile = self.record.profiles.entry(primary.to_owned()).or_default();
+        for (k, v) in attributes {
+            profile.entry(k).or_insert(v);
+        }
+        if let Some(events) = self.record.events.remove(secondary) {
+            self.record
+                .events
+                .entry(primary.to_owned())
+                .or_default()
+                .extend(events);
+        }
+        if let Some(devices) = self.record.devices.remove(secondary) {
+            self.record
+                .devices
+                .entry(primary.to_owned())
+                .or_default()
+                .extend(devices);
+        }
+        self.record.deleted.push(secondary.to_owned());
+        self.record
+            .merges
+            .push((primary.to_owned(), secondary.to_owned()));
+    }
+}

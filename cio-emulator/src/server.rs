@@ -1,0 +1,262 @@
+//! The HTTP side: accepting connections, reading requests, injecting faults,
+//! answering.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::api::{self, limits, Reply};
+use crate::faults::{Fault, Faults};
+use crate::record::{RequestLog, State};
+
+/// The EU origin a wrong-region redirect points to.
+pub(crate) const EU_ORIGIN: &str = "https://track-eu.customer.io";
+
+/// Everything the connections share.
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
+    pub(crate) faults: RwLock<Faults>,
+    pub(crate) script: Mutex<VecDeque<Fault>>,
+    pub(crate) seed: u64,
+    pub(crate) expected_auth: HeaderValue,
+    pub(crate) log_requests: bool,
+    pub(crate) wrong_region: bool,
+    pub(crate) sequence: AtomicU64,
+    pub(crate) rules: api::Rules,
+}
+
+/// The error that makes hyper close the connection without an answer.
+#[derive(Debug)]
+pub(crate) struct Reset;
+
+impl fmt::Display for Reset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection reset by fault injection")
+    }
+}
+
+impl std::error::Error for Reset {}
+
+/// Accepts connections until `shutdown` changes.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.changed() => return,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                tracing::debug!(error = %e, "accept failed");
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let mut stop = shutdown.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| handle(shared.clone(), req));
+            let conn = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                result = conn => {
+                    if let Err(e) = result {
+                        tracing::trace!(error = %e, "connection closed");
+                    }
+                }
+                _ = stop.changed() => {}
+            }
+        });
+    }
+}
+
+fn respond(reply: Reply) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Some(location) = reply.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(LOCATION, location);
+    }
+    if let Some(after) = reply
+        .retry_after
+        .and_then(|r| HeaderValue::from_str(&r).ok())
+    {
+        headers.insert(RETRY_AFTER, after);
+    }
+    response
+}
+
+fn fault_reply(status: u16) -> Reply {
+    let message = match status {
+        429 => "rate limited",
+        500 => "internal server error",
+        502 => "bad gateway",
+        503 => "service unavailable",
+        504 => "gateway timeout",
+        _ => "injected fault",
+    };
+    Reply::v1_single(status, message)
+}
+
+async fn handle(
+    shared: Arc<Shared>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Reset> {
+    let (parts, body) = req.into_parts();
+    let seq = shared.sequence.fetch_add(1, Ordering::Relaxed);
+    let body = match Limited::new(body, limits::V1_BODY.max(limits::BATCH) + 1)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            // Over the limit or broken: answer 413 (hyper closes after an unread body).
+            return Ok(respond(Reply::v1(413, "request body too large")));
+        }
+    };
+    let arrived = Instant::now();
+    let method = parts.method.as_str();
+    let path = parts.uri.path();
+
+    let fault = {
+        let scripted = shared.script.lock().ok().and_then(|mut q| q.pop_front());
+        match scripted {
+            Some(fault) => Some(fault),
+            None => {
+                let faults = shared.faults.read().map(|f| f.clone()).unwrap_or_default();
+                if !faults.latency.is_zero() {
+                    tokio::time::sleep(faults.latency).await;
+                }
+                if faults.is_none() {
+                    None
+                } else {
+                    faults.draw(shared.seed, seq)
+                }
+            }
+        }
+    };
+    let fault = match fault {
+        Some(Fault::Delay(d)) => {
+            tokio::time::sleep(d).await;
+            None
+        }
+        other => other,
+    };
+
+    let reset = matches!(fault, Some(Fault::Reset));
+    let mut after_apply = None;
+    let reply = match fault {
+        Some(Fault::Reset) => None,
+        Some(Fault::Status(status)) => Some(fault_reply(status)),
+        Some(Fault::TooManyRequests { retry_after }) => {
+            let mut reply = fault_reply(429);
+            reply.retry_after = Some(retry_after);
+            Some(reply)
+        }
+        Some(Fault::WrongRegion(status)) => Some(redirect(status, &parts.uri)),
+        Some(Fault::StatusAfterApply(status)) => {
+            after_apply = Some(status);
+            None
+        }
+        Some(Fault::Delay(_)) | None => None,
+    };
+    let reply = match reply {
+        Some(reply) => Some(reply),
+        None if reset => None,
+        None if shared.wrong_region => Some(redirect(301, &parts.uri)),
+        None if parts.headers.get(AUTHORIZATION) != Some(&shared.expected_auth) => {
+            Some(Reply::v1_single(401, "Unauthorized request"))
+        }
+        None => {
+            let action = api::route(method, path, &body, &shared.rules);
+            let mut state = match shared.state.lock() {
+                Ok(state) => state,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let reply = match action {
+                Ok(action) => api::apply(&mut state, action),
+                Err(reply) => reply,
+            };
+            let reply = match after_apply {
+                Some(status) if (200..300).contains(&reply.status) => fault_reply(status),
+                _ => reply,
+            };
+            if shared.log_requests {
+                state.record.requests.push(log(
+                    seq,
+                    &parts,
+                    path,
+                    arrived,
+                    body.len(),
+                    Some(reply.status),
+                ));
+            }
+            return Ok(respond(reply));
+        }
+    };
+    if shared.log_requests {
+        let status = reply.as_ref().map(|r| r.status);
+        if let Ok(mut state) = shared.state.lock() {
+            state
+                .record
+                .requests
+                .push(log(seq, &parts, path, arrived, body.len(), status));
+        }
+    }
+    match reply {
+        Some(reply) => Ok(respond(reply)),
+        None => Err(Reset),
+    }
+}
+
+fn redirect(status: u16, uri: &hyper::Uri) -> Reply {
+    let mut reply = Reply::v1_single(status, "wrong datacenter");
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    reply.location = Some(format!("{EU_ORIGIN}{path}"));
+    reply
+}
+
+fn log(
+    seq: u64,
+    parts: &hyper::http::request::Parts,
+    path: &str,
+    arrived: Instant,
+    body_len: usize,
+    status: Option<u16>,
+) -> RequestLog {
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    RequestLog {
+        seq,
+        method: parts.method.as_str().to_owned(),
+        path: path.to_owned(),
+        arrived,
+        retry_count: header("x-retry-count").and_then(|v| v.parse().ok()),
+        user_agent: header("user-agent"),
+        body_len,
+        status,
+    }
+}
