@@ -738,7 +738,7 @@ data = { method = "string", seats = "int" }
 body = "Hi"
 "#;
 
-/// `EVENTS` (lines 1-17) followed by `more` (its first line is line 18).
+/// `EVENTS` (lines 1-16) followed by `more` (its first line is line 17).
 fn with_events(more: &str) -> String {
     format!(
         "{}{}",
@@ -1154,6 +1154,59 @@ steps = [{ if = "event.method < 'm' and customer.created_at > 0" }]
         &[(
             "19:33",
             "`event.method` is `string`; only numbers and timestamps can be ordered with `<`, `>`, `<=`, `>=`",
+        )],
+    );
+}
+
+#[test]
+fn condition_comparing_a_list() {
+    expect(
+        &with_events(
+            r#"
+[events.tagged]
+data = { tags = "[string]" }
+
+[campaigns.tagging]
+trigger = "tagged"
+steps = [{ if = "event.tags == 'a'" }]
+"#,
+        ),
+        &[(
+            "22:32",
+            "`event.tags` is `[string]`, which a condition cannot compare; test it alone for presence",
+        )],
+    );
+}
+
+#[test]
+fn duration_without_number() {
+    expect(
+        &with_events(
+            r#"
+[campaigns.onboarding]
+trigger = "signed_up"
+steps = [{ wait = "m" }]
+"#,
+        ),
+        &[(
+            "19:20",
+            "invalid duration `m` in campaign `onboarding`: it must start with a whole number, such as `5m`",
+        )],
+    );
+}
+
+#[test]
+fn campaign_name_not_an_identifier() {
+    expect(
+        &with_events(
+            r#"
+[campaigns."on boarding!"]
+trigger = "signed_up"
+"#,
+        ),
+        &[(
+            "17:12",
+            "campaign `on boarding!` cannot become a Rust identifier: it contains `!`",
         )],
     );
 }
