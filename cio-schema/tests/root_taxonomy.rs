@@ -112,12 +112,10 @@ fn root_events_toml_validates_clean() {
             "discount_offer"
         ]
     );
-    assert!(
-        taxonomy
-            .messages
-            .iter()
-            .all(|m| m.channel == Channel::Email)
-    );
+    assert!(taxonomy
+        .messages
+        .iter()
+        .all(|m| m.channel == Channel::Email));
     let welcome = taxonomy.message("welcome").unwrap();
     assert_eq!(
         welcome.subject.as_ref().unwrap().source,

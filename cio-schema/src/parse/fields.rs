@@ -3,9 +3,9 @@
 use toml::de::{DeTable, DeValue};
 
 use super::reader::{
-    Key, Sink, Value, array, entries, key_name, kind, number, span, string, table, unsigned,
+    array, entries, key_name, kind, number, span, string, table, unsigned, Key, Sink, Value,
 };
-use super::types::{BUILTIN_TYPES, TypeError, builtin, parse_type};
+use super::types::{builtin, parse_type, TypeError, BUILTIN_TYPES};
 use crate::model::{EventDef, Field, FieldType, Name, NamedEnum, Span};
 use crate::suggest::hint;
 

@@ -18,7 +18,7 @@ use toml::de::DeTable;
 use crate::model::{Span, Taxonomy};
 use crate::suggest::hint;
 use crate::{Diagnostic, Diagnostics, Loaded, SourceFile};
-use reader::{Sink, entries, span, table};
+use reader::{entries, span, table, Sink};
 
 pub(crate) fn load(path: &Path, display_name: &str) -> Loaded {
     match std::fs::read_to_string(path) {

@@ -1,8 +1,8 @@
 //! Helpers for walking the spanned TOML tree: sorted entries, value kinds, string and
 //! number extraction, and the error sink every check writes to.
 
-use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
+use toml::Spanned;
 
 use crate::model::{Name, Span};
 use crate::suggest::hint;

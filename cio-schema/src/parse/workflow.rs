@@ -5,7 +5,7 @@ use std::path::{Component, Path};
 use toml::de::DeValue;
 
 use super::duration::parse_duration;
-use super::reader::{Sink, Str, Value, array, entries, key_name, kind, span, string, table};
+use super::reader::{array, entries, key_name, kind, span, string, table, Sink, Str, Value};
 use crate::model::{Campaign, Channel, Message, Name, Span, Step, Template, TemplateOrigin};
 use crate::suggest::hint;
 use crate::validate::condition::parse_condition;
