@@ -227,9 +227,11 @@ impl Emulator {
         self.shared.sequence.load(Ordering::Relaxed)
     }
 
-    /// Forgets everything recorded (profiles, events, dedup ids, request log).
+    /// Forgets everything recorded (profiles, events, dedup ids, request log) and
+    /// resets the request count.
     pub fn clear(&self) {
         self.with_state(|s| *s = State::default());
+        self.shared.sequence.store(0, Ordering::Relaxed);
     }
 
     /// Replaces the random faults (for example to heal a faulty server).

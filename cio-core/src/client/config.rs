@@ -150,6 +150,16 @@ impl TrackClientBuilder {
         if self.site_id.trim().is_empty() {
             return Err(Error::Config("the site id is empty".to_owned()));
         }
+        if self
+            .site_id
+            .chars()
+            .any(|c| c == ':' || c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::Config(format!(
+                "the site id {:?} holds a colon, a space or a control character",
+                self.site_id
+            )));
+        }
         if self.api_key.expose().trim().is_empty() {
             return Err(Error::Config("the API key is empty".to_owned()));
         }
