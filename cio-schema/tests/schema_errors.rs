@@ -1375,6 +1375,53 @@ fn missing_events_toml() {
     assert!(loaded.files.is_empty());
 }
 
+// ── A broken declaration is reported once, not again where it is used ──────────
+
+#[test]
+fn references_to_broken_declarations_are_not_reported_again() {
+    expect(
+        r#"
+[profile]
+plan = "plann"
+
+[events.signed_up]
+data = { method = 3 }
+
+[events.first_project_created]
+doc = 1
+
+[campaigns.onboarding]
+trigger = "signed_up"
+steps = [
+  { if = "customer.plan == 'pro' and event.method and performed first_project_created" },
+  { send = "welcome" },
+]
+
+[messages.welcome]
+channel = "mail"
+body = "Hi"
+"#,
+        &[
+            (
+                "2:9",
+                "unknown type `plann` for profile attribute `plan`",
+            ),
+            (
+                "5:19",
+                "the type of field `method` of event `signed_up` must be a string such as \"string\" or a table { type = \"...\" }, found an integer",
+            ),
+            (
+                "8:7",
+                "`doc` of event `first_project_created` must be a string, found an integer",
+            ),
+            (
+                "18:12",
+                "unknown channel `mail` for message `welcome`; did you mean `email`?",
+            ),
+        ],
+    );
+}
+
 // ── Every error of a file, in order ──────────────────────────────────────────────
 
 #[test]

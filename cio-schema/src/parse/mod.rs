@@ -11,9 +11,10 @@ pub(crate) mod reader;
 mod types;
 mod workflow;
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
 
 use crate::model::{Span, Taxonomy};
 use crate::suggest::hint;
@@ -60,7 +61,8 @@ pub(crate) fn parse_str(source: &str, display_name: &str, base_dir: Option<&Path
         };
     }
     let taxonomy = read(&mut sink, root.get_ref(), &mut files);
-    crate::validate::check(&mut sink, &taxonomy);
+    let declared = Declared::of(root.get_ref());
+    crate::validate::check(&mut sink, &taxonomy, &declared);
     if !sink.has_errors() {
         for d in crate::liquid::check_taxonomy(&taxonomy, &file) {
             sink.errors.push((0, d));
@@ -74,6 +76,49 @@ pub(crate) fn parse_str(source: &str, display_name: &str, base_dir: Option<&Path
     Loaded {
         files: files.read,
         result,
+    }
+}
+
+/// Every name the file declares, including those whose declaration has an error and
+/// is therefore missing from the model: a reference to one of them is not reported
+/// as unknown (its own error already is).
+#[derive(Default)]
+pub(crate) struct Declared {
+    /// `[events.*]` names.
+    pub(crate) events: HashSet<String>,
+    /// `[messages.*]` names.
+    pub(crate) messages: HashSet<String>,
+    /// `[profile]` attribute names.
+    pub(crate) attributes: HashSet<String>,
+    /// Data field names by event.
+    pub(crate) event_fields: HashMap<String, HashSet<String>>,
+}
+
+impl Declared {
+    fn of(root: &DeTable<'_>) -> Self {
+        fn keys(table: Option<&DeValue<'_>>) -> HashSet<String> {
+            match table {
+                Some(DeValue::Table(t)) => t.keys().map(|k| k.get_ref().to_string()).collect(),
+                _ => HashSet::new(),
+            }
+        }
+        let mut declared = Declared {
+            events: keys(root.get("events").map(|v| v.get_ref())),
+            messages: keys(root.get("messages").map(|v| v.get_ref())),
+            attributes: keys(root.get("profile").map(|v| v.get_ref())),
+            event_fields: HashMap::new(),
+        };
+        if let Some(DeValue::Table(events)) = root.get("events").map(|v| v.get_ref()) {
+            for (name, event) in events.iter() {
+                if let DeValue::Table(event) = event.get_ref() {
+                    let fields = keys(event.get("data").map(|v| v.get_ref()));
+                    declared
+                        .event_fields
+                        .insert(name.get_ref().to_string(), fields);
+                }
+            }
+        }
+        declared
     }
 }
 

@@ -12,14 +12,17 @@ use crate::model::{
 };
 use crate::naming::{field_name, invalid_name_reason, type_name, variant_name};
 use crate::parse::reader::Sink;
+use crate::parse::Declared;
 use crate::suggest::hint;
 
 /// Runs every cross-section check, recording errors in `sink`.
-pub(crate) fn check(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
+/// `declared` lists every name the file declares, valid or not: references to a
+/// declaration that has its own error are not reported again.
+pub(crate) fn check(sink: &mut Sink<'_>, taxonomy: &Taxonomy, declared: &Declared) {
     check_names(sink, taxonomy);
     check_type_collisions(sink, taxonomy);
     for campaign in &taxonomy.campaigns {
-        check_campaign(sink, taxonomy, campaign);
+        check_campaign(sink, taxonomy, declared, campaign);
     }
 }
 
@@ -183,10 +186,15 @@ fn check_type_collisions(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
     }
 }
 
-fn check_campaign(sink: &mut Sink<'_>, taxonomy: &Taxonomy, campaign: &Campaign) {
+fn check_campaign(
+    sink: &mut Sink<'_>,
+    taxonomy: &Taxonomy,
+    declared: &Declared,
+    campaign: &Campaign,
+) {
     let what = format!("campaign `{}`", campaign.name.value);
     let trigger = taxonomy.event(&campaign.trigger.value);
-    if trigger.is_none() {
+    if trigger.is_none() && !declared.events.contains(&campaign.trigger.value) {
         let hint = hint(
             &campaign.trigger.value,
             taxonomy.events.iter().map(|e| e.name.as_str()),
@@ -201,6 +209,7 @@ fn check_campaign(sink: &mut Sink<'_>, taxonomy: &Taxonomy, campaign: &Campaign)
     }
     let ctx = CampaignCtx {
         taxonomy,
+        declared,
         trigger,
         what,
     };
@@ -209,6 +218,7 @@ fn check_campaign(sink: &mut Sink<'_>, taxonomy: &Taxonomy, campaign: &Campaign)
 
 struct CampaignCtx<'a> {
     taxonomy: &'a Taxonomy,
+    declared: &'a Declared,
     /// The trigger event, when it exists (else `event.*` is not checked).
     trigger: Option<&'a EventDef>,
     what: String,
@@ -220,7 +230,9 @@ impl CampaignCtx<'_> {
             match step {
                 Step::Wait { .. } => {}
                 Step::Send { message } => {
-                    if self.taxonomy.message(&message.value).is_none() {
+                    if self.taxonomy.message(&message.value).is_none()
+                        && !self.declared.messages.contains(&message.value)
+                    {
                         let hint = hint(
                             &message.value,
                             self.taxonomy.messages.iter().map(|m| m.name.as_str()),
@@ -259,7 +271,9 @@ impl CampaignCtx<'_> {
                 }
             }
             Condition::Performed(event) => {
-                if self.taxonomy.event(&event.value).is_none() {
+                if self.taxonomy.event(&event.value).is_none()
+                    && !self.declared.events.contains(&event.value)
+                {
                     let hint = hint(
                         &event.value,
                         self.taxonomy.events.iter().map(|e| e.name.as_str()),
@@ -287,7 +301,7 @@ impl CampaignCtx<'_> {
         match path.root {
             PathRoot::Customer => {
                 let found = self.taxonomy.attribute(name);
-                if found.is_none() {
+                if found.is_none() && !self.declared.attributes.contains(name) {
                     let hint = hint(name, self.taxonomy.profile.iter().map(|f| f.name.as_str()));
                     sink.error(
                         path.field.span,
@@ -302,7 +316,12 @@ impl CampaignCtx<'_> {
             PathRoot::Event => {
                 let event = self.trigger?;
                 let found = event.field(name);
-                if found.is_none() {
+                let declared = self
+                    .declared
+                    .event_fields
+                    .get(&event.name.value)
+                    .is_some_and(|fields| fields.contains(name));
+                if found.is_none() && !declared {
                     let hint = hint(name, event.data.iter().map(|f| f.name.as_str()));
                     sink.error(
                         path.field.span,
