@@ -99,7 +99,13 @@ struct Frame<'s> {
 pub(crate) struct Walk {
     pub(crate) uses: Vec<VariableUse>,
     pub(crate) problem: Option<SyntaxError>,
+    /// Set when blocks, brackets or parentheses nest deeper than [`MAX_DEPTH`].
+    pub(crate) too_deep: Option<SyntaxError>,
 }
+
+/// Nesting beyond this is a syntax error (and is not walked further), so that no
+/// template can exhaust the stack here or in the `liquid` parser.
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// Walks `src` once.
 pub(crate) fn walk(src: &str) -> Walk {
@@ -112,12 +118,15 @@ pub(crate) fn walk(src: &str) -> Walk {
         guards: Vec::new(),
         frames: Vec::new(),
         problem: None,
+        nesting: 0,
+        too_deep: None,
     };
     w.run();
     w.uses.sort_by_key(|u| u.offset);
     Walk {
         uses: w.uses,
         problem: w.problem,
+        too_deep: w.too_deep,
     }
 }
 
@@ -133,6 +142,10 @@ struct Walker<'s> {
     guards: Vec<GuardKey<'s>>,
     frames: Vec<Frame<'s>>,
     problem: Option<SyntaxError>,
+    /// Current bracket/parenthesis recursion.
+    nesting: usize,
+    /// The first place nesting went deeper than [`MAX_DEPTH`].
+    too_deep: Option<SyntaxError>,
 }
 
 impl<'s> Walker<'s> {
@@ -187,6 +200,15 @@ impl<'s> Walker<'s> {
                     block.end_tag()
                 ),
             );
+        }
+    }
+
+    fn deep(&mut self, offset: usize, what: &str) {
+        if self.too_deep.is_none() {
+            self.too_deep = Some(SyntaxError {
+                message: format!("{what} nested more than {MAX_DEPTH} levels deep"),
+                offset,
+            });
         }
     }
 
@@ -343,6 +365,9 @@ impl<'s> Walker<'s> {
     }
 
     fn open(&mut self, block: Block, start: usize) {
+        if self.frames.len() >= MAX_DEPTH {
+            self.deep(start, "blocks");
+        }
         self.frames.push(Frame {
             block,
             open: start,
@@ -429,7 +454,7 @@ impl<'s> Walker<'s> {
                 }
                 Tok::LBracket => {
                     let end = self.matching(i, Tok::LBracket, Tok::RBracket);
-                    self.scan(i + 1, end, UseKind::Render, false);
+                    self.nested_scan(i + 1, end, UseKind::Render, false);
                     i = end + 1;
                 }
                 _ => i += 1,
@@ -464,6 +489,19 @@ impl<'s> Walker<'s> {
                 _ => i += 1,
             }
         }
+    }
+
+    /// [`Self::scan`] one bracket or parenthesis level deeper (not beyond
+    /// [`MAX_DEPTH`]).
+    fn nested_scan(&mut self, from: usize, to: usize, kind: UseKind, guarded: bool) {
+        if self.nesting >= MAX_DEPTH {
+            let at = self.toks.get(from.saturating_sub(1)).map_or(0, |t| t.start);
+            self.deep(at, "brackets or parentheses");
+            return;
+        }
+        self.nesting += 1;
+        self.scan(from, to, kind, guarded);
+        self.nesting -= 1;
     }
 
     fn filter_name(&mut self, f: Token) {
@@ -503,7 +541,7 @@ impl<'s> Walker<'s> {
             Tok::Str | Tok::Num => (i + 1, Operand::Lit(Lit::Value)),
             Tok::LParen => {
                 let end = self.matching(i, Tok::LParen, Tok::RParen);
-                self.scan(i + 1, end, kind, false);
+                self.nested_scan(i + 1, end, kind, false);
                 (end + 1, Operand::Other)
             }
             _ => (i + 1, Operand::Other),
@@ -573,7 +611,7 @@ impl<'s> Walker<'s> {
                         }
                         _ => {
                             dynamic = true;
-                            self.scan(j + 1, close, kind, guarded);
+                            self.nested_scan(j + 1, close, kind, guarded);
                         }
                     }
                     end = self.toks.get(close).map_or(end, |t| t.end);

@@ -25,6 +25,9 @@ pub(crate) fn check(source: &str, walk: &Walk) -> Result<(), SyntaxError> {
             offset: 0,
         });
     };
+    if let Some(too_deep) = &walk.too_deep {
+        return Err(too_deep.clone());
+    }
     // The `liquid` parser has internal assertions; a template must never panic us.
     let outcome = catch_unwind(AssertUnwindSafe(|| parser.parse(source).map(drop)));
     let error = match outcome {
