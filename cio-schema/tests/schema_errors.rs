@@ -1211,6 +1211,26 @@ trigger = "signed_up"
     );
 }
 
+#[test]
+fn condition_reading_into_a_field_that_is_not_an_object() {
+    expect(
+        &with_events(
+            r#"
+[events.feature_used]
+data = { feature = "string", metadata = "object?" }
+
+[campaigns.power_users]
+trigger = "feature_used"
+steps = [{ if = "event.metadata.plan == 'pro' or event.feature.name" }]
+"#,
+        ),
+        &[(
+            "22:56",
+            "`event.feature` is `string`, not an `object`, so `event.feature.name` cannot be read (in a condition of campaign `power_users`)",
+        )],
+    );
+}
+
 // ── Messages ─────────────────────────────────────────────────────────────────────
 
 #[test]

@@ -295,45 +295,63 @@ impl CampaignCtx<'_> {
         }
     }
 
-    /// The field a path reads and its label (`customer.plan`), or an error.
+    /// The field a path reads and its label (`customer.plan`), or an error. A path
+    /// into an `object` field (`event.metadata.plan`) is accepted unchecked.
     fn field(&self, sink: &mut Sink<'_>, path: &AttributePath) -> Option<(&Field, String)> {
         let name = &path.field.value;
-        match path.root {
-            PathRoot::Customer => {
-                let found = self.taxonomy.attribute(name);
-                if found.is_none() && !self.declared.attributes.contains(name) {
-                    let hint = hint(name, self.taxonomy.profile.iter().map(|f| f.name.as_str()));
-                    sink.error(
-                        path.field.span,
-                        format!(
-                            "unknown profile attribute `{name}` in a condition of {}{hint}",
-                            self.what
-                        ),
-                    );
-                }
-                found.map(|f| (f, format!("customer.{name}")))
-            }
+        let (fields, declared) = match path.root {
+            PathRoot::Customer => (
+                &self.taxonomy.profile[..],
+                self.declared.attributes.contains(name),
+            ),
             PathRoot::Event => {
                 let event = self.trigger?;
-                let found = event.field(name);
                 let declared = self
                     .declared
                     .event_fields
                     .get(&event.name.value)
                     .is_some_and(|fields| fields.contains(name));
-                if found.is_none() && !declared {
-                    let hint = hint(name, event.data.iter().map(|f| f.name.as_str()));
+                (&event.data[..], declared)
+            }
+        };
+        let root = match path.root {
+            PathRoot::Customer => "customer",
+            PathRoot::Event => "event",
+        };
+        if let Some(field) = fields.iter().find(|f| &f.name.value == name) {
+            return Some((field, format!("{root}.{name}")));
+        }
+        if declared {
+            return None;
+        }
+        if let Some((head, _)) = name.split_once('.') {
+            if let Some(field) = fields.iter().find(|f| f.name.value == head) {
+                if field.ty != FieldType::Object {
                     sink.error(
                         path.field.span,
                         format!(
-                            "event `{}` has no data field `{name}` (in a condition of {}){hint}",
-                            event.name.value, self.what
+                            "`{root}.{head}` is `{}`, not an `object`, so `{root}.{name}` cannot be read (in a condition of {})",
+                            field.ty.describe(),
+                            self.what
                         ),
                     );
                 }
-                found.map(|f| (f, format!("event.{name}")))
+                return None;
             }
         }
+        let hint = hint(name, fields.iter().map(|f| f.name.as_str()));
+        let message = match (path.root, self.trigger) {
+            (PathRoot::Event, Some(event)) => format!(
+                "event `{}` has no data field `{name}` (in a condition of {}){hint}",
+                event.name.value, self.what
+            ),
+            _ => format!(
+                "unknown profile attribute `{name}` in a condition of {}{hint}",
+                self.what
+            ),
+        };
+        sink.error(path.field.span, message);
+        None
     }
 
     fn compare(
