@@ -3,7 +3,8 @@
 use toml::de::{DeTable, DeValue};
 
 use super::reader::{
-    array, entries, key_name, kind, number, span, string, table, unsigned, Key, Sink, Value,
+    array, entries, key_name, kind, named_tables, number, span, string, table, unsigned, Key, Sink,
+    Value,
 };
 use super::types::{builtin, parse_type, TypeError, BUILTIN_TYPES};
 use crate::model::{EventDef, Field, FieldType, Name, NamedEnum, Span};
@@ -358,16 +359,8 @@ const EVENT_KEYS: [&str; 3] = ["doc", "deprecated", "data"];
 
 /// Reads `[events]`.
 pub(crate) fn read_events(sink: &mut Sink<'_>, value: &Value<'_>, enums: &[&str]) -> Vec<EventDef> {
-    let Some(t) = table(sink, value, "`events`") else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for (key, value) in entries(t) {
-        let name = key_name(key);
-        let what = format!("event `{}`", name.value);
-        let Some(t) = table(sink, value, &what) else {
-            continue;
-        };
+    for (name, what, t) in named_tables(sink, value, "events", "event") {
         let mut event = EventDef {
             name: name.clone(),
             doc: None,

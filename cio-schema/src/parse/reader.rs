@@ -67,6 +67,29 @@ pub(crate) fn entries<'a, 'i>(table: &'a DeTable<'i>) -> Vec<(&'a Key<'i>, &'a V
     out
 }
 
+/// The entries of section `[section]` (given as its value) that are tables, in source
+/// order, as (name, "{kind} `name`", table). A section or entry that is not a table
+/// is reported.
+pub(crate) fn named_tables<'a, 'i>(
+    sink: &mut Sink<'_>,
+    section_value: &'a Value<'i>,
+    section: &str,
+    kind: &str,
+) -> Vec<(Name, String, &'a DeTable<'i>)> {
+    let Some(section) = table(sink, section_value, &format!("`{section}`")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in entries(section) {
+        let name = key_name(key);
+        let what = format!("{kind} `{}`", name.value);
+        if let Some(t) = table(sink, value, &what) {
+            out.push((name, what, t));
+        }
+    }
+    out
+}
+
 /// A key as a [`Name`].
 pub(crate) fn key_name(key: &Key<'_>) -> Name {
     Name {

@@ -5,7 +5,7 @@ use std::path::{Component, Path};
 use toml::de::DeValue;
 
 use super::duration::parse_duration;
-use super::reader::{array, entries, key_name, kind, span, string, table, Sink, Str, Value};
+use super::reader::{array, entries, kind, named_tables, span, string, Sink, Str, Value};
 use crate::model::{Campaign, Channel, Message, Name, Span, Step, Template, TemplateOrigin};
 use crate::suggest::hint;
 use crate::validate::condition::parse_condition;
@@ -15,16 +15,8 @@ const STEP_KEYS: [&str; 5] = ["wait", "send", "if", "then", "else"];
 
 /// Reads `[campaigns]`.
 pub(crate) fn read_campaigns(sink: &mut Sink<'_>, value: &Value<'_>) -> Vec<Campaign> {
-    let Some(t) = table(sink, value, "`campaigns`") else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for (key, value) in entries(t) {
-        let name = key_name(key);
-        let what = format!("campaign `{}`", name.value);
-        let Some(t) = table(sink, value, &what) else {
-            continue;
-        };
+    for (name, what, t) in named_tables(sink, value, "campaigns", "campaign") {
         let mut trigger = None;
         let mut doc = None;
         let mut steps = Vec::new();
@@ -223,16 +215,8 @@ pub(crate) fn read_messages(
     value: &Value<'_>,
     files: &mut Files<'_>,
 ) -> Vec<Message> {
-    let Some(t) = table(sink, value, "`messages`") else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for (key, value) in entries(t) {
-        let name = key_name(key);
-        let what = format!("message `{}`", name.value);
-        let Some(t) = table(sink, value, &what) else {
-            continue;
-        };
+    for (name, what, t) in named_tables(sink, value, "messages", "message") {
         let mut channel = Some(Channel::Email);
         let mut subject = None;
         let mut subject_key = None;
