@@ -518,8 +518,16 @@ fn t51_increment_and_decrement_names_are_local() {
 #[test]
 fn t52_raw_and_comment_are_ignored() {
     assert_reads(
-        "{% raw %}{{ event.a }}{% endraw %}{% comment %}{{ event.b }}{% if event.c %}{% endif %}{% endcomment %}{{ event.d }}",
+        "{% raw %}{{ event.a }}{% endraw %}{% comment %}{{ event.b }}{% if event.c %}{{ broken {% endcomment %}{{ event.d }}",
         &["event.d:render"],
+    );
+}
+
+#[test]
+fn t52b_inline_comments_are_ignored() {
+    assert_reads(
+        "{% # {{ event.a }} is not read %}{{ event.b }}{%- #another -%}{%# x %}",
+        &["event.b:render"],
     );
 }
 

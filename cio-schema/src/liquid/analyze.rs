@@ -101,6 +101,8 @@ pub(crate) struct Walk {
     pub(crate) problem: Option<SyntaxError>,
     /// Set when blocks, brackets or parentheses nest deeper than [`MAX_DEPTH`].
     pub(crate) too_deep: Option<SyntaxError>,
+    /// Byte ranges holding comments (see [`Lexer::comments`]).
+    pub(crate) comments: Vec<(usize, usize)>,
 }
 
 /// Nesting beyond this is a syntax error (and is not walked further), so that no
@@ -120,6 +122,7 @@ pub(crate) fn walk(src: &str) -> Walk {
         problem: None,
         nesting: 0,
         too_deep: None,
+        comments: Vec::new(),
     };
     w.run();
     w.uses.sort_by_key(|u| u.offset);
@@ -127,6 +130,7 @@ pub(crate) fn walk(src: &str) -> Walk {
         uses: w.uses,
         problem: w.problem,
         too_deep: w.too_deep,
+        comments: w.comments,
     }
 }
 
@@ -146,11 +150,13 @@ struct Walker<'s> {
     nesting: usize,
     /// The first place nesting went deeper than [`MAX_DEPTH`].
     too_deep: Option<SyntaxError>,
+    comments: Vec<(usize, usize)>,
 }
 
 impl<'s> Walker<'s> {
     fn run(&mut self) {
-        for markup in Lexer::new(self.src) {
+        let mut lexer = Lexer::new(self.src);
+        for markup in lexer.by_ref() {
             let markup = match markup {
                 Ok(m) => m,
                 Err(unclosed) => {
@@ -190,6 +196,7 @@ impl<'s> Walker<'s> {
                 }
             }
         }
+        self.comments = lexer.comments;
         if let Some(frame) = self.frames.first() {
             let (open, block) = (frame.open, frame.block);
             self.fail(
@@ -410,14 +417,6 @@ impl<'s> Walker<'s> {
     fn unknown_tag(&mut self, name: &str, start: usize) {
         if name.is_empty() {
             self.fail(start, "empty tag: a tag name is missing after `{%`".into());
-            return;
-        }
-        if name == "#" {
-            self.fail(
-                start,
-                "inline comments `{% # … %}` are not supported; use `{% comment %}…{% endcomment %}`"
-                    .into(),
-            );
             return;
         }
         let hint = did_you_mean(name, KNOWN_TAGS.iter().copied())

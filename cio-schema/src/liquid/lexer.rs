@@ -1,7 +1,7 @@
 //! Splits a template into its Liquid markup: output tags `{{ … }}` and tags `{% … %}`.
 //!
-//! Text between markup is skipped. `raw` and `comment` blocks are skipped whole (their
-//! content is never read by Liquid). Quoted strings inside markup may contain `}}` or
+//! Text between markup is skipped. `raw` and `comment` blocks and inline comments
+//! `{% # … %}` are skipped whole (their content is never read by Liquid). Quoted strings inside markup may contain `}}` or
 //! `%}`. Whitespace control (`{{-`, `-}}`, `{%-`, `-%}`) is stripped from the inner text.
 //! The lexer is linear in the template length and allocates nothing.
 
@@ -32,14 +32,13 @@ impl<'s> Markup<'s> {
     pub(crate) fn tag_name(&self) -> (&'s str, usize) {
         let trimmed = self.inner.trim_start();
         let lead = self.inner.len() - trimmed.len();
-        let len = trimmed
-            .bytes()
-            .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'#'))
-            .unwrap_or(trimmed.len());
-        let len = if len == 0 && trimmed.starts_with('#') {
+        let len = if trimmed.starts_with('#') {
             1
         } else {
-            len
+            trimmed
+                .bytes()
+                .position(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
+                .unwrap_or(trimmed.len())
         };
         (&trimmed[..len], self.inner_start + lead + len)
     }
@@ -59,6 +58,9 @@ pub(crate) struct Lexer<'s> {
     src: &'s str,
     pos: usize,
     failed: bool,
+    /// Byte ranges that hold comments: `comment` block bodies and whole inline
+    /// `{% # … %}` tags.
+    pub(crate) comments: Vec<(usize, usize)>,
 }
 
 impl<'s> Lexer<'s> {
@@ -68,13 +70,14 @@ impl<'s> Lexer<'s> {
             src,
             pos: 0,
             failed: false,
+            comments: Vec::new(),
         }
     }
 
     /// The next markup after `self.pos`, without skipping raw/comment blocks.
-    fn next_markup(&mut self) -> Option<Result<Markup<'s>, Unclosed>> {
+    fn next_markup(&mut self, tags_only: bool) -> Option<Result<Markup<'s>, Unclosed>> {
         let bytes = self.src.as_bytes();
-        let open = find_open(bytes, self.pos)?;
+        let open = find_open(bytes, self.pos, tags_only)?;
         let kind = if bytes[open + 1] == b'{' {
             MarkupKind::Output
         } else {
@@ -117,7 +120,8 @@ impl<'s> Lexer<'s> {
     /// `open` (nested `comment`s counted).
     fn skip_block(&mut self, open: usize, name: &str, end: &'static str) -> Result<(), Unclosed> {
         let mut depth = 1usize;
-        while let Some(next) = self.next_markup() {
+        let body_start = self.pos;
+        while let Some(next) = self.next_markup(true) {
             let Ok(markup) = next else { break };
             if markup.kind != MarkupKind::Tag {
                 continue;
@@ -128,6 +132,9 @@ impl<'s> Lexer<'s> {
             } else if tag == end {
                 depth -= 1;
                 if depth == 0 {
+                    if name == "comment" {
+                        self.comments.push((body_start, markup.start));
+                    }
                     return Ok(());
                 }
             }
@@ -151,12 +158,16 @@ impl<'s> Iterator for Lexer<'s> {
             return None;
         }
         loop {
-            let item = match self.next_markup()? {
+            let item = match self.next_markup(false)? {
                 Ok(markup) if markup.kind == MarkupKind::Tag => {
                     let (name, _) = markup.tag_name();
                     let end = match name {
                         "raw" => "endraw",
                         "comment" => "endcomment",
+                        "#" => {
+                            self.comments.push((markup.start, self.pos));
+                            continue;
+                        }
                         _ => return Some(Ok(markup)),
                     };
                     match self.skip_block(markup.start, name, end) {
@@ -174,11 +185,11 @@ impl<'s> Iterator for Lexer<'s> {
     }
 }
 
-/// The offset of the next `{{` or `{%` at or after `from`.
-fn find_open(bytes: &[u8], from: usize) -> Option<usize> {
+/// The offset of the next `{{` or `{%` (only `{%` with `tags_only`) at or after `from`.
+fn find_open(bytes: &[u8], from: usize, tags_only: bool) -> Option<usize> {
     let mut i = from;
     while i + 1 < bytes.len() {
-        if bytes[i] == b'{' && (bytes[i + 1] == b'{' || bytes[i + 1] == b'%') {
+        if bytes[i] == b'{' && ((bytes[i + 1] == b'{' && !tags_only) || bytes[i + 1] == b'%') {
             return Some(i);
         }
         i += 1;

@@ -22,8 +22,11 @@
 //! Standard tags: `assign`, `capture`, `case`/`when`, `comment`, `cycle`, `decrement`,
 //! `for` (with `else`, `limit:`, `offset:`, `reversed`, ranges), `if`/`elsif`/`else`,
 //! `ifchanged`, `include`, `increment`, `raw`, `render`, `tablerow`, `unless`,
-//! `break`, `continue`. An unknown tag or filter is a syntax error with a did-you-mean.
-//! A syntax error carries a message and the byte offset in the template.
+//! `break`, `continue`, and inline comments `{% # … %}`. An unknown tag or filter is a
+//! syntax error with a did-you-mean. A syntax error carries a message and the byte
+//! offset in the template. Comment bodies are not parsed (as in Customer.io), blocks,
+//! brackets and parentheses may nest 64 levels deep, and no input panics: the
+//! `liquid` parser runs under `catch_unwind`.
 //!
 //! # Variables
 //!
@@ -31,7 +34,7 @@
 //! tags, filter arguments, conditions of `if`/`elsif`/`unless`/`case`/`when`, `for` and
 //! `tablerow` collections and their `limit:`/`offset:` arguments and ranges, `assign`
 //! right-hand sides, `capture` bodies, `cycle`, `include`/`render` arguments and
-//! `echo`. `raw` and `comment` blocks are ignored. `event["x"]` is `event.x`;
+//! `echo`. `raw` and `comment` blocks and inline comments are ignored. `event["x"]` is `event.x`;
 //! `customer[name]` is a [`UseKind::Dynamic`] read (its key cannot be known).
 //!
 //! Local names (`assign`, `capture`, `increment`, loop variables, `forloop`,
@@ -55,6 +58,23 @@
 //!
 //! Guards match on the root and the first field: a guard on `event.metadata` also
 //! guards `event.metadata.plan`.
+//!
+//! # Checks
+//!
+//! [`check_taxonomy`] reports, per message and template (subject, body): a syntax
+//! error; an `event.X`/`trigger.X` that is not a data field of the trigger event of
+//! one of the campaigns sending the message, or a `customer.Y` that is not a profile
+//! attribute (in conditions too: a misspelt test is always false); an optional one
+//! rendered unguarded; a path deeper than its field allows; a computed key; an
+//! `event.*` read in a message no campaign sends. `allow` entries exempt the reads they
+//! match. See the `check` module source for the details.
+//!
+//! [`liquid_fields`] lists, per event, the data fields read *unguarded* by a render
+//! (output, filter argument, `assign`, `for` collection...) in a message of a campaign
+//! it triggers: the fields a missing value of would fail a message, so they must stay
+//! required. Guarded reads and tests are left out (a missing value is fine there);
+//! names the event does not declare are left out (they are errors of
+//! [`check_taxonomy`]); every event has an entry, possibly empty.
 
 mod analyze;
 mod check;
@@ -197,7 +217,8 @@ pub fn check_taxonomy(taxonomy: &Taxonomy, events_toml: &SourceFile) -> Vec<Diag
 }
 
 /// For each event (by name), the data fields that messages of the campaigns it
-/// triggers read: the fields the event must always carry.
+/// triggers read unguarded: the fields the event must always carry (see the module
+/// docs). Every event has an entry.
 pub fn liquid_fields(taxonomy: &Taxonomy) -> BTreeMap<String, BTreeSet<String>> {
     check::liquid_fields(taxonomy)
 }

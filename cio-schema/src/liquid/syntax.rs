@@ -29,7 +29,16 @@ pub(crate) fn check(source: &str, walk: &Walk) -> Result<(), SyntaxError> {
         return Err(too_deep.clone());
     }
     // The `liquid` parser has internal assertions; a template must never panic us.
-    let outcome = catch_unwind(AssertUnwindSafe(|| parser.parse(source).map(drop)));
+    // Comments are not Liquid the `liquid` crate must accept (it parses `comment`
+    // bodies and has no inline comments): blank them, keeping every offset.
+    let blanked;
+    let text = if walk.comments.is_empty() {
+        source
+    } else {
+        blanked = blank(source, &walk.comments);
+        blanked.as_str()
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| parser.parse(text).map(drop)));
     let error = match outcome {
         Ok(Ok(())) => return Ok(()),
         Ok(Err(error)) => Some(error),
@@ -45,6 +54,22 @@ pub(crate) fn check(source: &str, walk: &Walk) -> Result<(), SyntaxError> {
             offset: 0,
         },
     })
+}
+
+/// `source` with the bytes of `ranges` replaced by spaces (newlines kept, so that
+/// lines and offsets do not move).
+fn blank(source: &str, ranges: &[(usize, usize)]) -> String {
+    let mut bytes = source.as_bytes().to_vec();
+    for &(start, end) in ranges {
+        for b in bytes.get_mut(start..end).into_iter().flatten() {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    // Whole characters are replaced (ranges start and end at markup delimiters), so
+    // the text stays UTF-8; fall back to the original if it somehow does not.
+    String::from_utf8(bytes).unwrap_or_else(|_| source.to_owned())
 }
 
 /// Turns the `liquid` crate's error text into a message and an offset.
