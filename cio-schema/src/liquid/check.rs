@@ -409,3 +409,74 @@ fn walk_string(
     }
     Some(r)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(root: Root, path: &[&str], kind: UseKind) -> VariableUse {
+        VariableUse {
+            root,
+            path: path.iter().map(|s| (*s).to_owned()).collect(),
+            offset: 0,
+            len: 1,
+            guarded: false,
+            kind,
+        }
+    }
+
+    #[test]
+    fn allow_entries_match_prefixes_and_wildcards() {
+        let items = read(Root::Event, &["items", "first"], UseKind::Render);
+        let dynamic = read(Root::Customer, &[], UseKind::Dynamic);
+        assert!(allows("event.items", &items));
+        assert!(allows("event.*", &items));
+        assert!(allows("event.items.first", &items));
+        assert!(!allows("event.item", &items));
+        assert!(!allows("trigger.items", &items));
+        assert!(!allows("event.items.last", &items));
+        assert!(allows("customer.*", &dynamic));
+        assert!(!allows("customer.plan", &dynamic));
+    }
+
+    #[test]
+    fn deeper_segments_by_type() {
+        let path = |p: &[&str]| p.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let list = FieldType::List(Box::new(FieldType::Object));
+        assert_eq!(deeper_error(&FieldType::Object, &path(&["a", "b"])), None);
+        assert_eq!(deeper_error(&list, &path(&["first", "any"])), None);
+        assert_eq!(deeper_error(&list, &path(&["3", "any"])), None);
+        assert_eq!(deeper_error(&list, &path(&["size"])), None);
+        assert_eq!(deeper_error(&list, &path(&["size", "x"])), Some("size"));
+        assert_eq!(deeper_error(&list, &path(&["name"])), Some("name"));
+        assert_eq!(deeper_error(&FieldType::String, &path(&["size"])), None);
+        assert_eq!(deeper_error(&FieldType::String, &path(&["x"])), Some("x"));
+        assert_eq!(
+            deeper_error(&FieldType::Int, &path(&["size"])),
+            Some("size")
+        );
+        let strings = FieldType::List(Box::new(FieldType::String));
+        assert_eq!(deeper_error(&strings, &path(&["last", "x"])), Some("x"));
+    }
+
+    #[test]
+    fn inline_offsets_follow_escapes() {
+        // body = "a\"b\u00e9{{ x }}"
+        let toml = r#"body = "a\"b\u00e9{{ x }}""#;
+        let decoded = "a\"bé{{ x }}";
+        let span = Span::new(7, toml.len());
+        let at = |offset| inline_offset(toml, span, 8, decoded, offset);
+        assert_eq!(&toml[at(0)..], &toml[8..]);
+        assert_eq!(&toml[at(3)..at(3) + 6], "\\u00e9");
+        assert_eq!(&toml[at(decoded.find('{').unwrap())..], "{{ x }}\"");
+        // a literal string has no escapes
+        let toml = r"body = 'a\b{{ x }}'";
+        let at = inline_offset(toml, Span::new(7, toml.len()), 8, "a\\b{{ x }}", 3);
+        assert_eq!(&toml[at..], "{{ x }}'");
+        // a mismatch falls back to start + offset
+        assert_eq!(
+            inline_offset("body = \"abc\"", Span::new(7, 12), 8, "xyz", 2),
+            10
+        );
+    }
+}
