@@ -50,10 +50,10 @@ pub const fn expect_enum<T: Enum>(expected: &str, message: &str) {
 pub const fn assert_carries<T: ?Sized>() {}
 
 macro_rules! carries {
-    ($trait:ident, $doc:literal, $message:literal, $label:literal, [$($ty:ty),* $(,)?]) => {
+    ($trait:ident: $visitor:path, $doc:literal, $message:literal, $label:literal, [$($ty:ty),* $(,)?]) => {
         #[doc = $doc]
         #[diagnostic::on_unimplemented(message = $message, label = $label)]
-        pub trait $trait {}
+        pub trait $trait: $visitor {}
         $(impl $trait for $ty {})*
         impl<T: $trait + ?Sized> $trait for &T {}
         impl<T: $trait> $trait for Option<T> {}
@@ -62,7 +62,7 @@ macro_rules! carries {
 }
 
 carries!(
-    CarriesString,
+    CarriesString: Texts,
     "Rust types that can carry an `events.toml` `string`.",
     "expected a string (String, &str, Cow<str>), found `{Self}`",
     "events.toml declares this as `string`",
@@ -70,7 +70,7 @@ carries!(
     String, str, Cow<'_, str>, Arc<str>, Rc<str>,
 ]);
 carries!(
-    CarriesInt,
+    CarriesInt: Numbers,
     "Rust types that can carry an `events.toml` `int`.",
     "expected an int (i64, i32, i16, i8, u32, u16, u8), found `{Self}`",
     "events.toml declares this as `int`",
@@ -78,25 +78,25 @@ carries!(
     i64, i32, i16, i8, u32, u16, u8,
 ]);
 carries!(
-    CarriesFloat,
+    CarriesFloat: Numbers,
     "Rust types that can carry an `events.toml` `float`.",
     "expected a float (f64, f32), found `{Self}`",
     "events.toml declares this as `float`",
     [f64, f32]);
 carries!(
-    CarriesBool,
+    CarriesBool: AnyValue,
     "Rust types that can carry an `events.toml` `bool`.",
     "expected a bool, found `{Self}`",
     "events.toml declares this as `bool`",
     [bool]);
 carries!(
-    CarriesTimestamp,
+    CarriesTimestamp: Timestamps,
     "Rust types that can carry an `events.toml` `timestamp`.",
     "expected a `cio::Timestamp` (Unix seconds), found `{Self}`",
     "events.toml declares this as `timestamp`",
     [Timestamp]);
 carries!(
-    CarriesObject,
+    CarriesObject: AnyValue,
     "Rust types that can carry an `events.toml` `object`.",
     "expected a JSON object (serde_json::Map<String, Value>, HashMap<String, _>, BTreeMap<String, _>), found `{Self}`",
     "events.toml declares this as `object`",
@@ -106,6 +106,10 @@ carries!(
 impl<V: serde::Serialize, S> CarriesObject for HashMap<String, V, S> {}
 impl<V: serde::Serialize> CarriesObject for BTreeMap<String, V> {}
 
+/// Any value: the visitor bound of types with nothing to check.
+pub trait AnyValue {}
+impl<T: ?Sized> AnyValue for T {}
+
 /// Rust types that can carry an `events.toml` list `[T]`; `Item` is what one element is.
 #[diagnostic::on_unimplemented(
     message = "expected a list (Vec<T>, &[T]), found `{Self}`",
@@ -114,21 +118,41 @@ impl<V: serde::Serialize> CarriesObject for BTreeMap<String, V> {}
 pub trait CarriesList {
     /// The element type.
     type Item;
+    /// The elements (none for `None`).
+    fn items(&self) -> &[Self::Item];
 }
 impl<T> CarriesList for Vec<T> {
     type Item = T;
+    fn items(&self) -> &[T] {
+        self
+    }
 }
 impl<T> CarriesList for [T] {
     type Item = T;
+    fn items(&self) -> &[T] {
+        self
+    }
 }
 impl<T, const N: usize> CarriesList for [T; N] {
     type Item = T;
+    fn items(&self) -> &[T] {
+        self
+    }
 }
 impl<T: CarriesList + ?Sized> CarriesList for &T {
     type Item = T::Item;
+    fn items(&self) -> &[T::Item] {
+        (**self).items()
+    }
 }
 impl<T: CarriesList> CarriesList for Option<T> {
     type Item = T::Item;
+    fn items(&self) -> &[T::Item] {
+        match self {
+            Some(list) => list.items(),
+            None => &[],
+        }
+    }
 }
 
 /// Rust types that can carry an `events.toml` enum: the generated enums and
@@ -146,6 +170,90 @@ impl<T: CarriesEnum> CarriesEnum for Option<T> {
 }
 impl<T: CarriesEnum + ?Sized> CarriesEnum for &T {
     type Enum = T::Enum;
+}
+
+/// Checks a `string`, `email` or `url` field: its kind and `max_length`.
+pub fn field_text<T: CarriesString + ?Sized>(
+    value: &T,
+    field: &str,
+    kind: TextKind,
+    max_length: Option<u64>,
+) -> Result<(), Violation> {
+    value.each_text(&mut |text| {
+        match kind {
+            TextKind::Plain => {}
+            TextKind::Email => check_email(field, text)?,
+            TextKind::Url => check_url(field, text)?,
+        }
+        match max_length {
+            Some(max) => check_max_length(field, text, max),
+            None => Ok(()),
+        }
+    })
+}
+
+/// What a text field must look like.
+#[derive(Debug, Clone, Copy)]
+pub enum TextKind {
+    /// Any text.
+    Plain,
+    /// An email address.
+    Email,
+    /// An absolute URL.
+    Url,
+}
+
+/// Checks an `int` field against its `min` and `max`.
+pub fn field_int<T: CarriesInt + ?Sized>(
+    value: &T,
+    field: &str,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Result<(), Violation> {
+    value.each_number(&mut |n| check_bounds(field, n, min, max))
+}
+
+/// Checks a `float` field: finite, and within its `min` and `max`.
+pub fn field_float<T: CarriesFloat + ?Sized>(
+    value: &T,
+    field: &str,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Result<(), Violation> {
+    value.each_number(&mut |n| {
+        check_finite(field, n)?;
+        check_bounds(field, n, min, max)
+    })
+}
+
+fn check_bounds(field: &str, n: f64, min: Option<f64>, max: Option<f64>) -> Result<(), Violation> {
+    if let Some(min) = min {
+        check_min(field, n, min)?;
+    }
+    if let Some(max) = max {
+        check_max(field, n, max)?;
+    }
+    Ok(())
+}
+
+/// Checks a `timestamp` field: seconds, not milliseconds.
+pub fn field_timestamp<T: CarriesTimestamp + ?Sized>(value: &T, field: &str) -> Result<(), Violation> {
+    value.each_timestamp(&mut |t| check_timestamp(field, t))
+}
+
+/// Type-checks a `bool` field (nothing to validate at run time).
+pub fn field_bool<T: CarriesBool + ?Sized>(_value: &T) -> Result<(), Violation> {
+    Ok(())
+}
+
+/// Type-checks an `object` field (nothing to validate at run time).
+pub fn field_object<T: CarriesObject + ?Sized>(_value: &T) -> Result<(), Violation> {
+    Ok(())
+}
+
+/// Type-checks an enum field (which enum is checked by [`expect_enum`]).
+pub fn field_enum<T: CarriesEnum + ?Sized>(_value: &T) -> Result<(), Violation> {
+    Ok(())
 }
 
 /// Marks a field type as optional: generated serializers skip it when absent.
