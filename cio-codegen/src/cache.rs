@@ -80,3 +80,8 @@ pub(crate) fn load(file: &TaxonomyFile) -> Arc<Load> {
     });
     load
 }
+
+/// Empties the cache.
+pub(crate) fn clear() {
+    CACHE.lock().unwrap_or_else(PoisonError::into_inner).clear();
+}

@@ -54,7 +54,7 @@ pub(crate) fn diagnostics(diagnostics: &Diagnostics, span: Span) -> TokenStream 
         .iter()
         .map(|d| {
             let message = d.to_string();
-            quote_spanned!(span=> ::core::compile_error! { #message };)
+            quote_spanned!(span=> ::core::compile_error! { #message })
         })
         .collect()
 }

@@ -19,6 +19,18 @@ pub(crate) struct Target<'a> {
     pub(crate) owner: &'a str,
 }
 
+/// The outcome of matching: the matched fields, and the declared names that need
+/// no "missing" report (suggested for a misspelt field, or unreachable because the
+/// struct's shape was already reported).
+pub(crate) struct Matching<'a> {
+    /// Fields matched to their declaration.
+    pub(crate) matched: Vec<Matched<'a>>,
+    /// Declared names offered as a did-you-mean for a misspelt field.
+    pub(crate) suggested: Vec<String>,
+    /// `false` when the struct's shape was already reported (tuple struct).
+    pub(crate) shape_ok: bool,
+}
+
 /// A struct field matched to its declaration.
 pub(crate) struct Matched<'a> {
     /// The field's name in the struct.
@@ -52,19 +64,25 @@ pub(crate) fn match_fields<'a>(
     data: &'a syn::DataStruct,
     target: &Target<'a>,
     errors: &mut Errors,
-) -> Vec<Matched<'a>> {
+) -> Matching<'a> {
+    let mut out = Matching {
+        matched: Vec::new(),
+        suggested: Vec::new(),
+        shape_ok: true,
+    };
     let fields = match &data.fields {
         syn::Fields::Named(named) => &named.named,
-        syn::Fields::Unit => return Vec::new(),
+        syn::Fields::Unit => return out,
         syn::Fields::Unnamed(unnamed) => {
             errors.spanned(
                 unnamed,
                 "cio derives need named fields: each field is sent under its name",
             );
-            return Vec::new();
+            out.shape_ok = false;
+            return out;
         }
     };
-    let mut matched: Vec<Matched<'a>> = Vec::new();
+    let matched = &mut out.matched;
     for field in fields {
         let Some(ident) = &field.ident else { continue };
         let attrs = attr::member(&field.attrs, &["rename", "skip"], errors);
@@ -88,6 +106,10 @@ pub(crate) fn match_fields<'a>(
                 Some(r) => (r.value(), r.span()),
                 None => (rust_name.to_string(), ident.span()),
             };
+            let names = target.declared.iter().map(|d| d.name.value.as_str());
+            if let Some(near) = cio_schema::suggest::did_you_mean(&written, names) {
+                out.suggested.push(near.to_string());
+            }
             errors.at(span, unknown_field(&written, target));
             continue;
         };
@@ -111,7 +133,7 @@ pub(crate) fn match_fields<'a>(
             optional: is_option(&field.ty),
         });
     }
-    matched
+    out
 }
 
 fn unknown_field(written: &str, target: &Target<'_>) -> String {
@@ -138,36 +160,36 @@ fn unknown_field(written: &str, target: &Target<'_>) -> String {
     }
 }
 
-/// Reports declared required fields the struct lacks, at the struct's name.
+/// Reports declared required fields the struct lacks, at the struct's name:
+/// "struct `X` is missing {what}: `a: int`, `b: plan`".
 pub(crate) fn require_all(
     struct_ident: &Ident,
-    matched: &[Matched<'_>],
+    matching: &Matching<'_>,
     target: &Target<'_>,
     what: &str,
     errors: &mut Errors,
 ) {
+    if !matching.shape_ok {
+        return;
+    }
     let missing: Vec<String> = target
         .declared
         .iter()
+        .filter(|d| !d.optional)
         .filter(|d| {
-            !d.optional
-                && !matched
-                    .iter()
-                    .any(|m| m.declared.name.value == d.name.value)
+            !matching
+                .matched
+                .iter()
+                .any(|m| m.declared.name.value == d.name.value)
         })
+        .filter(|d| !matching.suggested.contains(&d.name.value))
         .map(|d| format!("`{}: {}`", d.name.value, d.ty.describe()))
         .collect();
     if !missing.is_empty() {
         errors.at(
             struct_ident.span(),
             format!(
-                "struct `{struct_ident}` lacks {} of {}: {}",
-                if missing.len() == 1 {
-                    format!("a field {what}")
-                } else {
-                    format!("fields {what}")
-                },
-                target.describe,
+                "struct `{struct_ident}` is missing {what}: {}",
                 missing.join(", ")
             ),
         );

@@ -27,6 +27,13 @@ pub fn expand_taxonomy(input: TokenStream, manifest_dir: &Path) -> TokenStream {
     taxonomy::expand(input, manifest_dir)
 }
 
+/// Forgets every cached taxonomy, so that the next expansion reads and parses
+/// again (for benchmarks of a cold expansion).
+#[doc(hidden)]
+pub fn clear_cache() {
+    cache::clear();
+}
+
 /// Expands `#[derive(cio::Event)]`.
 pub fn derive_event(input: TokenStream, manifest_dir: &Path) -> TokenStream {
     derive::event::expand(input, manifest_dir)

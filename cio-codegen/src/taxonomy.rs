@@ -35,7 +35,7 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
         path.as_ref().map(syn::LitStr::value).as_deref(),
     ) {
         Ok(file) => file,
-        Err(message) => return quote_spanned!(span=> ::core::compile_error! { #message };),
+        Err(message) => return quote_spanned!(span=> ::core::compile_error! { #message }),
     };
     let load = cache::load(&file);
     let track = emit::track_files(&load.files);

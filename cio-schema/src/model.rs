@@ -163,7 +163,10 @@ impl FieldType {
             FieldType::Object => "object".into(),
             FieldType::List(inner) => format!("[{}]", inner.describe()),
             FieldType::Enum(name) => name.clone(),
-            FieldType::InlineEnum(_) => "enum".into(),
+            FieldType::InlineEnum(values) => {
+                let values: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+                format!("{{ enum = [{}] }}", values.join(", "))
+            }
         }
     }
 }

@@ -41,15 +41,18 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
         declared: &schema.taxonomy.profile,
         owner: "profile",
     };
-    let matched = fields::match_fields(data, &target, &mut errors);
+    let matching = fields::match_fields(data, &target, &mut errors);
     if attrs.create {
         fields::require_all(
             &input.ident,
-            &matched,
+            &matching,
             &target,
-            "required to create a profile (`#[cio(create)]`)",
+            "the attributes required to create a profile (`#[cio(create)]`)",
             &mut errors,
         );
+    }
+    let matched = matching.matched;
+    if attrs.create {
         for m in matched
             .iter()
             .filter(|m| m.optional && !m.declared.optional)

@@ -61,9 +61,18 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
     };
 
     let mut pairs: Vec<(&Ident, &str)> = Vec::new();
+    // Values already covered by an error about a variant: not reported missing again.
+    let mut accounted: Vec<String> = Vec::new();
     for variant in &data.variants {
         let attrs = attr::member(&variant.attrs, &["rename"], &mut errors);
         if !matches!(variant.fields, syn::Fields::Unit) {
+            let ident_text = variant.ident.to_string();
+            if let Some(v) = values
+                .iter()
+                .find(|v| cio_schema::naming::variant_name(&v.value) == ident_text)
+            {
+                accounted.push(v.value.clone());
+            }
             errors.spanned(
                 &variant.fields,
                 format!(
@@ -100,6 +109,14 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
                 cio_schema::suggest::did_you_mean(&written, by_variant.iter().map(String::as_str))
                     .map(str::to_string)
             };
+            if let Some(n) = &near {
+                if let Some(v) = values
+                    .iter()
+                    .find(|v| v.value == *n || cio_schema::naming::variant_name(&v.value) == *n)
+                {
+                    accounted.push(v.value.clone());
+                }
+            }
             let hint = near
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default();
@@ -127,6 +144,7 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
     let missing: Vec<String> = values
         .iter()
         .filter(|v| !pairs.iter().any(|(_, wire)| *wire == v.value))
+        .filter(|v| !accounted.contains(&v.value))
         .map(|v| {
             format!(
                 "`{}` (variant `{}`)",
@@ -139,7 +157,7 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
         errors.at(
             input.ident.span(),
             format!(
-                "enum `{}` lacks values of the enum `{name}` in events.toml: {}",
+                "enum `{}` is missing variants for values of the enum `{name}` in events.toml: {}",
                 input.ident,
                 missing.join(", ")
             ),

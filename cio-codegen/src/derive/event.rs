@@ -59,8 +59,10 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
         declared: &event.data,
         owner: &event.name.value,
     };
-    let matched = fields::match_fields(data, &target, &mut errors);
-    fields::require_all(&input.ident, &matched, &target, "it requires", &mut errors);
+    let matching = fields::match_fields(data, &target, &mut errors);
+    let what = format!("the data fields event `{name}` requires");
+    fields::require_all(&input.ident, &matching, &target, &what, &mut errors);
+    let matched = matching.matched;
     let liquid = schema.liquid_fields(&name);
     for m in &matched {
         if m.optional && !m.declared.optional {
