@@ -269,7 +269,7 @@ async fn batch_reports_the_items_refused_and_applies_the_rest() {
         assert!(outcome.is_complete());
         // The client cannot build an invalid item, so send hand-made JSON: items 1
         // (no name) and 2 (no identifiers) are refused, items 0 applied.
-        let raw = reqwest::Client::new()
+        let raw = raw_http()
             .post(format!("{}/api/v2/batch", emu.base_url()))
             .basic_auth(emu.site_id(), Some(emu.api_key()))
             .body(format!(

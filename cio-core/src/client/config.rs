@@ -177,14 +177,17 @@ impl TrackClientBuilder {
             .map_err(|_| Error::Config("the user agent holds invalid characters".to_owned()))?;
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(self.timeout)
-                .connect_timeout(self.timeout.min(Duration::from_secs(5)))
-                .pool_idle_timeout(Duration::from_secs(60))
-                .tcp_nodelay(true)
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+            None => {
+                install_crypto_provider();
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .timeout(self.timeout)
+                    .connect_timeout(self.timeout.min(Duration::from_secs(5)))
+                    .pool_idle_timeout(Duration::from_secs(60))
+                    .tcp_nodelay(true)
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
         };
         Ok(TrackClient::from_parts(super::Inner {
             http,
@@ -196,6 +199,15 @@ impl TrackClientBuilder {
             user_agent,
             retry: self.retry,
         }))
+    }
+}
+
+/// Makes rustls use *ring* unless the process already chose a crypto provider
+/// (reqwest is built without one).
+fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may win the race: its provider is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderValue;
 use reqwest::Method;
 
+mod attributes;
 mod body;
 mod config;
 mod customer;
@@ -153,12 +154,23 @@ impl TrackClient {
         endpoint: &str,
         body: Option<Vec<u8>>,
     ) -> Result<Answer, Error> {
+        self.send_bytes(method, url, endpoint, body.map(Bytes::from))
+            .await
+    }
+
+    async fn send_bytes(
+        &self,
+        method: Method,
+        url: String,
+        endpoint: &str,
+        body: Option<Bytes>,
+    ) -> Result<Answer, Error> {
         self.inner
             .send(Request {
                 method,
                 url,
                 endpoint,
-                body: body.map(Bytes::from),
+                body,
             })
             .await
     }
@@ -366,11 +378,11 @@ impl TrackClient {
     /// Sends one operation to v2 `/entity` (at most 32 KB), with retries.
     pub async fn entity(&self, operation: &Operation) -> Result<(), Error> {
         check_limit(Limit::EntityRequest, operation.len(), None)?;
-        self.send(
+        self.send_bytes(
             Method::POST,
             format!("{}/entity", self.inner.v2),
             "POST /api/v2/entity",
-            Some(operation.as_bytes().to_vec()),
+            Some(operation.to_bytes()),
         )
         .await?;
         Ok(())

@@ -2,7 +2,8 @@
 //! `/batch` request ([`BatchOutcome`]).
 
 use std::fmt;
-use std::sync::Arc;
+
+use bytes::Bytes;
 
 use super::customer::Customer;
 use super::error::{check_limit, Error, Limit};
@@ -51,7 +52,7 @@ pub enum OperationKind {
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Operation {
-    bytes: Arc<[u8]>,
+    bytes: Bytes,
     event_id: Option<EventId>,
     kind: OperationKind,
 }
@@ -60,7 +61,7 @@ impl Operation {
     fn new(bytes: Vec<u8>, event_id: Option<EventId>, kind: OperationKind) -> Result<Self, Error> {
         check_limit(Limit::BatchOperation, bytes.len(), None)?;
         Ok(Operation {
-            bytes: bytes.into(),
+            bytes: Bytes::from(bytes),
             event_id,
             kind,
         })
@@ -133,6 +134,11 @@ impl Operation {
     /// The serialized JSON object.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// The serialized JSON object as shared bytes (no copy).
+    pub fn to_bytes(&self) -> Bytes {
+        self.bytes.clone()
     }
 
     /// The event's ULID, for events, page and screen views.

@@ -4,9 +4,28 @@
 use super::body::write_json;
 use super::customer::Customer;
 use super::error::Error;
-use super::limits::{check_attributes, check_event_data, check_event_name, check_timestamp};
+use super::limits::{check_event_data, check_event_name, check_timestamp};
 use super::view::View;
 use crate::{Attributes, Event, EventId, Timestamp, Tracked};
+
+/// Appends an integer in decimal, without allocating.
+fn write_integer(out: &mut Vec<u8>, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&buf[i..]);
+}
 
 /// Appends the serialized, validated attributes object.
 pub(crate) fn write_attributes<A: Attributes + ?Sized>(
@@ -14,9 +33,7 @@ pub(crate) fn write_attributes<A: Attributes + ?Sized>(
     attributes: &A,
 ) -> Result<(), Error> {
     attributes.validate()?;
-    let start = out.len();
-    write_json(out, attributes)?;
-    check_attributes(&out[start..])
+    super::attributes::write_attributes(out, attributes)
 }
 
 /// The common fields of an event: `"name":..,"id":..[,"timestamp":..]`, then the
@@ -39,7 +56,7 @@ impl EventFields<'_> {
         write_json(out, &self.id)?;
         if let Some(ts) = self.timestamp {
             out.extend_from_slice(b",\"timestamp\":");
-            out.extend_from_slice(ts.as_unix().to_string().as_bytes());
+            write_integer(out, ts.as_unix());
         }
         Ok(())
     }
@@ -76,7 +93,7 @@ pub(crate) fn v1_event<E: Event>(
     tracked: &Tracked<E>,
     anonymous_id: Option<&str>,
 ) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(256);
+    let mut out = Vec::with_capacity(512);
     out.push(b'{');
     if let Some(anonymous_id) = anonymous_id {
         out.extend_from_slice(b"\"anonymous_id\":");
@@ -125,7 +142,7 @@ pub(crate) fn v2_identify<A: Attributes + ?Sized>(
     customer: &Customer,
     attributes: &A,
 ) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(256);
+    let mut out = Vec::with_capacity(512);
     v2_head(&mut out, "identify", customer)?;
     out.extend_from_slice(b",\"attributes\":");
     write_attributes(&mut out, attributes)?;
@@ -138,7 +155,7 @@ pub(crate) fn v2_event<E: Event>(
     customer: &Customer,
     tracked: &Tracked<E>,
 ) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(256);
+    let mut out = Vec::with_capacity(512);
     v2_head(&mut out, "event", customer)?;
     out.push(b',');
     EventFields {
@@ -200,4 +217,16 @@ pub(crate) fn v2_merge(primary: &Customer, secondary: &Customer) -> Result<Vec<u
     secondary.write_identifiers(&mut out)?;
     out.push(b'}');
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn integers() {
+        for n in [0, 7, -7, 1_700_000_000, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            super::write_integer(&mut out, n);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
+    }
 }

@@ -18,6 +18,13 @@ pub async fn bounded<T>(fut: impl Future<Output = T>) -> T {
         .expect("the test did not finish within 30 s")
 }
 
+/// A plain reqwest client for hand-made requests (reqwest is built without a
+/// default TLS crypto provider: install *ring*, as `TrackClient` does).
+pub fn raw_http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 pub async fn emulator() -> Emulator {
     Emulator::start().await.unwrap()
 }
