@@ -1,0 +1,9 @@
+#[derive(Clone, Copy, cio::Enum)]
+#[cio(taxonomy = "fixtures/shop.toml", name = "plan")]
+enum Plan {
+    Free,
+    Pro,
+    Enterprize,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(cio::Event)]
+#[cio(taxonomy = "fixtures/shop.toml")]
+enum SignedUp {
+    Google,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(cio::Event)]
+#[cio(taxonomy = "fixtures/shop.toml", name = "signed_up")]
+struct SignedUp {
+    metod: String,
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("/etc/events.toml");
+}
+
+fn main() {}

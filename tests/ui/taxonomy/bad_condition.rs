@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/bad_condition.toml");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!(events_toml);
+}
+
+fn main() {}

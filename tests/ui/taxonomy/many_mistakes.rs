@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/many_mistakes.toml");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/nope.toml");
+}
+
+fn main() {}

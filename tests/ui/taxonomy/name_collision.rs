@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/name_collision.toml");
+}
+
+fn main() {}

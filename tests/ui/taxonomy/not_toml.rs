@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/not_toml.toml");
+}
+
+fn main() {}

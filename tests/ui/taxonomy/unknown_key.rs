@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/unknown_key.toml");
+}
+
+fn main() {}
