@@ -131,7 +131,13 @@ fn http(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let emulator = rt.block_on(async { Emulator::builder().log_requests(false).start().await.unwrap() });
+    let emulator = rt.block_on(async {
+        Emulator::builder()
+            .log_requests(false)
+            .start()
+            .await
+            .unwrap()
+    });
     let client = TrackClient::builder(emulator.site_id(), emulator.api_key())
         .base_url(emulator.base_url())
         .retry(RetryPolicy::none())
@@ -143,12 +149,16 @@ fn http(c: &mut Criterion) {
     group.warm_up_time(Duration::from_secs(1));
     for (name, call) in [("identify", Call::Identify), ("track", Call::Track)] {
         for concurrency in [1usize, 16, 64] {
-            group.bench_with_input(BenchmarkId::new(name, concurrency), &concurrency, |b, &concurrency| {
-                b.iter_custom(|iters| {
-                    emulator.clear();
-                    rt.block_on(run(&client, call, concurrency, iters))
-                });
-            });
+            group.bench_with_input(
+                BenchmarkId::new(name, concurrency),
+                &concurrency,
+                |b, &concurrency| {
+                    b.iter_custom(|iters| {
+                        emulator.clear();
+                        rt.block_on(run(&client, call, concurrency, iters))
+                    });
+                },
+            );
         }
     }
     group.finish();
@@ -203,11 +213,14 @@ fn serialize(c: &mut Criterion) {
     // Same bytes either way (key order aside): check once.
     let typed: serde_json::Value =
         serde_json::from_slice(Operation::event(&customer, &tracked).unwrap().as_bytes()).unwrap();
-    let untyped: serde_json::Value = serde_json::from_slice(&event_as_value("user-42", &tracked)).unwrap();
+    let untyped: serde_json::Value =
+        serde_json::from_slice(&event_as_value("user-42", &tracked)).unwrap();
     assert_eq!(typed, untyped);
     let typed: serde_json::Value =
-        serde_json::from_slice(Operation::identify(&customer, &profile).unwrap().as_bytes()).unwrap();
-    let untyped: serde_json::Value = serde_json::from_slice(&profile_as_value("user-42", &profile)).unwrap();
+        serde_json::from_slice(Operation::identify(&customer, &profile).unwrap().as_bytes())
+            .unwrap();
+    let untyped: serde_json::Value =
+        serde_json::from_slice(&profile_as_value("user-42", &profile)).unwrap();
     assert_eq!(typed, untyped);
 
     let mut group = c.benchmark_group("client_serialize");

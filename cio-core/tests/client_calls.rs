@@ -1,4 +1,5 @@
 //! Every Track API call over real HTTP against the emulator.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod client_support;
 

@@ -1,4 +1,5 @@
 //! The emulator answers like the real Track API (status codes and error bodies),
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! checked with raw HTTP requests, and its faults are reproducible by seed.
 
 mod client_support;

@@ -1,4 +1,5 @@
 //! `TrackClient::from_env` (alone in its test binary: it changes the environment).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use cio_core::client::{Error, Region, TrackClient};
 

@@ -1,4 +1,5 @@
 //! Every documented limit and taxonomy constraint is rejected before any byte is
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! sent: the emulator sees no request.
 
 mod client_support;

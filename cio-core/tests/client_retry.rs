@@ -1,4 +1,5 @@
 //! Retries over real HTTP: what is retried, what is not, `Retry-After`, and the same
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! ULID on every attempt so the emulator keeps each event once.
 
 mod client_support;
