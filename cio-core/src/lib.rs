@@ -12,6 +12,8 @@ mod timestamp;
 #[doc(hidden)]
 pub mod __private;
 
+pub use client::{Customer, Region, TrackClient};
 pub use constraint::{Problem, Violation};
 pub use event::{Attributes, Enum, Event, EventId, InvalidEventId, Tracked};
+pub use pipeline::{Pipeline, PipelineConfig};
 pub use timestamp::Timestamp;
