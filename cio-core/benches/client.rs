@@ -1,7 +1,8 @@
 //! Track API client benchmarks.
 //!
-//! - `client_http/{identify,track}/C`: calls per second against the in-process
-//!   emulator (loopback HTTP/1.1, keep-alive) with C calls in flight.
+//! - `client_http/{identify,track}/C`: calls per second against the emulator
+//!   (loopback HTTP/1.1, keep-alive) with C calls in flight; the client runs on a
+//!   single-threaded Tokio runtime, the emulator on another thread's.
 //! - `client_serialize/{typed,value}/{event,identify}`: building one v2 operation
 //!   from a typed event or profile (with every check), against building the same
 //!   payload as a `serde_json::Value` and serializing it.
@@ -125,19 +126,39 @@ async fn run(client: &TrackClient, call: Call, concurrency: usize, total: u64) -
     start.elapsed()
 }
 
+/// Starts the emulator on its own thread with a single-threaded runtime (as a
+/// separate server process would run), so client and server each have a core.
+fn emulator_thread() -> (
+    Emulator,
+    tokio::sync::oneshot::Sender<()>,
+    std::thread::JoinHandle<()>,
+) {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let emulator = Emulator::builder()
+                .log_requests(false)
+                .start()
+                .await
+                .unwrap();
+            ready_tx.send(emulator).unwrap();
+            let _ = stop_rx.await;
+        });
+    });
+    (ready_rx.recv().unwrap(), stop_tx, thread)
+}
+
 fn http(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let (emulator, stop, server) = emulator_thread();
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let emulator = rt.block_on(async {
-        Emulator::builder()
-            .log_requests(false)
-            .start()
-            .await
-            .unwrap()
-    });
     let client = TrackClient::builder(emulator.site_id(), emulator.api_key())
         .base_url(emulator.base_url())
         .retry(RetryPolicy::none())
@@ -162,7 +183,9 @@ fn http(c: &mut Criterion) {
         }
     }
     group.finish();
-    rt.block_on(emulator.shutdown());
+    drop(emulator);
+    let _ = stop.send(());
+    server.join().unwrap();
 }
 
 fn event_as_value(customer: &str, tracked: &Tracked<SignedUp>) -> Vec<u8> {
