@@ -40,6 +40,9 @@ pub const fn str_eq(a: &str, b: &str) -> bool {
 
 /// Fails compilation (as a const evaluation error carrying `message`) unless the
 /// enum `T` is the `events.toml` enum named `expected`.
+// Only ever evaluated in a `const _` item: the panic is a compile error, not a
+// run-time one.
+#[allow(clippy::panic)]
 pub const fn expect_enum<T: Enum>(expected: &str, message: &str) {
     if !str_eq(T::NAME, expected) {
         panic!("{}", message);
@@ -237,7 +240,10 @@ fn check_bounds(field: &str, n: f64, min: Option<f64>, max: Option<f64>) -> Resu
 }
 
 /// Checks a `timestamp` field: seconds, not milliseconds.
-pub fn field_timestamp<T: CarriesTimestamp + ?Sized>(value: &T, field: &str) -> Result<(), Violation> {
+pub fn field_timestamp<T: CarriesTimestamp + ?Sized>(
+    value: &T,
+    field: &str,
+) -> Result<(), Violation> {
     value.each_timestamp(&mut |t| check_timestamp(field, t))
 }
 
@@ -270,30 +276,48 @@ impl<T> MaybeAbsent for Option<T> {
 /// Values holding text, visited for `email`/`url`/`max_length` checks.
 pub trait Texts {
     /// Calls `check` on every text in the value (none for `None`).
-    fn each_text(&self, check: &mut dyn FnMut(&str) -> Result<(), Violation>) -> Result<(), Violation>;
+    fn each_text(
+        &self,
+        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
+    ) -> Result<(), Violation>;
 }
 impl Texts for str {
-    fn each_text(&self, check: &mut dyn FnMut(&str) -> Result<(), Violation>) -> Result<(), Violation> {
+    fn each_text(
+        &self,
+        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
+    ) -> Result<(), Violation> {
         check(self)
     }
 }
 impl Texts for String {
-    fn each_text(&self, check: &mut dyn FnMut(&str) -> Result<(), Violation>) -> Result<(), Violation> {
+    fn each_text(
+        &self,
+        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
+    ) -> Result<(), Violation> {
         check(self)
     }
 }
 impl Texts for Cow<'_, str> {
-    fn each_text(&self, check: &mut dyn FnMut(&str) -> Result<(), Violation>) -> Result<(), Violation> {
+    fn each_text(
+        &self,
+        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
+    ) -> Result<(), Violation> {
         check(self)
     }
 }
 impl Texts for Arc<str> {
-    fn each_text(&self, check: &mut dyn FnMut(&str) -> Result<(), Violation>) -> Result<(), Violation> {
+    fn each_text(
+        &self,
+        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
+    ) -> Result<(), Violation> {
         check(self)
     }
 }
 impl Texts for Rc<str> {
-    fn each_text(&self, check: &mut dyn FnMut(&str) -> Result<(), Violation>) -> Result<(), Violation> {
+    fn each_text(
+        &self,
+        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
+    ) -> Result<(), Violation> {
         check(self)
     }
 }
@@ -301,7 +325,10 @@ impl Texts for Rc<str> {
 /// Values holding numbers, visited for `min`/`max` and finiteness checks.
 pub trait Numbers {
     /// Calls `check` on every number in the value (none for `None`).
-    fn each_number(&self, check: &mut dyn FnMut(f64) -> Result<(), Violation>) -> Result<(), Violation>;
+    fn each_number(
+        &self,
+        check: &mut dyn FnMut(f64) -> Result<(), Violation>,
+    ) -> Result<(), Violation>;
 }
 macro_rules! numbers {
     ($($ty:ty),*) => {$(
@@ -314,7 +341,10 @@ macro_rules! numbers {
 }
 numbers!(i32, i16, i8, u32, u16, u8, f64, f32);
 impl Numbers for i64 {
-    fn each_number(&self, check: &mut dyn FnMut(f64) -> Result<(), Violation>) -> Result<(), Violation> {
+    fn each_number(
+        &self,
+        check: &mut dyn FnMut(f64) -> Result<(), Violation>,
+    ) -> Result<(), Violation> {
         #[allow(clippy::cast_precision_loss)] // bounds are f64 in events.toml too
         check(*self as f64)
     }
@@ -323,10 +353,16 @@ impl Numbers for i64 {
 /// Values holding timestamps, visited for the seconds-not-milliseconds check.
 pub trait Timestamps {
     /// Calls `check` on every timestamp in the value (none for `None`).
-    fn each_timestamp(&self, check: &mut dyn FnMut(Timestamp) -> Result<(), Violation>) -> Result<(), Violation>;
+    fn each_timestamp(
+        &self,
+        check: &mut dyn FnMut(Timestamp) -> Result<(), Violation>,
+    ) -> Result<(), Violation>;
 }
 impl Timestamps for Timestamp {
-    fn each_timestamp(&self, check: &mut dyn FnMut(Timestamp) -> Result<(), Violation>) -> Result<(), Violation> {
+    fn each_timestamp(
+        &self,
+        check: &mut dyn FnMut(Timestamp) -> Result<(), Violation>,
+    ) -> Result<(), Violation> {
         check(*self)
     }
 }
@@ -334,17 +370,26 @@ impl Timestamps for Timestamp {
 macro_rules! containers {
     ($trait:ident, $method:ident, $arg:ty) => {
         impl<T: $trait + ?Sized> $trait for &T {
-            fn $method(&self, check: &mut dyn FnMut($arg) -> Result<(), Violation>) -> Result<(), Violation> {
+            fn $method(
+                &self,
+                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
+            ) -> Result<(), Violation> {
                 (**self).$method(check)
             }
         }
         impl<T: $trait + ?Sized> $trait for Box<T> {
-            fn $method(&self, check: &mut dyn FnMut($arg) -> Result<(), Violation>) -> Result<(), Violation> {
+            fn $method(
+                &self,
+                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
+            ) -> Result<(), Violation> {
                 (**self).$method(check)
             }
         }
         impl<T: $trait> $trait for Option<T> {
-            fn $method(&self, check: &mut dyn FnMut($arg) -> Result<(), Violation>) -> Result<(), Violation> {
+            fn $method(
+                &self,
+                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
+            ) -> Result<(), Violation> {
                 match self {
                     Some(value) => value.$method(check),
                     None => Ok(()),
@@ -352,17 +397,26 @@ macro_rules! containers {
             }
         }
         impl<T: $trait> $trait for [T] {
-            fn $method(&self, check: &mut dyn FnMut($arg) -> Result<(), Violation>) -> Result<(), Violation> {
+            fn $method(
+                &self,
+                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
+            ) -> Result<(), Violation> {
                 self.iter().try_for_each(|value| value.$method(&mut *check))
             }
         }
         impl<T: $trait, const N: usize> $trait for [T; N] {
-            fn $method(&self, check: &mut dyn FnMut($arg) -> Result<(), Violation>) -> Result<(), Violation> {
+            fn $method(
+                &self,
+                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
+            ) -> Result<(), Violation> {
                 self.iter().try_for_each(|value| value.$method(&mut *check))
             }
         }
         impl<T: $trait> $trait for Vec<T> {
-            fn $method(&self, check: &mut dyn FnMut($arg) -> Result<(), Violation>) -> Result<(), Violation> {
+            fn $method(
+                &self,
+                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
+            ) -> Result<(), Violation> {
                 self.iter().try_for_each(|value| value.$method(&mut *check))
             }
         }
@@ -411,7 +465,10 @@ mod tests {
     #[test]
     fn visits_nested_values() {
         assert_eq!(collect_texts("a"), ["a"]);
-        assert_eq!(collect_texts(&Some(vec!["a".to_string(), "b".into()])), ["a", "b"]);
+        assert_eq!(
+            collect_texts(&Some(vec!["a".to_string(), "b".into()])),
+            ["a", "b"]
+        );
         assert!(collect_texts(&None::<String>).is_empty());
     }
 
