@@ -2,6 +2,8 @@
 //! every distinct compile error with its committed `.stderr`, and the cases that
 //! must compile.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -29,7 +31,11 @@ fn link_fixtures() {
                 .parent()
                 .map_or_else(|| manifest.join("target"), Path::to_path_buf)
         });
-    let target = if target.is_relative() { manifest.join(target) } else { target };
+    let target = if target.is_relative() {
+        manifest.join(target)
+    } else {
+        target
+    };
     let project = target.join("tests").join("trybuild").join("cio");
     std::fs::create_dir_all(&project).unwrap();
     let link = project.join("fixtures");
