@@ -1,0 +1,220 @@
+//! How a pipeline queues, batches, retries and paces its requests.
+
+use std::time::Duration;
+
+use crate::client::Limit;
+
+/// Customer.io's limit on one `/batch` request: 500 KB (500 × 1024 bytes).
+pub const MAX_BATCH_BYTES: usize = Limit::BatchRequest.max();
+/// Customer.io's limit on one operation inside a `/batch` request: 32 KB (32 × 1024 bytes).
+pub const MAX_OPERATION_BYTES: usize = Limit::BatchOperation.max();
+
+/// What `track`/`identify` do when the queue is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FullQueue {
+    /// Wait (asynchronously) until there is room: back-pressure on the producer.
+    #[default]
+    Wait,
+    /// Return [`EnqueueError::QueueFull`](super::EnqueueError::QueueFull) at once and
+    /// count the operation as `dropped`.
+    Reject,
+}
+
+/// How failed requests are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryBackoff {
+    /// Attempts per operation, the first included, before it is reported as failed.
+    pub max_attempts: u32,
+    /// The delay before the first retry; doubled for each further one, with jitter
+    /// (each delay is between 1× and 2× its nominal value).
+    pub initial: Duration,
+    /// The longest delay between two attempts.
+    pub max: Duration,
+    /// The longest `Retry-After` honoured (a longer one is cut to this).
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryBackoff {
+    fn default() -> Self {
+        RetryBackoff {
+            max_attempts: 10,
+            initial: Duration::from_millis(200),
+            max: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryBackoff {
+    /// The delay before attempt `attempt + 1`, after `attempt` failed attempts (≥ 1).
+    pub(crate) fn delay(&self, attempt: u32) -> Duration {
+        let exponent = attempt.saturating_sub(1).min(30);
+        let nominal = self.initial.saturating_mul(1u32 << exponent).min(self.max);
+        nominal.mul_f64(1.0 + fastrand::f64()).min(self.max)
+    }
+}
+
+/// Configuration of a [`Pipeline`](super::Pipeline).
+///
+/// ```
+/// use std::time::Duration;
+/// use cio_core::pipeline::{FullQueue, PipelineConfig};
+///
+/// let config = PipelineConfig::default()
+///     .capacity(50_000, 32 * 1024 * 1024)
+///     .full_queue(FullQueue::Reject)
+///     .flush_interval(Duration::from_millis(500))
+///     .requests_per_second(500);
+/// assert_eq!(config.max_queued_events(), 50_000);
+/// ```
+#[derive(Debug, Clone)]
+pub struct PipelineConfig {
+    pub(crate) max_queued_events: usize,
+    pub(crate) max_queued_bytes: usize,
+    pub(crate) full_queue: FullQueue,
+    pub(crate) flush_interval: Duration,
+    pub(crate) max_batch_bytes: usize,
+    pub(crate) max_in_flight: usize,
+    pub(crate) requests_per_second: Option<u32>,
+    pub(crate) burst: u32,
+    pub(crate) retry: RetryBackoff,
+    pub(crate) max_retained_failures: usize,
+}
+
+impl Default for PipelineConfig {
+    /// 100,000 operations or 64 MiB queued, [`FullQueue::Wait`], a flush every second,
+    /// 500 KB batches, 4 requests in flight, 1,000 requests/s (Customer.io's documented
+    /// limit) with a burst of 10, [`RetryBackoff::default`], 10,000 retained failures.
+    fn default() -> Self {
+        PipelineConfig {
+            max_queued_events: 100_000,
+            max_queued_bytes: 64 * 1024 * 1024,
+            full_queue: FullQueue::Wait,
+            flush_interval: Duration::from_secs(1),
+            max_batch_bytes: MAX_BATCH_BYTES,
+            max_in_flight: 4,
+            requests_per_second: Some(1000),
+            burst: 10,
+            retry: RetryBackoff::default(),
+            max_retained_failures: 10_000,
+        }
+    }
+}
+
+impl PipelineConfig {
+    /// The bound of the queue: at most `events` operations and `bytes` serialized bytes
+    /// held at once (queued, in flight or waiting for a retry). `events` is at least 1
+    /// and `bytes` at least [`MAX_OPERATION_BYTES`], so any valid operation fits.
+    #[must_use]
+    pub fn capacity(mut self, events: usize, bytes: usize) -> Self {
+        self.max_queued_events = events.clamp(1, u32::MAX as usize);
+        self.max_queued_bytes = bytes.max(MAX_OPERATION_BYTES);
+        self
+    }
+
+    /// What a full queue does to `track`/`identify`.
+    #[must_use]
+    pub fn full_queue(mut self, policy: FullQueue) -> Self {
+        self.full_queue = policy;
+        self
+    }
+
+    /// How long an operation may wait for a batch to fill before it is sent anyway.
+    #[must_use]
+    pub fn flush_interval(mut self, interval: Duration) -> Self {
+        self.flush_interval = interval.max(Duration::from_millis(1));
+        self
+    }
+
+    /// The size of one `/batch` request body, at most [`MAX_BATCH_BYTES`].
+    #[must_use]
+    pub fn max_batch_bytes(mut self, bytes: usize) -> Self {
+        self.max_batch_bytes = bytes.clamp(MAX_OPERATION_BYTES + 64, MAX_BATCH_BYTES);
+        self
+    }
+
+    /// How many `/batch` requests may be in flight at once (at least 1). With more
+    /// than one, operations may reach Customer.io out of order.
+    #[must_use]
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.max_in_flight = requests.max(1);
+        self
+    }
+
+    /// The client-side rate limit in requests per second (at least 1).
+    #[must_use]
+    pub fn requests_per_second(mut self, per_second: u32) -> Self {
+        self.requests_per_second = Some(per_second.max(1));
+        self
+    }
+
+    /// How many requests may start at once after an idle period (at least 1).
+    #[must_use]
+    pub fn burst(mut self, requests: u32) -> Self {
+        self.burst = requests.max(1);
+        self
+    }
+
+    /// No client-side rate limit (for a local emulator).
+    #[must_use]
+    pub fn unlimited_rate(mut self) -> Self {
+        self.requests_per_second = None;
+        self
+    }
+
+    /// How failed requests are retried.
+    #[must_use]
+    pub fn retry(mut self, retry: RetryBackoff) -> Self {
+        self.retry = RetryBackoff {
+            max_attempts: retry.max_attempts.max(1),
+            ..retry
+        };
+        self
+    }
+
+    /// How many failures [`Pipeline::failures`](super::Pipeline::failures) keeps until
+    /// they are taken (the oldest are discarded beyond this, with a `tracing` error).
+    #[must_use]
+    pub fn max_retained_failures(mut self, failures: usize) -> Self {
+        self.max_retained_failures = failures;
+        self
+    }
+
+    /// The bound on queued operations.
+    pub fn max_queued_events(&self) -> usize {
+        self.max_queued_events
+    }
+
+    /// The bound on queued bytes.
+    pub fn max_queued_bytes(&self) -> usize {
+        self.max_queued_bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_within_jitter_and_caps() {
+        let retry = RetryBackoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(1),
+            ..RetryBackoff::default()
+        };
+        for _ in 0..100 {
+            let first = retry.delay(1);
+            assert!(first >= Duration::from_millis(100) && first <= Duration::from_millis(200));
+            let third = retry.delay(3);
+            assert!(third >= Duration::from_millis(400) && third <= Duration::from_millis(800));
+            assert_eq!(retry.delay(40), Duration::from_secs(1));
+        }
+    }
+
+    #[test]
+    fn capacity_is_never_below_one_operation() {
+        let config = PipelineConfig::default().capacity(0, 10);
+        assert_eq!(config.max_queued_events(), 1);
+        assert_eq!(config.max_queued_bytes(), MAX_OPERATION_BYTES);
+    }
+}

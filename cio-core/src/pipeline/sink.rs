@@ -1,0 +1,55 @@
+//! Where batches go: the seam between the worker and the HTTP client.
+
+use std::future::Future;
+use std::time::Duration;
+
+/// The result of one `/batch` attempt, as the worker needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SendOutcome {
+    /// Every operation was accepted (200).
+    Accepted,
+    /// Some operations failed (207); the others were accepted.
+    Partial(Vec<ItemError>),
+    /// The whole request failed in a way worth retrying (connection error, timeout, 408,
+    /// 429, 5xx).
+    Transient {
+        /// The server's `Retry-After`, if any.
+        retry_after: Option<Duration>,
+        /// What went wrong, for reports and logs.
+        error: String,
+    },
+    /// The whole request was refused and retrying it unchanged cannot help.
+    Rejected {
+        /// What went wrong.
+        error: String,
+        /// Whether one bad operation may be the cause (400, 413): the batch is then split
+        /// to isolate it. False for causes that affect every request (401, redirects).
+        item_specific: bool,
+    },
+}
+
+/// One failed operation of a 207 answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ItemError {
+    /// Its index in the batch sent.
+    pub(crate) index: usize,
+    /// Whether sending it again may succeed.
+    pub(crate) transient: bool,
+    /// Customer.io's `reason`.
+    pub(crate) reason: String,
+    /// Customer.io's `field`, if any.
+    pub(crate) field: Option<String>,
+    /// Customer.io's `message`.
+    pub(crate) message: String,
+}
+
+/// Something that sends one batch, once (the worker retries).
+pub(crate) trait Sink<T>: Send + Sync + 'static {
+    /// Sends `ops` as one `/batch` request.
+    fn send(&self, ops: &[T]) -> impl Future<Output = SendOutcome> + Send;
+}
+
+/// What the pipeline can carry: an operation (or a stand-in in tests).
+pub(crate) trait Payload: Clone + Send + Sync + 'static {}
+
+impl<T: Clone + Send + Sync + 'static> Payload for T {}
