@@ -36,6 +36,8 @@ impl Schema {
 pub(crate) struct Load {
     pub(crate) files: Vec<PathBuf>,
     pub(crate) result: Result<Schema, Diagnostics>,
+    /// With Liquid errors only: the schema, so that the types are still generated.
+    pub(crate) fallback: Option<Schema>,
 }
 
 struct Entry {
@@ -64,13 +66,14 @@ pub(crate) fn load(file: &TaxonomyFile) -> Arc<Load> {
         .iter()
         .filter_map(|path| std::fs::read(path).ok().map(|bytes| (path.clone(), bytes)))
         .collect();
-    let result = loaded.result.map(|taxonomy| Schema {
+    let schema = |taxonomy: Taxonomy| Schema {
         liquid: cio_schema::liquid::liquid_fields(&taxonomy),
         taxonomy,
-    });
+    };
     let load = Arc::new(Load {
         files: loaded.files,
-        result,
+        result: loaded.result.map(schema),
+        fallback: loaded.structure.map(schema),
     });
     cache.retain(|e| e.key != file.path);
     cache.push(Entry {

@@ -46,7 +46,10 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
         }
         Err(diagnostics) => {
             let errors = emit::diagnostics(diagnostics, span);
-            quote!(#track #errors)
+            // Liquid errors only: the types are still sound, so generate them and let
+            // the errors stand alone instead of every use failing to resolve.
+            let items = load.fallback.as_ref().map(generate);
+            quote!(#track #errors #items)
         }
     }
 }

@@ -32,6 +32,10 @@ pub struct Loaded {
     pub files: Vec<PathBuf>,
     /// The validated taxonomy, or every error found.
     pub result: Result<Taxonomy, Diagnostics>,
+    /// When the only errors are in messages' Liquid, the taxonomy itself (its
+    /// structure is valid): a macro can still generate the types, so the real error
+    /// is not buried under "cannot find type" errors at every use.
+    pub structure: Option<Taxonomy>,
 }
 
 /// Reads, parses and validates the `events.toml` at `path`, and the template files

@@ -34,6 +34,7 @@ pub(crate) fn load(path: &Path, display_name: &str) -> Loaded {
                 "cannot read {display_name} ({}): {e}",
                 path.display()
             ))])),
+            structure: None,
         },
     }
 }
@@ -58,13 +59,19 @@ pub(crate) fn parse_str(source: &str, display_name: &str, base_dir: Option<&Path
         return Loaded {
             files: files.read,
             result: Err(Diagnostics(sink.into_sorted())),
+            structure: None,
         };
     }
     let taxonomy = read(&mut sink, root.get_ref(), &mut files);
     let declared = Declared::of(root.get_ref());
     crate::validate::check(&mut sink, &taxonomy, &declared);
+    let mut structure = None;
     if !sink.has_errors() {
-        for d in crate::liquid::check_taxonomy(&taxonomy, &file) {
+        let liquid = crate::liquid::check_taxonomy(&taxonomy, &file);
+        if !liquid.is_empty() {
+            structure = Some(taxonomy.clone());
+        }
+        for d in liquid {
             sink.errors.push((0, d));
         }
     }
@@ -76,6 +83,7 @@ pub(crate) fn parse_str(source: &str, display_name: &str, base_dir: Option<&Path
     Loaded {
         files: files.read,
         result,
+        structure,
     }
 }
 

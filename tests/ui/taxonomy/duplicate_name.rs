@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/duplicate_name.toml");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/invalid_name.toml");
+}
+
+fn main() {}
