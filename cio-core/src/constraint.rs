@@ -172,7 +172,9 @@ mod tests {
         for good in ["a@b.co", "jane.doe+x@example.com", "ü@exämple.de"] {
             assert!(check_email("email", good).is_ok(), "{good}");
         }
-        for bad in ["", "a", "@b.co", "a@b", "a@@b.co", "a b@c.co", "a@.co", "a@b.co."] {
+        for bad in [
+            "", "a", "@b.co", "a@b", "a@@b.co", "a b@c.co", "a@.co", "a@b.co.",
+        ] {
             assert_eq!(
                 check_email("email", bad).unwrap_err().problem,
                 Problem::NotAnEmail,
@@ -185,7 +187,13 @@ mod tests {
     fn urls() {
         assert!(check_url("u", "https://example.com/x?y#z").is_ok());
         assert!(check_url("u", "http://localhost").is_ok());
-        for bad in ["example.com", "ftp://x", "https://", "https:// x", "https:///path"] {
+        for bad in [
+            "example.com",
+            "ftp://x",
+            "https://",
+            "https:// x",
+            "https:///path",
+        ] {
             assert!(check_url("u", bad).is_err(), "{bad}");
         }
     }

@@ -15,5 +15,5 @@ pub mod __private;
 pub use client::{Customer, Region, TrackClient};
 pub use constraint::{Problem, Violation};
 pub use event::{Attributes, Enum, Event, EventId, InvalidEventId, Tracked};
-pub use pipeline::{Pipeline, PipelineConfig};
+pub use pipeline::{FullQueue, Pipeline, PipelineConfig, PipelineStats, ShutdownReport};
 pub use timestamp::Timestamp;

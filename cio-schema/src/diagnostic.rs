@@ -114,7 +114,10 @@ impl fmt::Display for Diagnostic {
             let pad = " ".repeat(gutter);
             let excerpt: String = loc.line_text.chars().take(100).collect();
             let caret_pad = " ".repeat(loc.column.saturating_sub(1).min(100));
-            let carets = "^".repeat(self.width.clamp(1, 100usize.saturating_sub(loc.column - 1).max(1)));
+            let carets = "^".repeat(
+                self.width
+                    .clamp(1, 100usize.saturating_sub(loc.column - 1).max(1)),
+            );
             write!(
                 f,
                 "\n{pad}--> {loc}\n{pad} |\n{} | {excerpt}\n{pad} | {caret_pad}{carets}",
