@@ -111,7 +111,7 @@ impl serde::Serialize for EventId {
 ///
 /// ```
 /// # use cio_core::{Event, Tracked};
-/// #[derive(serde::Serialize)]
+/// #[derive(Clone, serde::Serialize)]
 /// struct EmailVerified {}
 /// impl Event for EmailVerified { const NAME: &'static str = "email_verified"; }
 ///
