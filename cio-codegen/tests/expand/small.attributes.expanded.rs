@@ -1,8 +1,6 @@
 #[allow(deprecated, non_local_definitions)]
 const _: () = {
-    const _: &[u8] = ::core::include_bytes!(
-        "$DIR/small.toml"
-    );
+    const _: &[u8] = ::core::include_bytes!("$DIR/small.toml");
     #[automatically_derived]
     impl ::cio::__private::serde::Serialize for NewUser {
         fn serialize<__S>(

@@ -1,6 +1,4 @@
-const _: &[u8] = ::core::include_bytes!(
-    "$DIR/small.toml"
-);
+const _: &[u8] = ::core::include_bytes!("$DIR/small.toml");
 /// The enum `plan` of events.toml.
 #[derive(
     ::core::fmt::Debug,
