@@ -68,30 +68,13 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
             );
         }
     }
-    let wire: Vec<_> = matched.iter().map(fields::Matched::wire).collect();
-    let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let serialize = items::serialize_impl(ident, &input.generics, &wire);
-    let checks = items::checks(&wire);
-    let assertions = if input.generics.params.is_empty() {
-        items::enum_assertions(&wire, |d| {
-            items::enum_name_of(&d.ty, target.owner, &d.name.value)
-        })
-    } else {
-        TokenStream::new()
-    };
-    let impls = quote! {
-        #serialize
-        #assertions
-
-        #[automatically_derived]
-        impl #impl_generics ::cio::Attributes for #ident #ty_generics #where_clause {
-            fn validate(&self) -> ::core::result::Result<(), ::cio::Violation> {
-                #checks
-                ::core::result::Result::Ok(())
-            }
-        }
-    };
+    let impls = super::struct_impls(
+        input,
+        &matched,
+        target.owner,
+        quote!(::cio::Attributes),
+        TokenStream::new(),
+    );
     finish(&track, &errors, impls)
 }
 

@@ -15,6 +15,8 @@ use syn::DeriveInput;
 use crate::attr::{self, ContainerAttrs};
 use crate::cache::{self, Load};
 use crate::emit::{self, Errors};
+use crate::fields::Matched;
+use crate::items;
 use crate::locate::locate;
 
 /// A derive's input with its attributes and the taxonomy it is checked against.
@@ -95,5 +97,41 @@ pub(crate) fn finish(track: &TokenStream, errors: &Errors, impls: TokenStream) -
             #track
             #impls
         };
+    }
+}
+
+/// The impls both struct derives share: `Serialize` (wire names, `None` omitted),
+/// the enum assertions, and `trait_path` (`::cio::Event` or `::cio::Attributes`)
+/// with `consts` and a `validate` running every field's typed check.
+pub(crate) fn struct_impls(
+    input: &DeriveInput,
+    matched: &[Matched<'_>],
+    owner: &str,
+    trait_path: TokenStream,
+    consts: TokenStream,
+) -> TokenStream {
+    let wire: Vec<_> = matched.iter().map(Matched::wire).collect();
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let serialize = items::serialize_impl(ident, &input.generics, &wire);
+    let checks = items::checks(&wire);
+    // Const assertions cannot name the struct's generic parameters.
+    let assertions = if input.generics.params.is_empty() {
+        items::enum_assertions(&wire, |d| items::enum_name_of(&d.ty, owner, &d.name.value))
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #serialize
+        #assertions
+
+        #[automatically_derived]
+        impl #impl_generics #trait_path for #ident #ty_generics #where_clause {
+            #consts
+            fn validate(&self) -> ::core::result::Result<(), ::cio::Violation> {
+                #checks
+                ::core::result::Result::Ok(())
+            }
+        }
     }
 }
