@@ -129,9 +129,21 @@ fn is_email(value: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !value
+        && !has_forbidden_char(value)
+}
+
+/// Whitespace, control characters and angle brackets: never in an address. Scans
+/// bytes, and chars only when the text is not ASCII.
+fn has_forbidden_char(value: &str) -> bool {
+    if value.is_ascii() {
+        value
+            .bytes()
+            .any(|b| b <= b' ' || b == 0x7f || b == b'<' || b == b'>')
+    } else {
+        value
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+    }
 }
 
 /// Checks that `value` is an absolute `http://` or `https://` URL with a host.
@@ -173,7 +185,17 @@ mod tests {
             assert!(check_email("email", good).is_ok(), "{good}");
         }
         for bad in [
-            "", "a", "@b.co", "a@b", "a@@b.co", "a b@c.co", "a@.co", "a@b.co.",
+            "",
+            "a",
+            "@b.co",
+            "a@b",
+            "a@@b.co",
+            "a b@c.co",
+            "a@.co",
+            "a@b.co.",
+            "a\u{a0}b@c.co",
+            "a\tb@c.co",
+            "<a@b.co>",
         ] {
             assert_eq!(
                 check_email("email", bad).unwrap_err().problem,
