@@ -195,23 +195,24 @@ pub(crate) fn v2_bare(customer: &Customer, action: &str) -> Result<Vec<u8>, Erro
 
 /// v1 `merge_customers` body.
 pub(crate) fn v1_merge(primary: &Customer, secondary: &Customer) -> Result<Vec<u8>, Error> {
-    primary.validate()?;
-    secondary.validate()?;
-    let mut out = Vec::with_capacity(96);
-    out.extend_from_slice(b"{\"primary\":");
-    primary.write_identifiers(&mut out)?;
-    out.extend_from_slice(b",\"secondary\":");
-    secondary.write_identifiers(&mut out)?;
-    out.push(b'}');
-    Ok(out)
+    merge_body(b"{\"primary\":", primary, secondary)
 }
 
 /// v2 `person`/`merge`.
 pub(crate) fn v2_merge(primary: &Customer, secondary: &Customer) -> Result<Vec<u8>, Error> {
+    merge_body(
+        b"{\"type\":\"person\",\"action\":\"merge\",\"primary\":",
+        primary,
+        secondary,
+    )
+}
+
+/// `<head><primary identifiers>,"secondary":<secondary identifiers>}`.
+fn merge_body(head: &[u8], primary: &Customer, secondary: &Customer) -> Result<Vec<u8>, Error> {
     primary.validate()?;
     secondary.validate()?;
     let mut out = Vec::with_capacity(128);
-    out.extend_from_slice(b"{\"type\":\"person\",\"action\":\"merge\",\"primary\":");
+    out.extend_from_slice(head);
     primary.write_identifiers(&mut out)?;
     out.extend_from_slice(b",\"secondary\":");
     secondary.write_identifiers(&mut out)?;
