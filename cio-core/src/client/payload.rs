@@ -44,7 +44,23 @@ struct EventFields<'a> {
     timestamp: Option<Timestamp>,
 }
 
-impl EventFields<'_> {
+impl<'a> EventFields<'a> {
+    fn of_event<E: Event>(tracked: &'a Tracked<E>) -> Self {
+        EventFields {
+            name: tracked.name(),
+            id: tracked.id(),
+            timestamp: tracked.timestamp(),
+        }
+    }
+
+    fn of_view(view: &'a View) -> Self {
+        EventFields {
+            name: view.name(),
+            id: view.id(),
+            timestamp: view.timestamp(),
+        }
+    }
+
     fn write_head(&self, out: &mut Vec<u8>) -> Result<(), Error> {
         check_event_name(self.name)?;
         if let Some(ts) = self.timestamp {
@@ -100,12 +116,7 @@ pub(crate) fn v1_event<E: Event>(
         write_json(&mut out, anonymous_id)?;
         out.push(b',');
     }
-    EventFields {
-        name: tracked.name(),
-        id: tracked.id(),
-        timestamp: tracked.timestamp(),
-    }
-    .write_head(&mut out)?;
+    EventFields::of_event(tracked).write_head(&mut out)?;
     write_event_data(&mut out, "data", tracked.event())?;
     out.push(b'}');
     Ok(out)
@@ -117,12 +128,7 @@ pub(crate) fn v1_view(view: &View) -> Result<Vec<u8>, Error> {
     out.extend_from_slice(b"{\"type\":\"");
     out.extend_from_slice(view.kind().wire().as_bytes());
     out.extend_from_slice(b"\",");
-    EventFields {
-        name: view.name(),
-        id: view.id(),
-        timestamp: view.timestamp(),
-    }
-    .write_head(&mut out)?;
+    EventFields::of_view(view).write_head(&mut out)?;
     write_raw_data(&mut out, "data", view.data_bytes());
     out.push(b'}');
     Ok(out)
@@ -158,12 +164,7 @@ pub(crate) fn v2_event<E: Event>(
     let mut out = Vec::with_capacity(512);
     v2_head(&mut out, "event", customer)?;
     out.push(b',');
-    EventFields {
-        name: tracked.name(),
-        id: tracked.id(),
-        timestamp: tracked.timestamp(),
-    }
-    .write_head(&mut out)?;
+    EventFields::of_event(tracked).write_head(&mut out)?;
     write_event_data(&mut out, "attributes", tracked.event())?;
     out.push(b'}');
     Ok(out)
@@ -174,12 +175,7 @@ pub(crate) fn v2_view(customer: &Customer, view: &View) -> Result<Vec<u8>, Error
     let mut out = Vec::with_capacity(128);
     v2_head(&mut out, view.kind().wire(), customer)?;
     out.push(b',');
-    EventFields {
-        name: view.name(),
-        id: view.id(),
-        timestamp: view.timestamp(),
-    }
-    .write_head(&mut out)?;
+    EventFields::of_view(view).write_head(&mut out)?;
     write_raw_data(&mut out, "attributes", view.data_bytes());
     out.push(b'}');
     Ok(out)
