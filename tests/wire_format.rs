@@ -193,8 +193,17 @@ fn constraints_are_checked() {
         amount: 1000.0,
         note: Some("12345".into()),
         invitees: vec!["a@b.co".into()],
+        offset: -12,
     };
     assert_eq!(ok.validate(), Ok(()));
+    let west = Bounded {
+        offset: -13,
+        ..ok.clone()
+    };
+    assert_eq!(
+        west.validate().unwrap_err().to_string(),
+        "`offset` is -13, below its minimum -12"
+    );
     let over = Bounded {
         amount: 1000.5,
         ..ok.clone()

@@ -11,6 +11,7 @@
 //! ```sh
 //! cargo run -p cio-codegen --example compile_cost            # 1,000 events
 //! cargo run -p cio-codegen --example compile_cost -- 200     # another size
+//! cargo run -p cio-codegen --example compile_cost -- 1000 expansion  # skip `cargo check`
 //! ```
 
 use std::fmt::Write as _;
@@ -87,6 +88,10 @@ fn main() -> Result<()> {
         millis(median(&mut samples)),
         expanded.len() / 1024
     );
+
+    if std::env::args().nth(2).as_deref() == Some("expansion") {
+        return Ok(());
+    }
 
     // 2. cargo check: macro vs hand-written.
     let hand_written = prettyplease::unparse(&syn::parse2::<syn::File>(expansion)?)

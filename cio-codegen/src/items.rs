@@ -1,5 +1,5 @@
 //! Pieces of generated code shared by `taxonomy!()` and the derives: the wire
-//! serializer, constraint checks, enum impls and the Rust type of each field type.
+//! serializer, constraint checks, enum impls and identifiers.
 
 use cio_schema::{Field, FieldType};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -182,10 +182,20 @@ pub(crate) fn enum_assertions(
 fn option_f64(value: Option<f64>) -> TokenStream {
     match value.filter(|v| v.is_finite()) {
         Some(v) => {
-            let lit = Literal::f64_suffixed(v);
+            let lit = signed_f64(v);
             quote!(::core::option::Option::Some(#lit))
         }
         None => quote!(::core::option::Option::None),
+    }
+}
+
+/// A finite `f64` as tokens: a literal, after a minus sign when negative.
+pub(crate) fn signed_f64(value: f64) -> TokenStream {
+    let lit = Literal::f64_unsuffixed(value.abs());
+    if value.is_sign_negative() && value != 0.0 {
+        quote!(-#lit)
+    } else {
+        quote!(#lit)
     }
 }
 
@@ -240,33 +250,6 @@ pub(crate) fn enum_impls(
     }
 }
 
-/// The Rust type of a declared field type; `inline_enum` names the type generated
-/// for an inline enum.
-pub(crate) fn rust_type(ty: &FieldType, inline_enum: &Ident) -> TokenStream {
-    match ty {
-        FieldType::String | FieldType::Email | FieldType::Url => quote!(::std::string::String),
-        FieldType::Int => quote!(i64),
-        FieldType::Float => quote!(f64),
-        FieldType::Bool => quote!(bool),
-        FieldType::Timestamp => quote!(::cio::Timestamp),
-        FieldType::Object => quote!(
-            ::cio::__private::serde_json::Map<
-                ::std::string::String,
-                ::cio::__private::serde_json::Value,
-            >
-        ),
-        FieldType::List(inner) => {
-            let inner = rust_type(inner, inline_enum);
-            quote!(::std::vec::Vec<#inner>)
-        }
-        FieldType::Enum(name) => {
-            let ident = type_ident(name);
-            quote!(#ident)
-        }
-        FieldType::InlineEnum(_) => quote!(#inline_enum),
-    }
-}
-
 /// The identifier of a generated type named after `name` (UpperCamelCase).
 pub(crate) fn type_ident(name: &str) -> Ident {
     ident(&cio_schema::naming::type_name(name))
@@ -283,13 +266,25 @@ pub(crate) fn ident(text: &str) -> Ident {
         && !matches!(text, "self" | "Self" | "super" | "crate" | "_")
     {
         Ident::new_raw(text, Span::call_site())
-    } else if syn::parse_str::<Ident>(text).is_ok() {
+    } else if is_identifier(text) {
         Ident::new(text, Span::call_site())
     } else {
         // The validator rejects names that cannot become identifiers; this keeps
         // the macro from panicking should one slip through.
         format_ident!("__cio_invalid_{}", text.len())
     }
+}
+
+/// `true` when `text` is an ASCII identifier that is not a keyword (what the
+/// validator lets names become).
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && text != "_"
+        && !cio_schema::naming::is_rust_keyword(text)
 }
 
 /// The events.toml enum name a field's type refers to: `plan`, or `event.field` for
@@ -303,7 +298,7 @@ pub(crate) fn enum_name_of(ty: &FieldType, owner: &str, field: &str) -> Option<S
     }
 }
 
-/// Doc attributes from an optional doc text plus extra lines.
+/// One doc attribute from an optional doc text plus extra paragraphs.
 pub(crate) fn docs(doc: Option<&str>, extra: &[String]) -> TokenStream {
     let mut lines: Vec<String> = Vec::new();
     if let Some(doc) = doc {
@@ -315,5 +310,9 @@ pub(crate) fn docs(doc: Option<&str>, extra: &[String]) -> TokenStream {
         }
         lines.push(format!(" {line}"));
     }
-    quote!(#(#[doc = #lines])*)
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    let text = lines.join("\n");
+    quote!(#[doc = #text])
 }

@@ -3,12 +3,12 @@
 use std::path::Path;
 
 use cio_schema::{EventDef, Field, FieldType, NamedEnum, Taxonomy};
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 
 use crate::cache::{self, Schema};
 use crate::emit;
-use crate::items::{self, WireField};
+use crate::items;
 use crate::locate::locate;
 
 /// Expands the macro: `input` is empty or one string literal (the path).
@@ -76,69 +76,17 @@ fn named_enum(def: &NamedEnum) -> TokenStream {
         def.doc.as_deref(),
         &[format!("The enum `{}` of events.toml.", def.name.value)],
     );
-    enum_definition(&ident, &def.name.value, &values, doc)
+    enum_definition(&ident, &def.name.value, &values, &doc)
 }
 
-fn enum_definition(ident: &Ident, name: &str, values: &[&str], doc: TokenStream) -> TokenStream {
-    let variant_idents: Vec<Ident> = values
-        .iter()
-        .map(|v| items::ident(&cio_schema::naming::variant_name(v)))
-        .collect();
-    let variant_docs = values.iter().map(|v| format!(" Sent as `\"{v}\"`."));
-    let count = values.len();
-    let pairs: Vec<(&Ident, &str)> = variant_idents.iter().zip(values.iter().copied()).collect();
-    let impls = items::enum_impls(ident, &syn::Generics::default(), name, &pairs);
-    let from_str_arms = values
-        .iter()
-        .zip(&variant_idents)
-        .map(|(wire, variant)| quote!(#wire => ::core::result::Result::Ok(Self::#variant),));
+/// `enumeration!` writes the enum and its impls from its variants and wire values.
+fn enum_definition(ident: &Ident, name: &str, values: &[&str], doc: &TokenStream) -> TokenStream {
+    let variants = values.iter().map(|value| {
+        let variant = items::ident(&cio_schema::naming::variant_name(value));
+        quote!(#variant = #value,)
+    });
     quote! {
-        #doc
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::marker::Copy,
-            ::core::cmp::PartialEq,
-            ::core::cmp::Eq,
-            ::core::hash::Hash,
-        )]
-        pub enum #ident {
-            #(#[doc = #variant_docs] #variant_idents,)*
-        }
-
-        impl #ident {
-            /// Every value, in declaration order.
-            pub const ALL: [Self; #count] = [#(Self::#variant_idents),*];
-
-            /// The exact string sent to Customer.io.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    #(Self::#variant_idents => #values,)*
-                }
-            }
-        }
-
-        const _: () = {
-            #impls
-
-            #[automatically_derived]
-            impl ::core::fmt::Display for #ident {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-
-            #[automatically_derived]
-            impl ::core::str::FromStr for #ident {
-                type Err = ::cio::__private::UnknownEnumValue;
-                fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
-                    match s {
-                        #(#from_str_arms)*
-                        _ => ::core::result::Result::Err(::cio::__private::unknown_enum_value::<Self>(s)),
-                    }
-                }
-            }
-        };
+        ::cio::__private::enumeration! { #doc #ident = #name { #(#variants)* } }
     }
 }
 
@@ -151,7 +99,7 @@ fn inline_enums(owner_type: &str, owner: &str, fields: &[Field]) -> TokenStream 
             let ident = inline_enum_ident(owner_type, &f.name.value);
             let name = format!("{owner}.{}", f.name.value);
             let doc = items::docs(None, &[format!("The values of `{name}` in events.toml.")]);
-            Some(enum_definition(&ident, &name, &values, doc))
+            Some(enum_definition(&ident, &name, &values, &doc))
         })
         .collect()
 }
@@ -168,81 +116,105 @@ fn inline_enum_ident(owner_type: &str, field: &str) -> Ident {
     format_ident!("{}{}", owner_type, cio_schema::naming::type_name(field))
 }
 
-struct GeneratedField<'a> {
-    ident: Ident,
-    rust_ty: TokenStream,
-    declared: &'a Field,
+/// The type of a field as `ty!` takes it: `(string)`, `(?[int])`, `(Plan)`.
+fn type_spec(f: &Field, owner_type: &str, optional: bool) -> TokenStream {
+    let inline = inline_enum_ident(owner_type, &f.name.value);
+    let ty = base_type_spec(&f.ty, &inline);
+    if optional {
+        quote!((? #ty))
+    } else {
+        quote!((#ty))
+    }
 }
 
-fn generated_fields<'a>(
+fn base_type_spec(ty: &FieldType, inline_enum: &Ident) -> TokenStream {
+    match ty {
+        FieldType::String => quote!(string),
+        FieldType::Email => quote!(email),
+        FieldType::Url => quote!(url),
+        FieldType::Int => quote!(int),
+        FieldType::Float => quote!(float),
+        FieldType::Bool => quote!(bool),
+        FieldType::Timestamp => quote!(timestamp),
+        FieldType::Object => quote!(object),
+        FieldType::List(inner) => {
+            let inner = base_type_spec(inner, inline_enum);
+            quote!([#inner])
+        }
+        FieldType::Enum(name) => items::type_ident(name).into_token_stream(),
+        FieldType::InlineEnum(_) => inline_enum.into_token_stream(),
+    }
+}
+
+/// The run-time check of a field (a function of `cio::__private::check`) and its
+/// declared limits: `email max_length = 254`.
+fn check_spec(f: &Field) -> TokenStream {
+    let mut ty = &f.ty;
+    while let FieldType::List(inner) = ty {
+        ty = inner;
+    }
+    let check = match ty {
+        FieldType::String => quote!(text),
+        FieldType::Email => quote!(email),
+        FieldType::Url => quote!(url),
+        FieldType::Int => quote!(int),
+        FieldType::Float => quote!(float),
+        FieldType::Timestamp => quote!(timestamp),
+        FieldType::Bool
+        | FieldType::Object
+        | FieldType::Enum(_)
+        | FieldType::InlineEnum(_)
+        | FieldType::List(_) => quote!(any),
+    };
+    let min = f.min.filter(|v| v.is_finite()).map(|v| {
+        let v = items::signed_f64(v);
+        quote!(min = #v)
+    });
+    let max = f.max.filter(|v| v.is_finite()).map(|v| {
+        let v = items::signed_f64(v);
+        quote!(max = #v)
+    });
+    let max_length = f.max_length.map(|n| {
+        let n = Literal::u64_unsuffixed(n);
+        quote!(max_length = #n)
+    });
+    quote!(#check #min #max #max_length)
+}
+
+/// The fields of a generated struct as `record!` takes them; with `all_optional`
+/// every field is an `Option` (the profile update).
+fn field_specs(
     owner_type: &str,
-    fields: &'a [Field],
+    fields: &[Field],
     all_optional: bool,
-) -> Vec<GeneratedField<'a>> {
+    liquid: &[&str],
+) -> TokenStream {
     fields
         .iter()
         .map(|f| {
-            let inline = inline_enum_ident(owner_type, &f.name.value);
-            let ty = items::rust_type(&f.ty, &inline);
-            let rust_ty = if f.optional || all_optional {
-                quote!(::core::option::Option<#ty>)
-            } else {
-                ty
-            };
-            GeneratedField {
-                ident: items::field_ident(&f.name.value),
-                rust_ty,
-                declared: f,
-            }
-        })
-        .collect()
-}
-
-fn wire_fields<'a>(fields: &'a [GeneratedField<'a>], all_optional: bool) -> Vec<WireField<'a>> {
-    fields
-        .iter()
-        .map(|f| WireField {
-            member: &f.ident,
-            wire: &f.declared.name.value,
-            optional: f.declared.optional || all_optional,
-            rust_ty: f.rust_ty.clone(),
-            declared: f.declared,
-            span: Span::call_site(),
-        })
-        .collect()
-}
-
-fn field_definitions(fields: &[GeneratedField<'_>], liquid: &[&str]) -> TokenStream {
-    fields
-        .iter()
-        .map(|f| {
-            let ident = &f.ident;
-            let ty = &f.rust_ty;
+            let name = &f.name.value;
             let mut extra = vec![format!(
-                "`{}: {}{}` in events.toml.",
-                f.declared.name.value,
-                f.declared.ty.describe(),
-                if f.declared.optional { "?" } else { "" }
+                "`{name}: {}{}` in events.toml.",
+                f.ty.describe(),
+                if f.optional { "?" } else { "" }
             )];
-            if liquid.contains(&f.declared.name.value.as_str()) {
+            if liquid.contains(&name.as_str()) {
                 extra.push(format!(
-                    "Read by campaign Liquid as `{{{{ event.{} }}}}`.",
-                    f.declared.name.value
+                    "Read by campaign Liquid as `{{{{ event.{name} }}}}`."
                 ));
             }
-            let doc = items::docs(f.declared.doc.as_deref(), &extra);
-            let deprecated = f
-                .declared
-                .deprecated
-                .as_ref()
-                .map(|note| quote!(#[deprecated(note = #note)]));
-            quote! {
-                #doc
-                #deprecated
-                pub #ident: #ty,
-            }
+            let doc = items::docs(f.doc.as_deref(), &extra);
+            let deprecated = deprecated(f.deprecated.as_deref());
+            let ident = items::field_ident(name);
+            let ty = type_spec(f, owner_type, f.optional || all_optional);
+            let check = check_spec(f);
+            quote!(#doc #deprecated #ident #name #ty #check;)
         })
         .collect()
+}
+
+fn deprecated(note: Option<&str>) -> Option<TokenStream> {
+    note.map(|note| quote!(#[deprecated(note = #note)]))
 }
 
 fn event(def: &EventDef, schema: &Schema) -> TokenStream {
@@ -251,8 +223,6 @@ fn event(def: &EventDef, schema: &Schema) -> TokenStream {
     let ident = items::ident(&type_name);
     let name = &def.name.value;
     let inline = inline_enums(&type_name, name, &def.data);
-    let fields = generated_fields(&type_name, &def.data, false);
-    let wire = wire_fields(&fields, false);
     let liquid = schema.liquid_fields(name);
     let campaigns: Vec<String> = taxonomy
         .campaigns_triggered_by(name)
@@ -266,65 +236,33 @@ fn event(def: &EventDef, schema: &Schema) -> TokenStream {
         ));
     }
     let doc = items::docs(def.doc.as_deref(), &extra);
-    let deprecated = def
-        .deprecated
-        .as_ref()
-        .map(|note| quote!(#[deprecated(note = #note)]));
-    let definitions = field_definitions(&fields, &liquid);
-    let serialize = items::serialize_impl(&ident, &syn::Generics::default(), &wire);
-    let checks = items::checks(&wire);
+    let deprecated = deprecated(def.deprecated.as_deref());
+    let fields = field_specs(&type_name, &def.data, false, &liquid);
     quote! {
         #inline
-
-        #doc
-        #deprecated
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
-        pub struct #ident {
-            #definitions
+        ::cio::__private::record! {
+            #doc
+            #deprecated
+            #ident: Event #name [#(#liquid),*] { #fields }
         }
-
-        #[allow(deprecated)]
-        const _: () = {
-            #serialize
-
-            #[automatically_derived]
-            impl ::cio::Event for #ident {
-                const NAME: &'static str = #name;
-                const LIQUID_FIELDS: &'static [&'static str] = &[#(#liquid),*];
-                fn validate(&self) -> ::core::result::Result<(), ::cio::Violation> {
-                    #checks
-                    ::core::result::Result::Ok(())
-                }
-            }
-        };
     }
 }
 
 fn profile(taxonomy: &Taxonomy) -> TokenStream {
     let attrs = &taxonomy.profile;
     let inline = inline_enums("Profile", "profile", attrs);
+    let create_fields = field_specs("Profile", attrs, false, &[]);
+    let update_fields = field_specs("Profile", attrs, true, &[]);
 
-    let create_fields = generated_fields("Profile", attrs, false);
-    let create_wire = wire_fields(&create_fields, false);
-    let create_defs = field_definitions(&create_fields, &[]);
-    let create_serialize = items::serialize_impl(
-        &format_ident!("Profile"),
-        &syn::Generics::default(),
-        &create_wire,
-    );
-    let create_checks = items::checks(&create_wire);
-    let required: Vec<&GeneratedField<'_>> = create_fields
-        .iter()
-        .filter(|f| !f.declared.optional)
-        .collect();
+    let required: Vec<&Field> = attrs.iter().filter(|f| !f.optional).collect();
     let new_params = required.iter().map(|f| {
-        let ident = &f.ident;
-        let ty = &f.rust_ty;
-        quote!(#ident: #ty)
+        let ident = items::field_ident(&f.name.value);
+        let ty = type_spec(f, "Profile", false);
+        quote!(#ident: ::cio::__private::ty! #ty)
     });
-    let new_inits = create_fields.iter().map(|f| {
-        let ident = &f.ident;
-        if f.declared.optional {
+    let new_inits = attrs.iter().map(|f| {
+        let ident = items::field_ident(&f.name.value);
+        if f.optional {
             quote!(#ident: ::core::option::Option::None)
         } else {
             quote!(#ident)
@@ -332,7 +270,7 @@ fn profile(taxonomy: &Taxonomy) -> TokenStream {
     });
     let required_names: Vec<String> = required
         .iter()
-        .map(|f| format!("`{}`", f.declared.name.value))
+        .map(|f| format!("`{}`", f.name.value))
         .collect();
     let new_doc = format!(
         " A profile with the attributes required at creation ({}); the others are `None`.",
@@ -342,31 +280,16 @@ fn profile(taxonomy: &Taxonomy) -> TokenStream {
             required_names.join(", ")
         }
     );
-
-    let update_fields = generated_fields("Profile", attrs, true);
-    let update_wire = wire_fields(&update_fields, true);
-    let update_defs = field_definitions(&update_fields, &[]);
-    let update_serialize = items::serialize_impl(
-        &format_ident!("ProfileUpdate"),
-        &syn::Generics::default(),
-        &update_wire,
-    );
-    let update_checks = items::checks(&update_wire);
-    let setters = update_fields.iter().map(|f| {
-        let ident = &f.ident;
-        let inline = inline_enum_ident("Profile", &f.declared.name.value);
-        let ty = items::rust_type(&f.declared.ty, &inline);
-        let doc = format!(" Sets `{}`.", f.declared.name.value);
-        let deprecated = f
-            .declared
-            .deprecated
-            .as_ref()
-            .map(|note| quote!(#[deprecated(note = #note)]));
+    let setters = attrs.iter().map(|f| {
+        let ident = items::field_ident(&f.name.value);
+        let ty = type_spec(f, "Profile", false);
+        let doc = format!(" Sets `{}`.", f.name.value);
+        let deprecated = deprecated(f.deprecated.as_deref());
         quote! {
             #[doc = #doc]
             #deprecated
             #[must_use]
-            pub fn #ident(mut self, value: impl ::core::convert::Into<#ty>) -> Self {
+            pub fn #ident(mut self, value: impl ::core::convert::Into<::cio::__private::ty! #ty>) -> Self {
                 #[allow(deprecated)]
                 {
                     self.#ident = ::core::option::Option::Some(value.into());
@@ -390,11 +313,10 @@ fn profile(taxonomy: &Taxonomy) -> TokenStream {
     quote! {
         #inline
 
-        /// A customer profile as created by `identify`: the attributes of `[profile]`
-        /// in events.toml, those required at creation as plain fields.
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
-        pub struct Profile {
-            #create_defs
+        ::cio::__private::record! {
+            /// A customer profile as created by `identify`: the attributes of `[profile]`
+            /// in events.toml, those required at creation as plain fields.
+            Profile: Attributes { #create_fields }
         }
 
         impl Profile {
@@ -406,39 +328,17 @@ fn profile(taxonomy: &Taxonomy) -> TokenStream {
             }
         }
 
-        /// A change to a customer profile: any attributes of `[profile]`, each set
-        /// alone; unset ones are not sent.
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default)]
-        pub struct ProfileUpdate {
-            #update_defs
+        ::cio::__private::record! {
+            /// A change to a customer profile: any attributes of `[profile]`, each set
+            /// alone; unset ones are not sent.
+            #[derive(::core::default::Default)]
+            ProfileUpdate: Attributes { #update_fields }
         }
 
         impl ProfileUpdate {
             #update_new
             #(#setters)*
         }
-
-        #[allow(deprecated)]
-        const _: () = {
-            #create_serialize
-            #update_serialize
-
-            #[automatically_derived]
-            impl ::cio::Attributes for Profile {
-                fn validate(&self) -> ::core::result::Result<(), ::cio::Violation> {
-                    #create_checks
-                    ::core::result::Result::Ok(())
-                }
-            }
-
-            #[automatically_derived]
-            impl ::cio::Attributes for ProfileUpdate {
-                fn validate(&self) -> ::core::result::Result<(), ::cio::Violation> {
-                    #update_checks
-                    ::core::result::Result::Ok(())
-                }
-            }
-        };
     }
 }
 

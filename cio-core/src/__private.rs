@@ -10,8 +10,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
 
+mod generated;
+
 pub use serde;
 pub use serde_json;
+
+pub use crate::{__cio_enum as enumeration, __cio_record as record, __cio_ty as ty};
+pub use generated::{check, WireValue};
 
 pub use crate::constraint::{
     check_email, check_finite, check_max, check_max_length, check_min, check_timestamp, check_url,
@@ -177,6 +182,16 @@ impl<T: CarriesEnum + ?Sized> CarriesEnum for &T {
 
 /// Checks a `string`, `email` or `url` field: its kind and `max_length`.
 pub fn field_text<T: CarriesString + ?Sized>(
+    value: &T,
+    field: &str,
+    kind: TextKind,
+    max_length: Option<u64>,
+) -> Result<(), Violation> {
+    text_checks(value, field, kind, max_length)
+}
+
+/// The checks of a text field, on every text a value holds.
+fn text_checks<T: Texts + ?Sized>(
     value: &T,
     field: &str,
     kind: TextKind,

@@ -13,62 +13,61 @@
 //! assert_eq!(field_name("firstName"), "first_name");
 //! ```
 
-/// Splits a name into words (see the module docs).
-fn words(name: &str) -> Vec<String> {
+/// Splits a name into words (see the module docs), as slices of `name`.
+fn words(name: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut start = None::<usize>;
+    let mut prev: Option<char> = None;
+    let mut chars = name.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         if matches!(c, '_' | '-' | ' ' | '.') {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
+            if let Some(s) = start.take() {
+                out.push(&name[s..i]);
             }
+            prev = None;
             continue;
         }
-        if c.is_uppercase() && !current.is_empty() {
-            let prev = chars[i - 1];
-            let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            let boundary = prev.is_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_uppercase() && next_is_lower);
-            if boundary {
-                out.push(std::mem::take(&mut current));
+        if let (Some(s), Some(p), true) = (start, prev, c.is_uppercase()) {
+            let next_is_lower = chars.peek().is_some_and(|&(_, n)| n.is_lowercase());
+            if p.is_lowercase() || p.is_ascii_digit() || (p.is_uppercase() && next_is_lower) {
+                out.push(&name[s..i]);
+                start = Some(i);
             }
         }
-        current.push(c);
+        start.get_or_insert(i);
+        prev = Some(c);
     }
-    if !current.is_empty() {
-        out.push(current);
+    if let Some(s) = start {
+        out.push(&name[s..]);
     }
     out
-}
-
-/// Capitalizes the first character of `word` and lowercases the rest.
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(chars.flat_map(char::to_lowercase))
-            .collect(),
-        None => String::new(),
-    }
 }
 
 /// The UpperCamelCase Rust type name for an event or enum name:
 /// `sign_up` → `SignUp`, `signUp` → `SignUp`, `page.viewed` → `PageViewed`.
 pub fn type_name(name: &str) -> String {
-    words(name).iter().map(|w| capitalize(w)).collect()
+    let mut out = String::with_capacity(name.len());
+    for word in words(name) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.extend(chars.flat_map(char::to_lowercase));
+        }
+    }
+    out
 }
 
 /// The snake_case Rust field name for a field or attribute name:
 /// `firstName` → `first_name`, `first-name` → `first_name`.
 pub fn field_name(name: &str) -> String {
-    words(name)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("_")
+    let mut out = String::with_capacity(name.len() + 4);
+    for word in words(name) {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
 }
 
 /// The UpperCamelCase Rust variant name for an enum value: `in_app` → `InApp`.
