@@ -250,28 +250,17 @@ pub(crate) fn enum_impls(
     }
 }
 
-/// The identifier of a generated type named after `name` (UpperCamelCase).
-pub(crate) fn type_ident(name: &str) -> Ident {
-    ident(&cio_schema::naming::type_name(name))
-}
-
-/// The identifier of a generated field named after `name` (snake_case; raw when a keyword).
-pub(crate) fn field_ident(name: &str) -> Ident {
-    ident(&cio_schema::naming::field_name(name))
-}
-
-/// An identifier, raw when it is a keyword that allows it.
-pub(crate) fn ident(text: &str) -> Ident {
+/// A generated identifier as source text: raw (`r#type`) when it is a keyword
+/// that allows it.
+pub(crate) fn ident_text(text: &str) -> String {
     if cio_schema::naming::is_rust_keyword(text)
         && !matches!(text, "self" | "Self" | "super" | "crate" | "_")
     {
-        Ident::new_raw(text, Span::call_site())
+        format!("r#{text}")
     } else if is_identifier(text) {
-        Ident::new(text, Span::call_site())
+        text.to_string()
     } else {
-        // The validator rejects names that cannot become identifiers; this keeps
-        // the macro from panicking should one slip through.
-        format_ident!("__cio_invalid_{}", text.len())
+        format!("__cio_invalid_{}", text.len())
     }
 }
 
@@ -296,23 +285,4 @@ pub(crate) fn enum_name_of(ty: &FieldType, owner: &str, field: &str) -> Option<S
         FieldType::List(inner) => enum_name_of(inner, owner, field),
         _ => None,
     }
-}
-
-/// One doc attribute from an optional doc text plus extra paragraphs.
-pub(crate) fn docs(doc: Option<&str>, extra: &[String]) -> TokenStream {
-    let mut lines: Vec<String> = Vec::new();
-    if let Some(doc) = doc {
-        lines.extend(doc.lines().map(|l| format!(" {l}")));
-    }
-    for line in extra {
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.push(format!(" {line}"));
-    }
-    if lines.is_empty() {
-        return TokenStream::new();
-    }
-    let text = lines.join("\n");
-    quote!(#[doc = #text])
 }

@@ -1,10 +1,11 @@
 //! `cio::taxonomy!()`: typed Rust for every enum, event and the profile.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use cio_schema::{EventDef, Field, FieldType, NamedEnum, Taxonomy};
-use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
 
 use crate::cache::{self, Schema};
 use crate::emit;
@@ -55,53 +56,111 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
 }
 
 /// Every item the macro generates for a valid taxonomy.
+///
+/// The items are written as Rust source and lexed once: every token of them has
+/// the call-site span anyway, and one `TokenStream::from_str` costs rustc a
+/// fraction of building ~150,000 tokens one by one through the proc-macro bridge.
 pub(crate) fn generate(schema: &Schema) -> TokenStream {
-    let taxonomy = &schema.taxonomy;
-    let enums = taxonomy.enums.iter().map(named_enum);
-    let events = taxonomy.events.iter().map(|e| event(e, schema));
-    let profile = profile(taxonomy);
-    let constants = constants(schema);
-    quote! {
-        #(#enums)*
-        #(#events)*
-        #profile
-        #constants
+    let mut out = String::with_capacity(1024 * (schema.taxonomy.events.len() + 4));
+    write_items(&mut out, schema);
+    match out.parse() {
+        Ok(items) => items,
+        Err(e) => {
+            let message = format!("cio generated code that does not lex ({e}); please report this");
+            quote!(::core::compile_error! { #message })
+        }
     }
 }
 
-fn named_enum(def: &NamedEnum) -> TokenStream {
-    let ident = items::type_ident(&def.name.value);
+fn write_items(out: &mut String, schema: &Schema) {
+    let taxonomy = &schema.taxonomy;
+    for def in &taxonomy.enums {
+        named_enum(out, def);
+    }
+    for def in &taxonomy.events {
+        event(out, def, schema);
+    }
+    profile(out, taxonomy);
+    constants(out, schema);
+}
+
+/// A Rust string literal holding `text`.
+fn lit(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// One doc attribute from an optional doc text plus extra paragraphs (nothing when
+/// both are empty).
+fn docs(out: &mut String, doc: Option<&str>, extra: &[String]) {
+    let mut text = String::new();
+    if let Some(doc) = doc {
+        for line in doc.lines() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push(' ');
+            text.push_str(line);
+        }
+    }
+    for line in extra {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push(' ');
+        text.push_str(line);
+    }
+    if !text.is_empty() {
+        let _ = write!(out, "#[doc = {}] ", lit(&text));
+    }
+}
+
+fn deprecated(out: &mut String, note: Option<&str>) {
+    if let Some(note) = note {
+        let _ = write!(out, "#[deprecated(note = {})] ", lit(note));
+    }
+}
+
+fn named_enum(out: &mut String, def: &NamedEnum) {
     let values: Vec<&str> = def.values.iter().map(|v| v.value.as_str()).collect();
-    let doc = items::docs(
+    let mut doc = String::new();
+    docs(
+        &mut doc,
         def.doc.as_deref(),
         &[format!("The enum `{}` of events.toml.", def.name.value)],
     );
-    enum_definition(&ident, &def.name.value, &values, &doc)
+    let ident = items::ident_text(&cio_schema::naming::type_name(&def.name.value));
+    enum_definition(out, &ident, &def.name.value, &values, &doc);
 }
 
 /// `enumeration!` writes the enum and its impls from its variants and wire values.
-fn enum_definition(ident: &Ident, name: &str, values: &[&str], doc: &TokenStream) -> TokenStream {
-    let variants = values.iter().map(|value| {
-        let variant = items::ident(&cio_schema::naming::variant_name(value));
-        quote!(#variant = #value,)
-    });
-    quote! {
-        ::cio::__private::enumeration! { #doc #ident = #name { #(#variants)* } }
+fn enum_definition(out: &mut String, ident: &str, name: &str, values: &[&str], doc: &str) {
+    let _ = write!(
+        out,
+        "::cio::__private::enumeration! {{ {doc}{ident} = {} {{ ",
+        lit(name)
+    );
+    for value in values {
+        let variant = items::ident_text(&cio_schema::naming::variant_name(value));
+        let _ = write!(out, "{variant} = {}, ", lit(value));
     }
+    out.push_str("} }\n");
 }
 
 /// Inline enums declared on `fields` of `owner` (named `{Owner}{Field}`).
-fn inline_enums(owner_type: &str, owner: &str, fields: &[Field]) -> TokenStream {
-    fields
-        .iter()
-        .filter_map(|f| {
-            let values = inline_values(&f.ty)?;
+fn inline_enums(out: &mut String, owner_type: &str, owner: &str, fields: &[Field]) {
+    for f in fields {
+        if let Some(values) = inline_values(&f.ty) {
             let ident = inline_enum_ident(owner_type, &f.name.value);
             let name = format!("{owner}.{}", f.name.value);
-            let doc = items::docs(None, &[format!("The values of `{name}` in events.toml.")]);
-            Some(enum_definition(&ident, &name, &values, &doc))
-        })
-        .collect()
+            let mut doc = String::new();
+            docs(
+                &mut doc,
+                None,
+                &[format!("The values of `{name}` in events.toml.")],
+            );
+            enum_definition(out, &ident, &name, &values, &doc);
+        }
+    }
 }
 
 fn inline_values(ty: &FieldType) -> Option<Vec<&str>> {
@@ -112,117 +171,112 @@ fn inline_values(ty: &FieldType) -> Option<Vec<&str>> {
     }
 }
 
-fn inline_enum_ident(owner_type: &str, field: &str) -> Ident {
-    format_ident!("{}{}", owner_type, cio_schema::naming::type_name(field))
+fn inline_enum_ident(owner_type: &str, field: &str) -> String {
+    items::ident_text(&format!(
+        "{owner_type}{}",
+        cio_schema::naming::type_name(field)
+    ))
 }
 
 /// The type of a field as `ty!` takes it: `(string)`, `(?[int])`, `(Plan)`.
-fn type_spec(f: &Field, owner_type: &str, optional: bool) -> TokenStream {
-    let inline = inline_enum_ident(owner_type, &f.name.value);
-    let ty = base_type_spec(&f.ty, &inline);
-    if optional {
-        quote!((? #ty))
-    } else {
-        quote!((#ty))
-    }
+fn type_spec(out: &mut String, f: &Field, owner_type: &str, optional: bool) {
+    out.push_str(if optional { "(?" } else { "(" });
+    base_type_spec(out, &f.ty, owner_type, &f.name.value);
+    out.push_str(") ");
 }
 
-fn base_type_spec(ty: &FieldType, inline_enum: &Ident) -> TokenStream {
+fn base_type_spec(out: &mut String, ty: &FieldType, owner_type: &str, field: &str) {
     match ty {
-        FieldType::String => quote!(string),
-        FieldType::Email => quote!(email),
-        FieldType::Url => quote!(url),
-        FieldType::Int => quote!(int),
-        FieldType::Float => quote!(float),
-        FieldType::Bool => quote!(bool),
-        FieldType::Timestamp => quote!(timestamp),
-        FieldType::Object => quote!(object),
+        FieldType::String => out.push_str("string"),
+        FieldType::Email => out.push_str("email"),
+        FieldType::Url => out.push_str("url"),
+        FieldType::Int => out.push_str("int"),
+        FieldType::Float => out.push_str("float"),
+        FieldType::Bool => out.push_str("bool"),
+        FieldType::Timestamp => out.push_str("timestamp"),
+        FieldType::Object => out.push_str("object"),
         FieldType::List(inner) => {
-            let inner = base_type_spec(inner, inline_enum);
-            quote!([#inner])
+            out.push('[');
+            base_type_spec(out, inner, owner_type, field);
+            out.push(']');
         }
-        FieldType::Enum(name) => items::type_ident(name).into_token_stream(),
-        FieldType::InlineEnum(_) => inline_enum.into_token_stream(),
+        FieldType::Enum(name) => {
+            out.push_str(&items::ident_text(&cio_schema::naming::type_name(name)));
+        }
+        FieldType::InlineEnum(_) => out.push_str(&inline_enum_ident(owner_type, field)),
     }
 }
 
 /// The run-time check of a field (a function of `cio::__private::check`) and its
 /// declared limits: `email max_length = 254`.
-fn check_spec(f: &Field) -> TokenStream {
+fn check_spec(out: &mut String, f: &Field) {
     let mut ty = &f.ty;
     while let FieldType::List(inner) = ty {
         ty = inner;
     }
-    let check = match ty {
-        FieldType::String => quote!(text),
-        FieldType::Email => quote!(email),
-        FieldType::Url => quote!(url),
-        FieldType::Int => quote!(int),
-        FieldType::Float => quote!(float),
-        FieldType::Timestamp => quote!(timestamp),
+    out.push_str(match ty {
+        FieldType::String => "text",
+        FieldType::Email => "email",
+        FieldType::Url => "url",
+        FieldType::Int => "int",
+        FieldType::Float => "float",
+        FieldType::Timestamp => "timestamp",
         FieldType::Bool
         | FieldType::Object
         | FieldType::Enum(_)
         | FieldType::InlineEnum(_)
-        | FieldType::List(_) => quote!(any),
-    };
-    let min = f.min.filter(|v| v.is_finite()).map(|v| {
-        let v = items::signed_f64(v);
-        quote!(min = #v)
+        | FieldType::List(_) => "any",
     });
-    let max = f.max.filter(|v| v.is_finite()).map(|v| {
-        let v = items::signed_f64(v);
-        quote!(max = #v)
-    });
-    let max_length = f.max_length.map(|n| {
-        let n = Literal::u64_unsuffixed(n);
-        quote!(max_length = #n)
-    });
-    quote!(#check #min #max #max_length)
+    for (limit, value) in [("min", f.min), ("max", f.max)] {
+        if let Some(value) = value.filter(|v| v.is_finite()) {
+            let _ = write!(out, " {limit} = {}", items::signed_f64(value));
+        }
+    }
+    if let Some(n) = f.max_length {
+        let _ = write!(out, " max_length = {n}");
+    }
 }
 
 /// The fields of a generated struct as `record!` takes them; with `all_optional`
 /// every field is an `Option` (the profile update).
 fn field_specs(
+    out: &mut String,
     owner_type: &str,
     fields: &[Field],
     all_optional: bool,
     liquid: &[&str],
-) -> TokenStream {
-    fields
-        .iter()
-        .map(|f| {
-            let name = &f.name.value;
-            let mut extra = vec![format!(
-                "`{name}: {}{}` in events.toml.",
-                f.ty.describe(),
-                if f.optional { "?" } else { "" }
-            )];
-            if liquid.contains(&name.as_str()) {
-                extra.push(format!(
-                    "Read by campaign Liquid as `{{{{ event.{name} }}}}`."
-                ));
-            }
-            let doc = items::docs(f.doc.as_deref(), &extra);
-            let deprecated = deprecated(f.deprecated.as_deref());
-            let ident = items::field_ident(name);
-            let ty = type_spec(f, owner_type, f.optional || all_optional);
-            let check = check_spec(f);
-            quote!(#doc #deprecated #ident #name #ty #check;)
-        })
-        .collect()
+) {
+    for f in fields {
+        let name = &f.name.value;
+        let mut extra = vec![format!(
+            "`{name}: {}{}` in events.toml.",
+            f.ty.describe(),
+            if f.optional { "?" } else { "" }
+        )];
+        if liquid.contains(&name.as_str()) {
+            extra.push(format!(
+                "Read by campaign Liquid as `{{{{ event.{name} }}}}`."
+            ));
+        }
+        docs(out, f.doc.as_deref(), &extra);
+        deprecated(out, f.deprecated.as_deref());
+        let _ = write!(
+            out,
+            "{} {} ",
+            items::ident_text(&cio_schema::naming::field_name(name)),
+            lit(name)
+        );
+        type_spec(out, f, owner_type, f.optional || all_optional);
+        check_spec(out, f);
+        out.push_str(";\n");
+    }
 }
 
-fn deprecated(note: Option<&str>) -> Option<TokenStream> {
-    note.map(|note| quote!(#[deprecated(note = #note)]))
-}
-
-fn event(def: &EventDef, schema: &Schema) -> TokenStream {
+fn event(out: &mut String, def: &EventDef, schema: &Schema) {
     let taxonomy = &schema.taxonomy;
     let type_name = cio_schema::naming::type_name(&def.name.value);
-    let ident = items::ident(&type_name);
     let name = &def.name.value;
-    let inline = inline_enums(&type_name, name, &def.data);
+    inline_enums(out, &type_name, name, &def.data);
     let liquid = schema.liquid_fields(name);
     let campaigns: Vec<String> = taxonomy
         .campaigns_triggered_by(name)
@@ -235,39 +289,35 @@ fn event(def: &EventDef, schema: &Schema) -> TokenStream {
             campaigns.join(", ")
         ));
     }
-    let doc = items::docs(def.doc.as_deref(), &extra);
-    let deprecated = deprecated(def.deprecated.as_deref());
-    let fields = field_specs(&type_name, &def.data, false, &liquid);
-    quote! {
-        #inline
-        ::cio::__private::record! {
-            #doc
-            #deprecated
-            #ident: Event #name [#(#liquid),*] { #fields }
-        }
-    }
+    out.push_str("::cio::__private::record! { ");
+    docs(out, def.doc.as_deref(), &extra);
+    deprecated(out, def.deprecated.as_deref());
+    let liquid_list: Vec<String> = liquid.iter().map(|f| lit(f)).collect();
+    let _ = writeln!(
+        out,
+        "{}: Event {} [{}] {{",
+        items::ident_text(&type_name),
+        lit(name),
+        liquid_list.join(", ")
+    );
+    field_specs(out, &type_name, &def.data, false, &liquid);
+    out.push_str("} }\n");
 }
 
-fn profile(taxonomy: &Taxonomy) -> TokenStream {
+fn profile(out: &mut String, taxonomy: &Taxonomy) {
     let attrs = &taxonomy.profile;
-    let inline = inline_enums("Profile", "profile", attrs);
-    let create_fields = field_specs("Profile", attrs, false, &[]);
-    let update_fields = field_specs("Profile", attrs, true, &[]);
+    inline_enums(out, "Profile", "profile", attrs);
+
+    out.push_str(concat!(
+        "::cio::__private::record! { ",
+        "#[doc = \" A customer profile as created by `identify`: the attributes of `[profile]`\\n",
+        " in events.toml, those required at creation as plain fields.\"] ",
+        "Profile: Attributes {\n",
+    ));
+    field_specs(out, "Profile", attrs, false, &[]);
+    out.push_str("} }\n");
 
     let required: Vec<&Field> = attrs.iter().filter(|f| !f.optional).collect();
-    let new_params = required.iter().map(|f| {
-        let ident = items::field_ident(&f.name.value);
-        let ty = type_spec(f, "Profile", false);
-        quote!(#ident: ::cio::__private::ty! #ty)
-    });
-    let new_inits = attrs.iter().map(|f| {
-        let ident = items::field_ident(&f.name.value);
-        if f.optional {
-            quote!(#ident: ::core::option::Option::None)
-        } else {
-            quote!(#ident)
-        }
-    });
     let required_names: Vec<String> = required
         .iter()
         .map(|f| format!("`{}`", f.name.value))
@@ -280,97 +330,117 @@ fn profile(taxonomy: &Taxonomy) -> TokenStream {
             required_names.join(", ")
         }
     );
-    let setters = attrs.iter().map(|f| {
-        let ident = items::field_ident(&f.name.value);
-        let ty = type_spec(f, "Profile", false);
-        let doc = format!(" Sets `{}`.", f.name.value);
-        let deprecated = deprecated(f.deprecated.as_deref());
-        quote! {
-            #[doc = #doc]
-            #deprecated
-            #[must_use]
-            pub fn #ident(mut self, value: impl ::core::convert::Into<::cio::__private::ty! #ty>) -> Self {
-                #[allow(deprecated)]
-                {
-                    self.#ident = ::core::option::Option::Some(value.into());
-                }
-                self
-            }
+    let _ = write!(
+        out,
+        "impl Profile {{ #[doc = {}] #[allow(clippy::too_many_arguments)] pub fn new(",
+        lit(&new_doc)
+    );
+    for f in &required {
+        let _ = write!(
+            out,
+            "{}: ::cio::__private::ty! ",
+            items::ident_text(&cio_schema::naming::field_name(&f.name.value))
+        );
+        type_spec(out, f, "Profile", false);
+        out.push_str(", ");
+    }
+    out.push_str(") -> Self { #[allow(deprecated)] Profile { ");
+    for f in attrs {
+        let ident = items::ident_text(&cio_schema::naming::field_name(&f.name.value));
+        if f.optional {
+            let _ = write!(out, "{ident}: ::core::option::Option::None, ");
+        } else {
+            let _ = write!(out, "{ident}, ");
         }
-    });
+    }
+    out.push_str("} } }\n");
+
+    out.push_str(concat!(
+        "::cio::__private::record! { ",
+        "#[doc = \" A change to a customer profile: any attributes of `[profile]`, each set\\n",
+        " alone; unset ones are not sent.\"] ",
+        "#[derive(::core::default::Default)] ProfileUpdate: Attributes {\n",
+    ));
+    field_specs(out, "Profile", attrs, true, &[]);
+    out.push_str("} }\n");
+
+    out.push_str("impl ProfileUpdate {\n");
     let has_new_attr = attrs
         .iter()
         .any(|a| cio_schema::naming::field_name(&a.name.value) == "new");
-    let update_new = (!has_new_attr).then(|| {
-        quote! {
-            /// An update that sets nothing yet.
-            pub fn new() -> Self {
-                <Self as ::core::default::Default>::default()
-            }
-        }
-    });
-
-    quote! {
-        #inline
-
-        ::cio::__private::record! {
-            /// A customer profile as created by `identify`: the attributes of `[profile]`
-            /// in events.toml, those required at creation as plain fields.
-            Profile: Attributes { #create_fields }
-        }
-
-        impl Profile {
-            #[doc = #new_doc]
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(#(#new_params),*) -> Self {
-                #[allow(deprecated)]
-                Profile { #(#new_inits),* }
-            }
-        }
-
-        ::cio::__private::record! {
-            /// A change to a customer profile: any attributes of `[profile]`, each set
-            /// alone; unset ones are not sent.
-            #[derive(::core::default::Default)]
-            ProfileUpdate: Attributes { #update_fields }
-        }
-
-        impl ProfileUpdate {
-            #update_new
-            #(#setters)*
-        }
+    if !has_new_attr {
+        out.push_str(concat!(
+            "#[doc = \" An update that sets nothing yet.\"] ",
+            "pub fn new() -> Self { <Self as ::core::default::Default>::default() }\n",
+        ));
     }
+    for f in attrs {
+        let ident = items::ident_text(&cio_schema::naming::field_name(&f.name.value));
+        let _ = write!(
+            out,
+            "#[doc = {}] ",
+            lit(&format!(" Sets `{}`.", f.name.value))
+        );
+        deprecated(out, f.deprecated.as_deref());
+        let _ = write!(
+            out,
+            "#[must_use] pub fn {ident}(mut self, value: impl ::core::convert::Into<::cio::__private::ty! "
+        );
+        type_spec(out, f, "Profile", false);
+        let _ = writeln!(
+            out,
+            ">) -> Self {{ #[allow(deprecated)] {{ self.{ident} = ::core::option::Option::Some(value.into()); }} self }}"
+        );
+    }
+    out.push_str("}\n");
 }
 
-fn constants(schema: &Schema) -> TokenStream {
+fn constants(out: &mut String, schema: &Schema) {
     let taxonomy = &schema.taxonomy;
-    let events = taxonomy.events.iter().map(|e| e.name.value.as_str());
-    let liquid = taxonomy.events.iter().map(|e| {
-        let name = &e.name.value;
-        let fields = schema.liquid_fields(name);
-        quote!((#name, &[#(#fields),*]))
-    });
-    let campaigns = taxonomy.campaigns.iter().map(|c| {
-        let name = &c.name.value;
-        let trigger = &c.trigger.value;
-        let sends = c.sends().into_iter().map(|m| m.value.as_str());
-        quote!((#name, #trigger, &[#(#sends),*]))
-    });
-    let messages = taxonomy.messages.iter().map(|m| m.name.value.as_str());
-    let attributes = taxonomy.profile.iter().map(|a| a.name.value.as_str());
-    quote! {
-        /// What events.toml declares, as data: for tools, tests and dashboards.
-        pub mod taxonomy {
-            /// Every event name, in declaration order.
-            pub const EVENTS: &[&str] = &[#(#events),*];
-            /// Every profile attribute, in declaration order.
-            pub const ATTRIBUTES: &[&str] = &[#(#attributes),*];
-            /// Per event, the data fields its campaigns' Liquid reads (always sent).
-            pub const LIQUID_VARIABLES: &[(&str, &[&str])] = &[#(#liquid),*];
-            /// Every campaign: its name, its trigger event, and the messages it sends.
-            pub const CAMPAIGNS: &[(&str, &str, &[&str])] = &[#(#campaigns),*];
-            /// Every message name.
-            pub const MESSAGES: &[&str] = &[#(#messages),*];
-        }
-    }
+    let list =
+        |names: &mut dyn Iterator<Item = &str>| names.map(lit).collect::<Vec<_>>().join(", ");
+    let liquid: Vec<String> = taxonomy
+        .events
+        .iter()
+        .map(|e| {
+            let name = &e.name.value;
+            let fields = list(&mut schema.liquid_fields(name).into_iter());
+            format!("({}, &[{fields}])", lit(name))
+        })
+        .collect();
+    let campaigns: Vec<String> = taxonomy
+        .campaigns
+        .iter()
+        .map(|c| {
+            let sends = list(&mut c.sends().into_iter().map(|m| m.value.as_str()));
+            format!(
+                "({}, {}, &[{sends}])",
+                lit(&c.name.value),
+                lit(&c.trigger.value)
+            )
+        })
+        .collect();
+    let _ = write!(
+        out,
+        concat!(
+            "#[doc = \" What events.toml declares, as data: for tools, tests and dashboards.\"]\n",
+            "pub mod taxonomy {{\n",
+            "#[doc = \" Every event name, in declaration order.\"]\n",
+            "pub const EVENTS: &[&str] = &[{events}];\n",
+            "#[doc = \" Every profile attribute, in declaration order.\"]\n",
+            "pub const ATTRIBUTES: &[&str] = &[{attributes}];\n",
+            "#[doc = \" Per event, the data fields its campaigns' Liquid reads (always sent).\"]\n",
+            "pub const LIQUID_VARIABLES: &[(&str, &[&str])] = &[{liquid}];\n",
+            "#[doc = \" Every campaign: its name, its trigger event, and the messages it sends.\"]\n",
+            "pub const CAMPAIGNS: &[(&str, &str, &[&str])] = &[{campaigns}];\n",
+            "#[doc = \" Every message name.\"]\n",
+            "pub const MESSAGES: &[&str] = &[{messages}];\n",
+            "}}\n",
+        ),
+        events = list(&mut taxonomy.events.iter().map(|e| e.name.value.as_str())),
+        attributes = list(&mut taxonomy.profile.iter().map(|a| a.name.value.as_str())),
+        liquid = liquid.join(", "),
+        campaigns = campaigns.join(", "),
+        messages = list(&mut taxonomy.messages.iter().map(|m| m.name.value.as_str())),
+    );
 }

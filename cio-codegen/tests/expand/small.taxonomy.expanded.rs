@@ -18,11 +18,10 @@ const _: &[u8] = ::core::include_bytes!("$DIR/small.toml");
 }
 ::cio::__private::record! {
     #[doc =
-    r" A customer profile as created by `identify`: the attributes of `[profile]`"] #[doc
-    = r" in events.toml, those required at creation as plain fields."] Profile :
-    Attributes { #[doc = " `email: email` in events.toml."] email "email"(email) email;
-    #[doc = " `nickname: string?` in events.toml."] nickname "nickname"(? string) text
-    max_length = 40; }
+    " A customer profile as created by `identify`: the attributes of `[profile]`\n in events.toml, those required at creation as plain fields."]
+    Profile : Attributes { #[doc = " `email: email` in events.toml."] email
+    "email"(email) email; #[doc = " `nickname: string?` in events.toml."] nickname
+    "nickname"(? string) text max_length = 40; }
 }
 impl Profile {
     /// A profile with the attributes required at creation (`email`); the others are `None`.
@@ -36,11 +35,12 @@ impl Profile {
     }
 }
 ::cio::__private::record! {
-    #[doc = r" A change to a customer profile: any attributes of `[profile]`, each set"]
-    #[doc = r" alone; unset ones are not sent."] #[derive(::core::default::Default)]
-    ProfileUpdate : Attributes { #[doc = " `email: email` in events.toml."] email
-    "email"(? email) email; #[doc = " `nickname: string?` in events.toml."] nickname
-    "nickname"(? string) text max_length = 40; }
+    #[doc =
+    " A change to a customer profile: any attributes of `[profile]`, each set\n alone; unset ones are not sent."]
+    #[derive(::core::default::Default)] ProfileUpdate : Attributes { #[doc =
+    " `email: email` in events.toml."] email "email"(? email) email; #[doc =
+    " `nickname: string?` in events.toml."] nickname "nickname"(? string) text max_length
+    = 40; }
 }
 impl ProfileUpdate {
     /// An update that sets nothing yet.

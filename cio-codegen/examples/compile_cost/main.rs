@@ -2,17 +2,22 @@
 //!
 //! Generates a taxonomy of 1,000 events (with 100 campaigns and their Liquid
 //! messages), then measures:
-//! 1. macro expansion in this process, as the compiler runs it (run this example
-//!    without `--release` for the figure users see: proc macros build unoptimized
-//!    in the dev profile);
-//! 2. `cargo check` of a crate calling `cio::taxonomy!()` against the same crate
-//!    with the expansion pasted in as hand-written code.
+//! 1. macro expansion in this process (`proc_macro2`'s own token type; run with and
+//!    without `--release` for both builds of the generator);
+//! 2. macro expansion inside rustc, through the real `proc_macro` bridge: a scratch
+//!    crate calls a wrapper macro that times `cio_codegen::expand_taxonomy` (what
+//!    `cio::taxonomy!()` runs), built as users build it (dev profile: proc macros
+//!    unoptimized) and with `[profile.dev.build-override] opt-level = 3`;
+//! 3. `cargo check` of a crate calling `cio::taxonomy!()` against the same types
+//!    written by hand (serde derives and plain impls, see `hand_written.rs`).
 //!
 //! ```sh
-//! cargo run -p cio-codegen --example compile_cost            # 1,000 events
-//! cargo run -p cio-codegen --example compile_cost -- 200     # another size
-//! cargo run -p cio-codegen --example compile_cost -- 1000 expansion  # skip `cargo check`
+//! cargo run --release -p cio-codegen --example compile_cost            # 1,000 events
+//! cargo run --release -p cio-codegen --example compile_cost -- 200     # another size
+//! cargo run --release -p cio-codegen --example compile_cost -- 1000 expansion  # 1. only
 //! ```
+
+mod hand_written;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -69,17 +74,12 @@ fn main() -> Result<()> {
         let _ = cio_schema::liquid::check_taxonomy(&taxonomy, &source);
         liquid.push(start.elapsed());
     }
-    println!(
-        "  of which: read + parse + validate (Liquid included) {:.1} ms, Liquid checks alone {:.1} ms",
-        millis(median(&mut parse)),
-        millis(median(&mut liquid))
-    );
     let expanded = expansion.to_string();
     if expanded.contains("compile_error") {
         return Err(format!("the generated taxonomy has errors: {expanded:.2000}").into());
     }
     println!(
-        "expansion (profile {}): median {:.1} ms of 5 runs, {} KiB of tokens",
+        "expansion in process (profile {}): median {:.1} ms of 5 runs, {} KiB of tokens",
         if cfg!(debug_assertions) {
             "dev"
         } else {
@@ -88,41 +88,120 @@ fn main() -> Result<()> {
         millis(median(&mut samples)),
         expanded.len() / 1024
     );
-
+    println!(
+        "  of which read + parse + validate (Liquid included) {:.1} ms, Liquid checks alone {:.1} ms",
+        millis(median(&mut parse)),
+        millis(median(&mut liquid))
+    );
     if std::env::args().nth(2).as_deref() == Some("expansion") {
         return Ok(());
     }
 
-    // 2. cargo check: macro vs hand-written.
-    let hand_written = prettyplease::unparse(&syn::parse2::<syn::File>(expansion)?)
-        .replace(fixture.to_str().ok_or("path")?, "..");
+    let target = root.join("target");
+    let cio = format!("cio = {{ path = {:?} }}\n", workspace.display().to_string());
+    let codegen = format!(
+        "cio-codegen = {{ path = {:?} }}\n",
+        workspace.join("cio-codegen").display().to_string()
+    );
+
+    // 2. Expansion inside rustc.
+    let timed = scratch_crate(
+        &root,
+        "timed",
+        &workspace,
+        &toml,
+        &format!("{cio}timed-taxonomy = {{ path = \"macro\" }}\n"),
+        "timed_taxonomy::taxonomy!();\n",
+    )?;
+    std::fs::create_dir_all(timed.join("macro/src"))?;
+    std::fs::write(
+        timed.join("macro/Cargo.toml"),
+        format!("[package]\nname = \"timed-taxonomy\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\nproc-macro = true\n\n[dependencies]\n{codegen}"),
+    )?;
+    std::fs::write(timed.join("macro/src/lib.rs"), TIMED_MACRO)?;
+    let log = root.join("expansion.log");
+    for (label, config) in [
+        ("dev profile (default)", None),
+        (
+            "build-override opt-level = 3",
+            Some("profile.dev.build-override.opt-level=3"),
+        ),
+    ] {
+        check(&timed, &target, config, None)?;
+        let _ = std::fs::remove_file(&log);
+        for _ in 0..5 {
+            check(&timed, &target, config, Some(&log))?;
+        }
+        let mut runs: Vec<Duration> = std::fs::read_to_string(&log)?
+            .lines()
+            .map(|l| l.parse::<f64>().map(Duration::from_secs_f64))
+            .collect::<std::result::Result<_, _>>()?;
+        if runs.is_empty() {
+            return Err("the timed macro wrote no figure".into());
+        }
+        println!(
+            "expansion inside rustc, {label}: median {:.1} ms of {} runs",
+            millis(median(&mut runs)),
+            runs.len()
+        );
+    }
+
+    // 3. cargo check: macro vs hand-written.
     let macro_crate = scratch_crate(
         &root,
         "with-macro",
         &workspace,
         &toml,
+        &cio,
         "cio::taxonomy!();\n",
     )?;
-    let hand_crate = scratch_crate(&root, "hand-written", &workspace, &toml, &hand_written)?;
-    let target = root.join("target");
+    let hand_crate = scratch_crate(
+        &root,
+        "hand-written",
+        &workspace,
+        &toml,
+        &format!(
+            "{cio}serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+        ),
+        &hand_written::module(&taxonomy),
+    )?;
     // Warm up: build the dependencies once.
-    check(&macro_crate, &target)?;
-    check(&hand_crate, &target)?;
+    check(&macro_crate, &target, None, None)?;
+    check(&hand_crate, &target, None, None)?;
     let mut with_macro = Vec::new();
     let mut by_hand = Vec::new();
-    for _ in 0..3 {
-        with_macro.push(check(&macro_crate, &target)?);
-        by_hand.push(check(&hand_crate, &target)?);
+    for _ in 0..5 {
+        with_macro.push(check(&macro_crate, &target, None, None)?);
+        by_hand.push(check(&hand_crate, &target, None, None)?);
     }
     let (m, h) = (median(&mut with_macro), median(&mut by_hand));
     println!(
-        "cargo check (median of 3): taxonomy!() {:.2} s, hand-written {:.2} s, ratio {:.2}x",
+        "cargo check (median of 5): taxonomy!() {:.2} s, hand-written {:.2} s, ratio {:.2}x",
         m.as_secs_f64(),
         h.as_secs_f64(),
         m.as_secs_f64() / h.as_secs_f64()
     );
     Ok(())
 }
+
+/// A proc macro that runs what `cio::taxonomy!()` runs and appends the time it took
+/// to the file `CIO_EXPANSION_LOG` names.
+const TIMED_MACRO: &str = r#"use std::io::Write as _;
+
+#[proc_macro]
+pub fn taxonomy(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_default();
+    let start = std::time::Instant::now();
+    let output: proc_macro::TokenStream = cio_codegen::expand_taxonomy(input.into(), &dir).into();
+    let elapsed = start.elapsed();
+    if let Some(log) = std::env::var_os("CIO_EXPANSION_LOG") {
+        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(log) {
+            let _ = writeln!(file, "{}", elapsed.as_secs_f64());
+        }
+    }
+    output
+}
+"#;
 
 fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -139,6 +218,7 @@ fn scratch_crate(
     name: &str,
     workspace: &Path,
     toml: &str,
+    dependencies: &str,
     module: &str,
 ) -> Result<PathBuf> {
     let dir = root.join(name);
@@ -146,8 +226,7 @@ fn scratch_crate(
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\ncio = {{ path = {:?} }}\n\n[workspace]\n",
-            workspace.display().to_string()
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}\n[workspace]\n"
         ),
     )?;
     std::fs::write(dir.join("events.toml"), toml)?;
@@ -160,20 +239,30 @@ fn scratch_crate(
     Ok(dir)
 }
 
-/// Touches `src/main.rs` and times `cargo check` of the crate.
-fn check(dir: &Path, target: &Path) -> Result<Duration> {
+/// Touches `src/main.rs` and times `cargo check` of the crate, with an optional
+/// `--config` and the log file of the timed macro.
+fn check(dir: &Path, target: &Path, config: Option<&str>, log: Option<&Path>) -> Result<Duration> {
     let main = dir.join("src/main.rs");
     let text = std::fs::read_to_string(&main)?;
     std::fs::write(&main, text)?;
-    let start = Instant::now();
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
         .arg("check")
         .arg("--quiet")
+        .arg("--offline")
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
         .arg("--target-dir")
-        .arg(target)
-        .status()?;
+        .arg(target);
+    if let Some(config) = config {
+        command.arg("--config").arg(config);
+    }
+    match log {
+        Some(log) => command.env("CIO_EXPANSION_LOG", log),
+        None => command.env_remove("CIO_EXPANSION_LOG"),
+    };
+    let start = Instant::now();
+    let status = command.status()?;
     if !status.success() {
         return Err(format!("cargo check failed in {}", dir.display()).into());
     }
