@@ -144,6 +144,14 @@ pub fn is_rust_keyword(s: &str) -> bool {
 /// assert_eq!(invalid_name_reason("2fa").as_deref(), Some("it starts with a digit"));
 /// ```
 pub fn invalid_name_reason(name: &str) -> Option<String> {
+    // The common case, `snake_case` ASCII, converts to valid names without checks.
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if plain && !matches!(name, "self" | "super" | "crate") {
+        return None;
+    }
     if name.is_empty() {
         return Some("it is empty".into());
     }

@@ -65,11 +65,15 @@ fn check_names(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
 fn check_fields(sink: &mut Sink<'_>, fields: &[Field], what: &dyn Fn(&str) -> String) {
     let mut seen: HashMap<String, &Name> = HashMap::new();
     for field in fields {
-        let desc = what(&field.name.value);
         if let FieldType::InlineEnum(values) = &field.ty {
-            check_variants(sink, values, &format!("the enum of {desc}"));
+            check_variants(
+                sink,
+                values,
+                &format!("the enum of {}", what(&field.name.value)),
+            );
         }
-        if invalid(sink, &field.name, &desc) {
+        if invalid_name_reason(&field.name.value).is_some() {
+            invalid(sink, &field.name, &what(&field.name.value));
             continue;
         }
         let rust = field_name(&field.name.value);
@@ -77,8 +81,9 @@ fn check_fields(sink: &mut Sink<'_>, fields: &[Field], what: &dyn Fn(&str) -> St
             Some(first) => sink.error(
                 field.name.span,
                 format!(
-                    "{} and {desc} both become the Rust field `{rust}`",
-                    what(&first.value)
+                    "{} and {} both become the Rust field `{rust}`",
+                    what(&first.value),
+                    what(&field.name.value)
                 ),
             ),
             None => {
