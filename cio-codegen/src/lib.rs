@@ -24,7 +24,41 @@ pub use locate::{locate, TaxonomyFile};
 /// Expands `cio::taxonomy!()` / `cio::taxonomy!("path")`. `manifest_dir` is the
 /// invoking crate's `CARGO_MANIFEST_DIR`.
 pub fn expand_taxonomy(input: TokenStream, manifest_dir: &Path) -> TokenStream {
+    taxonomy::expand(input, manifest_dir).into_tokens()
+}
+
+/// [`expand_taxonomy`] in two parts, so that a proc macro can lex the generated
+/// items with rustc's own lexer (`proc_macro::TokenStream::from_str`) rather than
+/// through `proc_macro2`, which lexes the text a second time to validate it.
+pub fn taxonomy_expansion(input: TokenStream, manifest_dir: &Path) -> TaxonomyExpansion {
     taxonomy::expand(input, manifest_dir)
+}
+
+/// The expansion of `taxonomy!()`: tokens for file tracking and errors, and the
+/// generated items as Rust source (all of their tokens have the call-site span).
+#[derive(Debug)]
+pub struct TaxonomyExpansion {
+    /// Rebuild tracking of `events.toml` and its templates, and any errors.
+    pub tokens: TokenStream,
+    /// The generated items as Rust source; empty when there are none.
+    pub items: String,
+}
+
+impl TaxonomyExpansion {
+    /// The whole expansion as `proc_macro2` tokens. Should the items not lex (a
+    /// bug), they are replaced by a `compile_error!` saying so.
+    pub fn into_tokens(self) -> TokenStream {
+        let mut tokens = self.tokens;
+        match self.items.parse::<TokenStream>() {
+            Ok(items) => tokens.extend(items),
+            Err(e) => {
+                let message =
+                    format!("cio generated code that does not lex ({e}); please report this");
+                tokens.extend(quote::quote!(::core::compile_error! { #message }));
+            }
+        }
+        tokens
+    }
 }
 
 /// Forgets every cached taxonomy, so that the next expansion reads and parses

@@ -1,6 +1,6 @@
 //! `cio::taxonomy!()`: typed Rust for every enum, event and the profile.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::path::Path;
 
 use cio_schema::{EventDef, Field, FieldType, NamedEnum, Taxonomy};
@@ -11,20 +11,25 @@ use crate::cache::{self, Schema};
 use crate::emit;
 use crate::items;
 use crate::locate::locate;
+use crate::TaxonomyExpansion;
 
 /// Expands the macro: `input` is empty or one string literal (the path).
-pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
+pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TaxonomyExpansion {
+    let tokens_only = |tokens| TaxonomyExpansion {
+        tokens,
+        items: String::new(),
+    };
     let path = if input.is_empty() {
         None
     } else {
         match syn::parse2::<syn::LitStr>(input) {
             Ok(lit) => Some(lit),
             Err(_) => {
-                return quote! {
+                return tokens_only(quote! {
                     ::core::compile_error! {
                         "expected `cio::taxonomy!()` or `cio::taxonomy!(\"path/to/events.toml\")` (a path relative to the crate root)"
                     }
-                }
+                })
             }
         }
     };
@@ -36,40 +41,38 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
         path.as_ref().map(syn::LitStr::value).as_deref(),
     ) {
         Ok(file) => file,
-        Err(message) => return quote_spanned!(span=> ::core::compile_error! { #message }),
+        Err(message) => {
+            return tokens_only(quote_spanned!(span=> ::core::compile_error! { #message }))
+        }
     };
     let load = cache::load(&file);
     let track = emit::track_files(&load.files);
     match &load.result {
-        Ok(schema) => {
-            let items = generate(schema);
-            quote!(#track #items)
-        }
+        Ok(schema) => TaxonomyExpansion {
+            tokens: track,
+            items: generate(schema),
+        },
         Err(diagnostics) => {
             let errors = emit::diagnostics(diagnostics, span);
             // Liquid errors only: the types are still sound, so generate them and let
             // the errors stand alone instead of every use failing to resolve.
-            let items = load.fallback.as_ref().map(generate);
-            quote!(#track #errors #items)
+            TaxonomyExpansion {
+                tokens: quote!(#track #errors),
+                items: load.fallback.as_ref().map(generate).unwrap_or_default(),
+            }
         }
     }
 }
 
-/// Every item the macro generates for a valid taxonomy.
+/// Every item the macro generates for a valid taxonomy, as Rust source.
 ///
-/// The items are written as Rust source and lexed once: every token of them has
-/// the call-site span anyway, and one `TokenStream::from_str` costs rustc a
-/// fraction of building ~150,000 tokens one by one through the proc-macro bridge.
-pub(crate) fn generate(schema: &Schema) -> TokenStream {
+/// Every token of the items has the call-site span, so they are written as text
+/// and lexed once: one `TokenStream::from_str` costs rustc a fraction of building
+/// ~150,000 tokens one by one through the proc-macro bridge.
+pub(crate) fn generate(schema: &Schema) -> String {
     let mut out = String::with_capacity(1024 * (schema.taxonomy.events.len() + 4));
     write_items(&mut out, schema);
-    match out.parse() {
-        Ok(items) => items,
-        Err(e) => {
-            let message = format!("cio generated code that does not lex ({e}); please report this");
-            quote!(::core::compile_error! { #message })
-        }
-    }
+    out
 }
 
 fn write_items(out: &mut String, schema: &Schema) {
@@ -84,33 +87,57 @@ fn write_items(out: &mut String, schema: &Schema) {
     constants(out, schema);
 }
 
-/// A Rust string literal holding `text`.
-fn lit(text: &str) -> String {
-    format!("{text:?}")
+/// A Rust string literal holding `text`, written without an intermediate `String`.
+fn lit(text: &str) -> impl fmt::Display + '_ {
+    struct Lit<'a>(&'a str);
+    impl fmt::Display for Lit<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{:?}", self.0)
+        }
+    }
+    Lit(text)
+}
+
+/// Writes into the contents of a Rust string literal, escaping what must be.
+struct Escaping<'a>(&'a mut String);
+
+impl fmt::Write for Escaping<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        for c in text.chars() {
+            match c {
+                '"' => self.0.push_str("\\\""),
+                '\\' => self.0.push_str("\\\\"),
+                '\n' => self.0.push_str("\\n"),
+                c if c.is_control() => {
+                    let _ = write!(self.0, "\\u{{{:x}}}", u32::from(c));
+                }
+                c => self.0.push(c),
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One doc attribute from an optional doc text plus extra paragraphs (nothing when
 /// both are empty).
-fn docs(out: &mut String, doc: Option<&str>, extra: &[String]) {
-    let mut text = String::new();
-    if let Some(doc) = doc {
-        for line in doc.lines() {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push(' ');
-            text.push_str(line);
-        }
+fn docs(out: &mut String, doc: Option<&str>, extra: &[fmt::Arguments<'_>]) {
+    let lines = doc.map(str::lines).into_iter().flatten();
+    let mut empty = true;
+    let mut start = |out: &mut String, separator: &str| {
+        out.push_str(if empty { "#[doc = \"" } else { separator });
+        empty = false;
+        out.push(' ');
+    };
+    for line in lines {
+        start(out, "\\n");
+        let _ = Escaping(out).write_str(line);
     }
-    for line in extra {
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push(' ');
-        text.push_str(line);
+    for paragraph in extra {
+        start(out, "\\n\\n");
+        let _ = Escaping(out).write_fmt(*paragraph);
     }
-    if !text.is_empty() {
-        let _ = write!(out, "#[doc = {}] ", lit(&text));
+    if !empty {
+        out.push_str("\"] ");
     }
 }
 
@@ -126,7 +153,10 @@ fn named_enum(out: &mut String, def: &NamedEnum) {
     docs(
         &mut doc,
         def.doc.as_deref(),
-        &[format!("The enum `{}` of events.toml.", def.name.value)],
+        &[format_args!(
+            "The enum `{}` of events.toml.",
+            def.name.value
+        )],
     );
     let ident = items::ident_text(&cio_schema::naming::type_name(&def.name.value));
     enum_definition(out, &ident, &def.name.value, &values, &doc);
@@ -156,7 +186,7 @@ fn inline_enums(out: &mut String, owner_type: &str, owner: &str, fields: &[Field
             docs(
                 &mut doc,
                 None,
-                &[format!("The values of `{name}` in events.toml.")],
+                &[format_args!("The values of `{name}` in events.toml.")],
             );
             enum_definition(out, &ident, &name, &values, &doc);
         }
@@ -248,17 +278,19 @@ fn field_specs(
 ) {
     for f in fields {
         let name = &f.name.value;
-        let mut extra = vec![format!(
+        let declared = format_args!(
             "`{name}: {}{}` in events.toml.",
             f.ty.describe(),
             if f.optional { "?" } else { "" }
-        )];
-        if liquid.contains(&name.as_str()) {
-            extra.push(format!(
-                "Read by campaign Liquid as `{{{{ event.{name} }}}}`."
-            ));
-        }
-        docs(out, f.doc.as_deref(), &extra);
+        );
+        let read = format_args!("Read by campaign Liquid as `{{{{ event.{name} }}}}`.");
+        let extra = [declared, read];
+        let extra = if liquid.contains(&name.as_str()) {
+            &extra[..]
+        } else {
+            &extra[..1]
+        };
+        docs(out, f.doc.as_deref(), extra);
         deprecated(out, f.deprecated.as_deref());
         let _ = write!(
             out,
@@ -282,17 +314,19 @@ fn event(out: &mut String, def: &EventDef, schema: &Schema) {
         .campaigns_triggered_by(name)
         .map(|c| format!("`{}`", c.name.value))
         .collect();
-    let mut extra = vec![format!("The event `{name}` of events.toml.")];
-    if !campaigns.is_empty() {
-        extra.push(format!(
-            "Triggers the campaign(s) {}.",
-            campaigns.join(", ")
-        ));
-    }
+    let campaigns = campaigns.join(", ");
+    let this = format_args!("The event `{name}` of events.toml.");
+    let triggers = format_args!("Triggers the campaign(s) {campaigns}.");
+    let extra = [this, triggers];
+    let extra = if campaigns.is_empty() {
+        &extra[..1]
+    } else {
+        &extra[..]
+    };
     out.push_str("::cio::__private::record! { ");
-    docs(out, def.doc.as_deref(), &extra);
+    docs(out, def.doc.as_deref(), extra);
     deprecated(out, def.deprecated.as_deref());
-    let liquid_list: Vec<String> = liquid.iter().map(|f| lit(f)).collect();
+    let liquid_list: Vec<String> = liquid.iter().map(|f| lit(f).to_string()).collect();
     let _ = writeln!(
         out,
         "{}: Event {} [{}] {{",
@@ -397,8 +431,12 @@ fn profile(out: &mut String, taxonomy: &Taxonomy) {
 
 fn constants(out: &mut String, schema: &Schema) {
     let taxonomy = &schema.taxonomy;
-    let list =
-        |names: &mut dyn Iterator<Item = &str>| names.map(lit).collect::<Vec<_>>().join(", ");
+    let list = |names: &mut dyn Iterator<Item = &str>| {
+        names
+            .map(|n| lit(n).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let liquid: Vec<String> = taxonomy
         .events
         .iter()

@@ -18,7 +18,16 @@ fn manifest_dir() -> PathBuf {
 /// crate root. Every mistake in the file is a compile error pointing at its line.
 #[proc_macro]
 pub fn taxonomy(input: TokenStream) -> TokenStream {
-    cio_codegen::expand_taxonomy(input.into(), &manifest_dir()).into()
+    let expansion = cio_codegen::taxonomy_expansion(input.into(), &manifest_dir());
+    // rustc lexes the generated source itself: one pass, no token-by-token bridge.
+    match expansion.items.parse::<TokenStream>() {
+        Ok(items) => {
+            let mut output = TokenStream::from(expansion.tokens);
+            output.extend(items);
+            output
+        }
+        Err(_) => expansion.into_tokens().into(),
+    }
 }
 
 /// Checks a struct against an event of `events.toml` and implements `cio::Event`.

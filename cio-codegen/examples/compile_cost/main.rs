@@ -5,8 +5,7 @@
 //! 1. macro expansion in this process (`proc_macro2`'s own token type; run with and
 //!    without `--release` for both builds of the generator);
 //! 2. macro expansion inside rustc, through the real `proc_macro` bridge: a scratch
-//!    crate calls a wrapper macro that times `cio_codegen::expand_taxonomy` (what
-//!    `cio::taxonomy!()` runs), built as users build it (dev profile: proc macros
+//!    crate calls a wrapper macro that times what `cio::taxonomy!()` runs, built as users build it (dev profile: proc macros
 //!    unoptimized) and with `[profile.dev.build-override] opt-level = 3`;
 //! 3. `cargo check` of a crate calling `cio::taxonomy!()` against the same types
 //!    written by hand (serde derives and plain impls, see `hand_written.rs`).
@@ -184,15 +183,24 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// A proc macro that runs what `cio::taxonomy!()` runs and appends the time it took
-/// to the file `CIO_EXPANSION_LOG` names.
+/// A proc macro that runs what `cio::taxonomy!()` runs (`cio-derive/src/lib.rs`)
+/// and appends the time it took to the file `CIO_EXPANSION_LOG` names.
 const TIMED_MACRO: &str = r#"use std::io::Write as _;
+use proc_macro::TokenStream;
 
 #[proc_macro]
-pub fn taxonomy(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+pub fn taxonomy(input: TokenStream) -> TokenStream {
     let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_default();
     let start = std::time::Instant::now();
-    let output: proc_macro::TokenStream = cio_codegen::expand_taxonomy(input.into(), &dir).into();
+    let expansion = cio_codegen::taxonomy_expansion(input.into(), &dir);
+    let output = match expansion.items.parse::<TokenStream>() {
+        Ok(items) => {
+            let mut output = TokenStream::from(expansion.tokens);
+            output.extend(items);
+            output
+        }
+        Err(_) => expansion.into_tokens().into(),
+    };
     let elapsed = start.elapsed();
     if let Some(log) = std::env::var_os("CIO_EXPANSION_LOG") {
         if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(log) {
