@@ -54,9 +54,6 @@ pub const fn expect_enum<T: Enum>(expected: &str, message: &str) {
     }
 }
 
-/// Used in generated assertions: naming `T` makes rustc check its bound.
-pub const fn assert_carries<T: ?Sized>() {}
-
 macro_rules! carries {
     ($trait:ident: $visitor:path, $doc:literal, $message:literal, $label:literal, [$($ty:ty),* $(,)?]) => {
         #[doc = $doc]
@@ -187,27 +184,12 @@ pub fn field_text<T: CarriesString + ?Sized>(
     kind: TextKind,
     max_length: Option<u64>,
 ) -> Result<(), Violation> {
-    text_checks(value, field, kind, max_length)
-}
-
-/// The checks of a text field, on every text a value holds.
-fn text_checks<T: Texts + ?Sized>(
-    value: &T,
-    field: &str,
-    kind: TextKind,
-    max_length: Option<u64>,
-) -> Result<(), Violation> {
-    value.each_text(&mut |text| {
-        match kind {
-            TextKind::Plain => {}
-            TextKind::Email => check_email(field, text)?,
-            TextKind::Url => check_url(field, text)?,
-        }
-        match max_length {
-            Some(max) => check_max_length(field, text, max),
-            None => Ok(()),
-        }
-    })
+    let limits = check::Limits::new(None, None, max_length);
+    match kind {
+        TextKind::Plain => check::text(value, field, limits),
+        TextKind::Email => check::email(value, field, limits),
+        TextKind::Url => check::url(value, field, limits),
+    }
 }
 
 /// What a text field must look like.
@@ -228,7 +210,7 @@ pub fn field_int<T: CarriesInt + ?Sized>(
     min: Option<f64>,
     max: Option<f64>,
 ) -> Result<(), Violation> {
-    value.each_number(&mut |n| check_bounds(field, n, min, max))
+    check::int(value, field, check::Limits::new(min, max, None))
 }
 
 /// Checks a `float` field: finite, and within its `min` and `max`.
@@ -238,20 +220,7 @@ pub fn field_float<T: CarriesFloat + ?Sized>(
     min: Option<f64>,
     max: Option<f64>,
 ) -> Result<(), Violation> {
-    value.each_number(&mut |n| {
-        check_finite(field, n)?;
-        check_bounds(field, n, min, max)
-    })
-}
-
-fn check_bounds(field: &str, n: f64, min: Option<f64>, max: Option<f64>) -> Result<(), Violation> {
-    if let Some(min) = min {
-        check_min(field, n, min)?;
-    }
-    if let Some(max) = max {
-        check_max(field, n, max)?;
-    }
-    Ok(())
+    check::float(value, field, check::Limits::new(min, max, None))
 }
 
 /// Checks a `timestamp` field: seconds, not milliseconds.
@@ -259,7 +228,7 @@ pub fn field_timestamp<T: CarriesTimestamp + ?Sized>(
     value: &T,
     field: &str,
 ) -> Result<(), Violation> {
-    value.each_timestamp(&mut |t| check_timestamp(field, t))
+    check::timestamp(value, field, check::Limits::NONE)
 }
 
 /// Type-checks a `bool` field (nothing to validate at run time).
@@ -275,17 +244,6 @@ pub fn field_object<T: CarriesObject + ?Sized>(_value: &T) -> Result<(), Violati
 /// Type-checks an enum field (which enum is checked by [`expect_enum`]).
 pub fn field_enum<T: CarriesEnum + ?Sized>(_value: &T) -> Result<(), Violation> {
     Ok(())
-}
-
-/// Marks a field type as optional: generated serializers skip it when absent.
-pub trait MaybeAbsent {
-    /// `true` when there is nothing to send.
-    fn is_absent(&self) -> bool;
-}
-impl<T> MaybeAbsent for Option<T> {
-    fn is_absent(&self) -> bool {
-        self.is_none()
-    }
 }
 
 /// Values holding text, visited for `email`/`url`/`max_length` checks.

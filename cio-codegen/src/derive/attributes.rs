@@ -6,35 +6,32 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
-use super::{finish, prepare};
+use super::{finish, Derive};
 use crate::attr::ContainerAttrs;
 use crate::fields::{self, Target};
 use crate::items;
 
 /// Expands the derive.
 pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
-    let prepared = match prepare(input, manifest_dir, &["create", "taxonomy"], stub) {
-        Ok(p) => p,
-        Err(tokens) => return tokens,
-    };
-    let super::Prepared {
+    super::derive(input, manifest_dir, &["create", "taxonomy"], stub, checked)
+}
+
+/// The derive once events.toml is loaded: checks the input against it.
+fn checked(derive: Derive<'_>) -> TokenStream {
+    let Derive {
         input,
         attrs,
-        load,
+        schema,
         mut errors,
         track,
-    } = prepared;
-    let input = &input;
-    let Ok(schema) = &load.result else {
-        return stub(input, &attrs);
-    };
+    } = derive;
     let syn::Data::Struct(data) = &input.data else {
         errors.at(
             input.ident.span(),
             "`#[derive(cio::Attributes)]` works on structs: the fields are profile attributes",
         );
-        let stub = stub(input, &attrs);
-        return finish(&track, &errors, stub);
+        let stub = stub(input, attrs);
+        return finish(track, &errors, stub);
     };
     let target = Target {
         describe: "the profile".to_string(),
@@ -75,7 +72,7 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
         quote!(::cio::Attributes),
         TokenStream::new(),
     );
-    finish(&track, &errors, impls)
+    finish(track, &errors, impls)
 }
 
 fn stub(input: &DeriveInput, _attrs: &ContainerAttrs) -> TokenStream {

@@ -7,34 +7,31 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use syn::DeriveInput;
 
-use super::{declared_name, finish, prepare};
+use super::{declared_name, finish, Derive};
 use crate::attr::{self, ContainerAttrs};
 use crate::items;
 
 /// Expands the derive.
 pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
-    let prepared = match prepare(input, manifest_dir, &["name", "taxonomy"], stub) {
-        Ok(p) => p,
-        Err(tokens) => return tokens,
-    };
-    let super::Prepared {
+    super::derive(input, manifest_dir, &["name", "taxonomy"], stub, checked)
+}
+
+/// The derive once events.toml is loaded: checks the input against it.
+fn checked(derive: Derive<'_>) -> TokenStream {
+    let Derive {
         input,
         attrs,
-        load,
+        schema,
         mut errors,
         track,
-    } = prepared;
-    let input = &input;
-    let Ok(schema) = &load.result else {
-        return stub(input, &attrs);
-    };
-    let (name, name_span) = declared_name(input, &attrs);
+    } = derive;
+    let (name, name_span) = declared_name(input, attrs);
     let syn::Data::Enum(data) = &input.data else {
         errors.at(
             input.ident.span(),
             "`#[derive(cio::Enum)]` works on enums: one unit variant per value",
         );
-        return finish(&track, &errors, TokenStream::new());
+        return finish(track, &errors, TokenStream::new());
     };
     let Some(values) = enum_values(&schema.taxonomy, &name) else {
         let mut names: Vec<String> = schema
@@ -56,8 +53,8 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
             name_span,
             format!("unknown enum `{name}`: events.toml declares no such enum{hint}"),
         );
-        let stub = stub(input, &attrs);
-        return finish(&track, &errors, stub);
+        let stub = stub(input, attrs);
+        return finish(track, &errors, stub);
     };
 
     let mut pairs: Vec<(&Ident, &str)> = Vec::new();
@@ -164,11 +161,11 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
         );
     }
     if !errors.is_empty() {
-        let stub = stub(input, &attrs);
-        return finish(&track, &errors, stub);
+        let stub = stub(input, attrs);
+        return finish(track, &errors, stub);
     }
     let impls = items::enum_impls(&input.ident, &input.generics, &name, &pairs);
-    finish(&track, &errors, impls)
+    finish(track, &errors, impls)
 }
 
 /// The values of the enum `name`: a named enum, or `owner.field` for an inline one.

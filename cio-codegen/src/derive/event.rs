@@ -6,37 +6,34 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
-use super::{declared_name, finish, prepare};
+use super::{declared_name, finish, Derive};
 use crate::attr::ContainerAttrs;
 use crate::fields::{self, Target};
 use crate::items;
 
 /// Expands the derive.
 pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
-    let prepared = match prepare(input, manifest_dir, &["name", "taxonomy"], stub) {
-        Ok(p) => p,
-        Err(tokens) => return tokens,
-    };
-    let super::Prepared {
+    super::derive(input, manifest_dir, &["name", "taxonomy"], stub, checked)
+}
+
+/// The derive once events.toml is loaded: checks the input against it.
+fn checked(derive: Derive<'_>) -> TokenStream {
+    let Derive {
         input,
         attrs,
-        load,
+        schema,
         mut errors,
         track,
-    } = prepared;
-    let input = &input;
-    let Ok(schema) = &load.result else {
-        return stub(input, &attrs);
-    };
+    } = derive;
     let taxonomy = &schema.taxonomy;
-    let (name, name_span) = declared_name(input, &attrs);
+    let (name, name_span) = declared_name(input, attrs);
     let syn::Data::Struct(data) = &input.data else {
         errors.at(
             input.ident.span(),
             "`#[derive(cio::Event)]` works on structs: the fields are the event's data",
         );
-        let stub = stub(input, &attrs);
-        return finish(&track, &errors, stub);
+        let stub = stub(input, attrs);
+        return finish(track, &errors, stub);
     };
     let Some(event) = taxonomy.event(&name) else {
         let names = taxonomy.events.iter().map(|e| e.name.value.as_str());
@@ -51,8 +48,8 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
             name_span,
             format!("unknown event `{name}`: events.toml declares no such event{hint}"),
         );
-        let stub = stub(input, &attrs);
-        return finish(&track, &errors, stub);
+        let stub = stub(input, attrs);
+        return finish(track, &errors, stub);
     };
     let target = Target {
         describe: format!("event `{name}`"),
@@ -96,7 +93,7 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
             const LIQUID_FIELDS: &'static [&'static str] = &[#(#liquid),*];
         },
     );
-    finish(&track, &errors, impls)
+    finish(track, &errors, impls)
 }
 
 /// The impls emitted when the derive fails, so that uses of the type do not add

@@ -6,39 +6,44 @@ pub(crate) mod enumeration;
 pub(crate) mod event;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::DeriveInput;
 
 use crate::attr::{self, ContainerAttrs};
-use crate::cache::{self, Load};
+use crate::cache::{self, Schema};
 use crate::emit::{self, Errors};
 use crate::fields::Matched;
 use crate::items;
 use crate::locate::locate;
 
-/// A derive's input with its attributes and the taxonomy it is checked against.
-pub(crate) struct Prepared {
-    pub(crate) input: DeriveInput,
-    pub(crate) attrs: ContainerAttrs,
-    pub(crate) load: Arc<Load>,
+/// What a derive's body checks and generates from: the input, its `#[cio(...)]`
+/// attributes, the taxonomy, the errors found so far and the file tracking.
+pub(crate) struct Derive<'a> {
+    pub(crate) input: &'a DeriveInput,
+    pub(crate) attrs: &'a ContainerAttrs,
+    pub(crate) schema: &'a Schema,
     pub(crate) errors: Errors,
     /// `const _: &[u8] = include_bytes!(...)` for every file read.
-    pub(crate) track: TokenStream,
+    pub(crate) track: &'a TokenStream,
 }
 
-/// Parses the input, reads `#[cio(...)]`, finds and loads events.toml. On failure
-/// returns the tokens to emit: the errors, plus `stub` for the parsed input so that
-/// the user sees the real error and not a cascade of "trait not implemented".
-pub(crate) fn prepare(
+/// Runs a derive: parses the input, reads `#[cio(...)]`, finds and loads
+/// events.toml, then hands them to `body`. On failure emits the errors plus `stub`
+/// for the parsed input, so that the user sees the real error and not a cascade of
+/// "trait not implemented".
+pub(crate) fn derive(
     input: TokenStream,
     manifest_dir: &Path,
     allowed: &[&str],
     stub: fn(&DeriveInput, &ContainerAttrs) -> TokenStream,
-) -> Result<Prepared, TokenStream> {
-    let input: DeriveInput = syn::parse2(input).map_err(|e| e.to_compile_error())?;
+    body: fn(Derive<'_>) -> TokenStream,
+) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
     let mut errors = Errors::default();
     let attrs = attr::container(&input.attrs, allowed, &mut errors);
     let span = attrs
@@ -54,24 +59,26 @@ pub(crate) fn prepare(
             errors.at(span, message);
             let stub = stub(&input, &attrs);
             let errors = errors.to_compile_errors();
-            return Err(quote!(#errors #stub));
+            return quote!(#errors #stub);
         }
     };
     let load = cache::load(&file);
     let track = emit::track_files(&load.files);
-    if let Err(diagnostics) = &load.result {
-        let reported = emit::diagnostics(diagnostics, span);
-        let stub = stub(&input, &attrs);
-        let errors = errors.to_compile_errors();
-        return Err(quote!(#track #reported #errors #stub));
+    match &load.result {
+        Ok(schema) => body(Derive {
+            input: &input,
+            attrs: &attrs,
+            schema,
+            errors,
+            track: &track,
+        }),
+        Err(diagnostics) => {
+            let reported = emit::diagnostics(diagnostics, span);
+            let stub = stub(&input, &attrs);
+            let errors = errors.to_compile_errors();
+            quote!(#track #reported #errors #stub)
+        }
     }
-    Ok(Prepared {
-        input,
-        attrs,
-        load,
-        errors,
-        track,
-    })
 }
 
 /// The events.toml name a container refers to: `#[cio(name = "...")]`, or the

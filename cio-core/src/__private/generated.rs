@@ -9,7 +9,7 @@
 use serde::ser::SerializeStruct;
 use serde::Serialize;
 
-use super::{Numbers, Object, TextKind, Texts, Timestamps};
+use super::{Numbers, Object, Texts, Timestamps};
 use crate::{Timestamp, Violation};
 
 /// A value of a generated field, written into its struct's JSON object.
@@ -37,7 +37,11 @@ impl<T: WireValue> WireValue for Option<T> {
 
 /// The run-time checks of generated fields, named as the proc macro emits them.
 pub mod check {
-    use super::{Numbers, TextKind, Texts, Timestamps, Violation};
+    use super::{Numbers, Texts, Timestamps, Violation};
+    use crate::constraint::{
+        check_email, check_finite, check_max, check_max_length, check_min, check_timestamp,
+        check_url,
+    };
 
     /// The declared `min`, `max` and `max_length` of a field.
     #[derive(Debug, Clone, Copy)]
@@ -55,6 +59,19 @@ pub mod check {
             max_length: None,
         };
 
+        /// Limits from optional values.
+        pub(crate) const fn new(
+            min: Option<f64>,
+            max: Option<f64>,
+            max_length: Option<u64>,
+        ) -> Self {
+            Self {
+                min,
+                max,
+                max_length,
+            }
+        }
+
         /// Sets `min`.
         pub const fn min(self, min: f64) -> Self {
             Self {
@@ -69,6 +86,23 @@ pub mod check {
                 max: Some(max),
                 ..self
             }
+        }
+
+        fn check_length(self, field: &str, text: &str) -> Result<(), Violation> {
+            match self.max_length {
+                Some(max) => check_max_length(field, text, max),
+                None => Ok(()),
+            }
+        }
+
+        fn check_bounds(self, field: &str, n: f64) -> Result<(), Violation> {
+            if let Some(min) = self.min {
+                check_min(field, n, min)?;
+            }
+            if let Some(max) = self.max {
+                check_max(field, n, max)?;
+            }
+            Ok(())
         }
 
         /// Sets `max_length`.
@@ -86,7 +120,7 @@ pub mod check {
         field: &str,
         limits: Limits,
     ) -> Result<(), Violation> {
-        super::super::text_checks(value, field, TextKind::Plain, limits.max_length)
+        value.each_text(&mut |text| limits.check_length(field, text))
     }
 
     /// `email`: an address, within its `max_length`.
@@ -95,12 +129,18 @@ pub mod check {
         field: &str,
         limits: Limits,
     ) -> Result<(), Violation> {
-        super::super::text_checks(value, field, TextKind::Email, limits.max_length)
+        value.each_text(&mut |text| {
+            check_email(field, text)?;
+            limits.check_length(field, text)
+        })
     }
 
     /// `url`: an absolute URL, within its `max_length`.
     pub fn url<T: Texts + ?Sized>(value: &T, field: &str, limits: Limits) -> Result<(), Violation> {
-        super::super::text_checks(value, field, TextKind::Url, limits.max_length)
+        value.each_text(&mut |text| {
+            check_url(field, text)?;
+            limits.check_length(field, text)
+        })
     }
 
     /// `int`: within its `min` and `max`.
@@ -109,7 +149,7 @@ pub mod check {
         field: &str,
         limits: Limits,
     ) -> Result<(), Violation> {
-        value.each_number(&mut |n| super::super::check_bounds(field, n, limits.min, limits.max))
+        value.each_number(&mut |n| limits.check_bounds(field, n))
     }
 
     /// `float`: finite, within its `min` and `max`.
@@ -119,8 +159,8 @@ pub mod check {
         limits: Limits,
     ) -> Result<(), Violation> {
         value.each_number(&mut |n| {
-            crate::constraint::check_finite(field, n)?;
-            super::super::check_bounds(field, n, limits.min, limits.max)
+            check_finite(field, n)?;
+            limits.check_bounds(field, n)
         })
     }
 
@@ -130,7 +170,7 @@ pub mod check {
         field: &str,
         _limits: Limits,
     ) -> Result<(), Violation> {
-        value.each_timestamp(&mut |t| crate::constraint::check_timestamp(field, t))
+        value.each_timestamp(&mut |t| check_timestamp(field, t))
     }
 
     /// `bool`, `object` and enums: nothing to check at run time.
