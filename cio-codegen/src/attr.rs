@@ -1,5 +1,6 @@
 //! `#[cio(...)]` attributes on the app's types, fields and variants.
 
+use syn::meta::ParseNestedMeta;
 use syn::{Attribute, LitStr};
 
 use crate::emit::Errors;
@@ -31,34 +32,40 @@ pub(crate) fn container(
     errors: &mut Errors,
 ) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("cio")) {
-        let parsed = attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            if !allowed.contains(&key.as_str()) {
-                return Err(meta.error(unknown_key(&key, allowed)));
-            }
-            match key.as_str() {
-                "name" => out.name = Some(meta.value()?.parse()?),
-                "taxonomy" => out.taxonomy = Some(meta.value()?.parse()?),
-                "create" => out.create = true,
-                _ => return Err(meta.error(unknown_key(&key, allowed))),
-            }
-            Ok(())
-        });
-        if let Err(e) = parsed {
-            errors.push(e);
+    each_key(attrs, allowed, errors, |key, meta| {
+        match key {
+            "name" => out.name = Some(meta.value()?.parse()?),
+            "taxonomy" => out.taxonomy = Some(meta.value()?.parse()?),
+            "create" => out.create = true,
+            _ => return Err(meta.error(unknown_key(key, allowed))),
         }
-    }
+        Ok(())
+    });
     out
 }
 
 /// Reads `#[cio(...)]` on a field (`rename`, `skip`) or variant (`rename`).
 pub(crate) fn member(attrs: &[Attribute], allowed: &[&str], errors: &mut Errors) -> MemberAttrs {
     let mut out = MemberAttrs::default();
+    each_key(attrs, allowed, errors, |key, meta| {
+        match key {
+            "rename" => out.rename = Some(meta.value()?.parse()?),
+            "skip" => out.skip = true,
+            _ => return Err(meta.error(unknown_key(key, allowed))),
+        }
+        Ok(())
+    });
+    out
+}
+
+/// Calls `read` with every key of every `#[cio(...)]` in `attrs` that `allowed`
+/// lists; any other key, and any error `read` returns, goes to `errors`.
+fn each_key(
+    attrs: &[Attribute],
+    allowed: &[&str],
+    errors: &mut Errors,
+    mut read: impl FnMut(&str, ParseNestedMeta<'_>) -> syn::Result<()>,
+) {
     for attr in attrs.iter().filter(|a| a.path().is_ident("cio")) {
         let parsed = attr.parse_nested_meta(|meta| {
             let key = meta
@@ -69,18 +76,12 @@ pub(crate) fn member(attrs: &[Attribute], allowed: &[&str], errors: &mut Errors)
             if !allowed.contains(&key.as_str()) {
                 return Err(meta.error(unknown_key(&key, allowed)));
             }
-            match key.as_str() {
-                "rename" => out.rename = Some(meta.value()?.parse()?),
-                "skip" => out.skip = true,
-                _ => return Err(meta.error(unknown_key(&key, allowed))),
-            }
-            Ok(())
+            read(&key, meta)
         });
         if let Err(e) = parsed {
             errors.push(e);
         }
     }
-    out
 }
 
 fn unknown_key(key: &str, allowed: &[&str]) -> String {
