@@ -344,7 +344,8 @@ impl TrackClient {
 
     /// Sends `operations` in one v2 `/batch` request (at most 500 KB), with retries.
     /// `200` gives a complete outcome; `207` lists the operations refused while the
-    /// others were applied.
+    /// others were applied, or, when its body does not say exactly which were refused,
+    /// sets [`BatchOutcome::ambiguity`]: then only a new attempt can confirm the others.
     pub async fn batch(&self, operations: &[Operation]) -> Result<BatchOutcome, Error> {
         let body = operation::batch_body(operations)?;
         let answer = self
@@ -355,7 +356,7 @@ impl TrackClient {
                 Some(body),
             )
             .await?;
-        Ok(outcome(&answer))
+        Ok(outcome(&answer, operations.len()))
     }
 
     /// Like [`TrackClient::batch`], but makes exactly one attempt, for callers that
@@ -372,7 +373,7 @@ impl TrackClient {
                 body: Some(Bytes::from(body)),
             })
             .await?;
-        Ok(outcome(&answer))
+        Ok(outcome(&answer, operations.len()))
     }
 
     /// Sends one operation to v2 `/entity` (at most 32 KB), with retries.
@@ -389,9 +390,10 @@ impl TrackClient {
     }
 }
 
-fn outcome(answer: &Answer) -> BatchOutcome {
+/// The outcome of a batch of `count` operations that got a success status.
+fn outcome(answer: &Answer, count: usize) -> BatchOutcome {
     if answer.status == 207 {
-        operation::parse_partial(&answer.body)
+        operation::parse_partial(&answer.body, count)
     } else {
         BatchOutcome::default()
     }
