@@ -1,8 +1,10 @@
-//! Errors found in `events.toml` and its templates, located by file, line and column.
+//! Errors found in `events.toml` and its templates, located by file, line and column,
+//! and the sink every stage records them in.
 
 use std::fmt;
 
-use crate::model::Span;
+use crate::model::{Name, Span};
+use crate::suggest::hint;
 
 /// A source text with its display name, able to turn byte offsets into line:col.
 #[derive(Debug, Clone)]
@@ -168,5 +170,57 @@ impl<'a> IntoIterator for &'a Diagnostics {
     type IntoIter = std::slice::Iter<'a, Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
+    }
+}
+
+/// Every error found so far in one file, with the byte offset it is sorted by. Each
+/// stage records into the same sink; the driver in the crate root reads it out.
+pub(crate) struct Sink<'s> {
+    /// The file being read.
+    pub(crate) file: &'s SourceFile,
+    /// Errors as (byte offset, diagnostic).
+    errors: Vec<(usize, Diagnostic)>,
+}
+
+impl<'s> Sink<'s> {
+    pub(crate) fn new(file: &'s SourceFile) -> Self {
+        Sink {
+            file,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Records an error at `span`.
+    pub(crate) fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.errors
+            .push((span.start, self.file.error(span, message)));
+    }
+
+    /// Records `unknown key `k` in {place}` with a did-you-mean among `allowed`.
+    pub(crate) fn unknown_key(&mut self, key: &Name, place: &str, allowed: &[&str]) {
+        let hint = hint(&key.value, allowed.iter().copied());
+        self.error(
+            key.span,
+            format!("unknown key `{}` in {place}{hint}", key.value),
+        );
+    }
+
+    /// Records diagnostics made elsewhere (located in their own file), after every
+    /// error recorded so far.
+    pub(crate) fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        let last = self.errors.iter().map(|(at, _)| *at).max().unwrap_or(0);
+        self.errors
+            .extend(diagnostics.into_iter().map(|d| (last, d)));
+    }
+
+    /// `true` when at least one error was recorded.
+    pub(crate) fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// The errors, sorted by position (stable: same position keeps report order).
+    pub(crate) fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.errors.sort_by_key(|(at, _)| *at);
+        self.errors.into_iter().map(|(_, d)| d).collect()
     }
 }

@@ -11,16 +11,23 @@
 //! assert_eq!(taxonomy.events[0].name.as_str(), "signed_up");
 //! ```
 
+//! The stages run in one direction, each called in order by [`load`] and
+//! [`parse_str`]: reading the TOML into the model (`read`), checks across the model
+//! (`validate`), then the Liquid checks of the messages ([`liquid`]), which run only
+//! on a file without any other error. A stage imports only the shared modules
+//! ([`model`], [`diagnostic`], [`naming`], [`suggest`]), never a stage after it.
+
 pub mod diagnostic;
 pub mod liquid;
 pub mod model;
 pub mod naming;
-mod parse;
+mod read;
 pub mod suggest;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
+use diagnostic::Sink;
 pub use diagnostic::{Diagnostic, Diagnostics, Location, SourceFile};
 pub use model::*;
 
@@ -42,7 +49,21 @@ pub struct Loaded {
 /// it names (relative to its folder). `display_name` is how the file is named in
 /// error messages (`events.toml`).
 pub fn load(path: &Path, display_name: &str) -> Loaded {
-    parse::load(path, display_name)
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let mut loaded = run(&text, display_name, path.parent());
+            loaded.files.insert(0, path.to_path_buf());
+            loaded
+        }
+        Err(e) => Loaded {
+            files: Vec::new(),
+            result: Err(Diagnostics(vec![Diagnostic::new(format!(
+                "cannot read {display_name} ({}): {e}",
+                path.display()
+            ))])),
+            structure: None,
+        },
+    }
 }
 
 /// Parses and validates `events.toml` text. Template files named by `file = "..."`
@@ -52,5 +73,38 @@ pub fn parse_str(
     display_name: &str,
     base_dir: Option<&Path>,
 ) -> Result<Taxonomy, Diagnostics> {
-    parse::parse_str(source, display_name, base_dir).result
+    run(source, display_name, base_dir).result
+}
+
+/// The driver: read, then validate, then (on a file without other errors) Liquid.
+fn run(source: &str, display_name: &str, base_dir: Option<&Path>) -> Loaded {
+    let file = SourceFile::new(display_name, source);
+    let mut sink = Sink::new(&file);
+    let mut files = Vec::new();
+    let Some(read) = read::read(&mut sink, base_dir, &mut files) else {
+        return Loaded {
+            files,
+            result: Err(Diagnostics(sink.into_sorted())),
+            structure: None,
+        };
+    };
+    validate::check(&mut sink, &read.taxonomy, &read.declared);
+    let mut structure = None;
+    if !sink.has_errors() {
+        let liquid = liquid::check_taxonomy(&read.taxonomy, &file);
+        if !liquid.is_empty() {
+            structure = Some(read.taxonomy.clone());
+        }
+        sink.extend(liquid);
+    }
+    let result = if sink.has_errors() {
+        Err(Diagnostics(sink.into_sorted()))
+    } else {
+        Ok(read.taxonomy)
+    };
+    Loaded {
+        files,
+        result,
+        structure,
+    }
 }

@@ -4,6 +4,7 @@
 //! (Liquid analysis, derive checks) can still point at `events.toml:LINE:COL`.
 //! Collections keep declaration order, which is also the order of generated code.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// A byte range in the source text of `events.toml` (or of a template file).
@@ -39,6 +40,21 @@ impl Name {
     pub fn as_str(&self) -> &str {
         &self.value
     }
+}
+
+/// Every name the file declares, including those whose declaration has an error and
+/// is therefore missing from the [`Taxonomy`]: a reference to one of them is not
+/// reported as unknown (its own error already is).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Declared {
+    /// `[events.*]` names.
+    pub(crate) events: HashSet<String>,
+    /// `[messages.*]` names.
+    pub(crate) messages: HashSet<String>,
+    /// `[profile]` attribute names.
+    pub(crate) attributes: HashSet<String>,
+    /// Data field names by event.
+    pub(crate) event_fields: HashMap<String, HashSet<String>>,
 }
 
 /// A validated taxonomy: everything `events.toml` declares.

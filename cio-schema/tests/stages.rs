@@ -1,11 +1,12 @@
 //! How the stages fit together: Liquid checks run only on a structurally valid file,
 //! locate their errors inside events.toml (inline templates, `"` and `"""` strings)
 //! or the template file; template files are read relative to the folder of
-//! events.toml and listed in `Loaded.files`.
+//! events.toml and listed in `Loaded.files`. The stages (read, validate, liquid) import
+//! only the shared modules, never each other: the crate root calls them in order.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const HEAD: &str = r#"[profile]
 email = "email"
@@ -123,4 +124,88 @@ fn liquid_errors_in_a_template_file_point_into_it() {
         .collect();
     assert_eq!(found, ["templates/welcome.liquid:2:4"]);
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The top-level modules of the crate that every stage may use.
+const SHARED: [&str; 4] = ["model", "diagnostic", "naming", "suggest"];
+/// The stages, in the order the crate root runs them.
+const STAGES: [&str; 3] = ["read", "validate", "liquid"];
+
+/// Every `.rs` file under `dir`, with the top-level module it belongs to.
+fn sources(dir: &Path, module: Option<&str>, out: &mut Vec<(String, PathBuf)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let top = module.map_or(stem, str::to_string);
+        if path.is_dir() {
+            sources(&path, Some(&top), out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push((top, path));
+        }
+    }
+}
+
+/// The top-level modules a source names through `crate::`, outside comments.
+fn crate_references(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        let mut rest = line;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            out.push(name);
+        }
+        // `use crate::{a, b}` names several modules at once.
+        if let Some(at) = line.find("crate::{") {
+            let list = &line[at + "crate::{".len()..];
+            let list = list.split('}').next().unwrap_or("");
+            out.extend(
+                list.split(',')
+                    .map(|n| n.trim().split("::").next().unwrap_or("").to_string()),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn stages_import_only_shared_modules() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, None, &mut files);
+    let mut violations = Vec::new();
+    let mut checked = 0;
+    for (module, path) in &files {
+        if module == "lib" {
+            continue;
+        }
+        let is_stage = STAGES.contains(&module.as_str());
+        assert!(
+            is_stage || SHARED.contains(&module.as_str()),
+            "`{module}` is neither a stage nor a shared module: list it in tests/stages.rs"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        for target in crate_references(&text) {
+            checked += 1;
+            let stage = STAGES.contains(&target.as_str()) && &target != module;
+            if stage {
+                violations.push(format!("{} uses crate::{target}", path.display()));
+            }
+        }
+    }
+    assert!(checked > 10, "only {checked} references found");
+    assert!(violations.is_empty(), "{violations:#?}");
+}
+
+#[test]
+fn reference_scanner_sees_grouped_and_qualified_uses() {
+    let text = "use crate::{liquid::check, model::Span};\nlet x = crate::read::read(s);\n// crate::validate\n";
+    let found = crate_references(text);
+    assert!(found.contains(&"liquid".to_string()), "{found:?}");
+    assert!(found.contains(&"model".to_string()), "{found:?}");
+    assert!(found.contains(&"read".to_string()), "{found:?}");
+    assert!(!found.contains(&"validate".to_string()), "{found:?}");
 }

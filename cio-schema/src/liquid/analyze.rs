@@ -235,140 +235,168 @@ impl<'s> Walker<'s> {
             .is_some_and(|t| t.kind == Tok::Ident && self.text(*t) == word)
     }
 
+    /// One `{% name ... %}` tag, whose arguments are in `self.toks`.
     fn tag(&mut self, name: &'s str, start: usize) {
         let n = self.toks.len();
         match name {
-            "assign" => {
-                // assign NAME = chain
-                let target = self.toks.first().filter(|t| t.kind == Tok::Ident).copied();
-                let from = self
-                    .toks
-                    .iter()
-                    .position(|t| t.kind == Tok::Assign)
-                    .map_or(n, |i| i + 1);
-                self.chain(from, n);
-                if let Some(t) = target {
-                    let name = self.text(t);
-                    self.globals.push(name);
-                }
-            }
-            "capture" => {
-                let captured = self.toks.first().map(|t| {
-                    let text = self.text(*t);
-                    text.trim_matches(|c| c == '"' || c == '\'')
-                });
-                self.open(Block::Capture, start);
-                if let Some(frame) = self.frames.last_mut() {
-                    frame.captured = captured;
-                }
-            }
-            "increment" | "decrement" => {
-                if let Some(t) = self.toks.first().copied() {
-                    let name = self.text(t);
-                    self.globals.push(name);
-                }
-            }
+            "assign" => self.tag_assign(),
+            "capture" => self.tag_capture(start),
+            "increment" | "decrement" => self.tag_counter(),
             "echo" => self.chain(0, n),
             "cycle" | "include" | "render" => self.scan(0, n, UseKind::Render, false),
-            "if" | "unless" => {
-                let (yes, no) = self.condition(0, n);
-                self.open(
-                    if name == "if" {
-                        Block::If
-                    } else {
-                        Block::Unless
-                    },
-                    start,
-                );
-                let (now, later) = if name == "if" { (yes, no) } else { (no, yes) };
-                self.guards.extend(now);
-                if let Some(frame) = self.frames.last_mut() {
-                    frame.negated = later;
-                }
-            }
-            "elsif" => {
-                let (yes, no) = self.condition(0, n);
-                match self.frames.last_mut() {
-                    Some(frame) if matches!(frame.block, Block::If | Block::Unless) => {
-                        let guards_len = frame.guards_len;
-                        let mut now = frame.negated.clone();
-                        frame.negated.extend(no);
-                        now.extend(yes);
-                        self.guards.truncate(guards_len);
-                        self.guards.extend(now);
-                    }
-                    _ => self.fail(start, "`{% elsif %}` outside of an `{% if %}` block".into()),
-                }
-            }
-            "else" => match self.frames.last_mut() {
-                Some(frame) => {
-                    let guards_len = frame.guards_len;
-                    let now = std::mem::take(&mut frame.negated);
-                    if frame.block == Block::For || frame.block == Block::Tablerow {
-                        let locals_len = frame.locals_len;
-                        self.locals.truncate(locals_len);
-                    }
-                    self.guards.truncate(guards_len);
-                    self.guards.extend(now);
-                }
-                None => self.fail(start, "`{% else %}` outside of a block".into()),
-            },
-            "case" => {
-                let (_, subject) = self.operand(0, UseKind::Test);
-                self.open(Block::Case, start);
-                if let (Some(frame), Operand::Data(key)) = (self.frames.last_mut(), subject) {
-                    frame.subject = key;
-                }
-            }
-            "when" => {
-                // when v1, v2 or v3: the subject equals one of them.
-                let mut all_present = n > 0;
-                let mut i = 0;
-                while i < n {
-                    let (next, value) = self.operand(i, UseKind::Test);
-                    all_present &= value == Operand::Lit(Lit::Value);
-                    i = next.max(i + 1);
-                    while i < n && (self.toks[i].kind == Tok::Comma || self.is_ident(i, "or")) {
-                        i += 1;
-                    }
-                }
-                match self.frames.last() {
-                    Some(frame) if frame.block == Block::Case => {
-                        let (guards_len, subject) = (frame.guards_len, frame.subject);
-                        self.guards.truncate(guards_len);
-                        if let (true, Some(key)) = (all_present, subject) {
-                            self.guards.push(key);
-                        }
-                    }
-                    _ => self.fail(start, "`{% when %}` outside of a `{% case %}` block".into()),
-                }
-            }
-            "for" | "tablerow" => {
-                // for VAR in COLLECTION [reversed] [limit: x] [offset: y] [cols: n]
-                let var = self.toks.first().filter(|t| t.kind == Tok::Ident).copied();
-                let from = if self.is_ident(1, "in") { 2 } else { 1.min(n) };
-                self.scan(from, n, UseKind::Render, false);
-                let block = if name == "for" {
-                    Block::For
-                } else {
-                    Block::Tablerow
-                };
-                self.open(block, start);
-                if let Some(t) = var {
-                    let var = self.text(t);
-                    self.locals.push(var);
-                }
-                self.locals.push(if name == "for" {
-                    "forloop"
-                } else {
-                    "tablerowloop"
-                });
-            }
+            "if" => self.tag_if(Block::If, start),
+            "unless" => self.tag_if(Block::Unless, start),
+            "elsif" => self.tag_elsif(start),
+            "else" => self.tag_else(start),
+            "case" => self.tag_case(start),
+            "when" => self.tag_when(start),
+            "for" => self.tag_for(Block::For, start),
+            "tablerow" => self.tag_for(Block::Tablerow, start),
             "ifchanged" => self.open(Block::Ifchanged, start),
             _ if name.starts_with("end") => self.close(name, start),
             _ if is_known_tag(name) => {}
             _ => self.unknown_tag(name, start),
         }
+    }
+
+    /// `assign NAME = chain`: the chain is read, then NAME is a global.
+    fn tag_assign(&mut self) {
+        let n = self.toks.len();
+        let target = self.toks.first().filter(|t| t.kind == Tok::Ident).copied();
+        let from = self
+            .toks
+            .iter()
+            .position(|t| t.kind == Tok::Assign)
+            .map_or(n, |i| i + 1);
+        self.chain(from, n);
+        if let Some(t) = target {
+            let name = self.text(t);
+            self.globals.push(name);
+        }
+    }
+
+    /// `capture NAME`: opens a block that defines NAME.
+    fn tag_capture(&mut self, start: usize) {
+        let captured = self.toks.first().map(|t| {
+            let text = self.text(*t);
+            text.trim_matches(|c| c == '"' || c == '\'')
+        });
+        self.open(Block::Capture, start);
+        if let Some(frame) = self.frames.last_mut() {
+            frame.captured = captured;
+        }
+    }
+
+    /// `increment NAME` / `decrement NAME`: NAME is a global.
+    fn tag_counter(&mut self) {
+        if let Some(t) = self.toks.first().copied() {
+            let name = self.text(t);
+            self.globals.push(name);
+        }
+    }
+
+    /// `if COND` / `unless COND`: opens the block, guarded by what COND proves.
+    fn tag_if(&mut self, block: Block, start: usize) {
+        let n = self.toks.len();
+        let (yes, no) = self.condition(0, n);
+        self.open(block, start);
+        let (now, later) = if block == Block::If {
+            (yes, no)
+        } else {
+            (no, yes)
+        };
+        self.guards.extend(now);
+        if let Some(frame) = self.frames.last_mut() {
+            frame.negated = later;
+        }
+    }
+
+    /// `elsif COND`: guarded by every earlier branch's negation and COND.
+    fn tag_elsif(&mut self, start: usize) {
+        let n = self.toks.len();
+        let (yes, no) = self.condition(0, n);
+        match self.frames.last_mut() {
+            Some(frame) if matches!(frame.block, Block::If | Block::Unless) => {
+                let guards_len = frame.guards_len;
+                let mut now = frame.negated.clone();
+                frame.negated.extend(no);
+                now.extend(yes);
+                self.guards.truncate(guards_len);
+                self.guards.extend(now);
+            }
+            _ => self.fail(start, "`{% elsif %}` outside of an `{% if %}` block".into()),
+        }
+    }
+
+    /// `else`: guarded by every earlier branch's negation; a loop's variables end.
+    fn tag_else(&mut self, start: usize) {
+        match self.frames.last_mut() {
+            Some(frame) => {
+                let guards_len = frame.guards_len;
+                let now = std::mem::take(&mut frame.negated);
+                if frame.block == Block::For || frame.block == Block::Tablerow {
+                    let locals_len = frame.locals_len;
+                    self.locals.truncate(locals_len);
+                }
+                self.guards.truncate(guards_len);
+                self.guards.extend(now);
+            }
+            None => self.fail(start, "`{% else %}` outside of a block".into()),
+        }
+    }
+
+    /// `case SUBJECT`: opens the block, remembering a data subject for `when`.
+    fn tag_case(&mut self, start: usize) {
+        let (_, subject) = self.operand(0, UseKind::Test);
+        self.open(Block::Case, start);
+        if let (Some(frame), Operand::Data(key)) = (self.frames.last_mut(), subject) {
+            frame.subject = key;
+        }
+    }
+
+    /// `when v1, v2 or v3`: the subject equals one of them, so it is present when
+    /// they all are.
+    fn tag_when(&mut self, start: usize) {
+        let n = self.toks.len();
+        let mut all_present = n > 0;
+        let mut i = 0;
+        while i < n {
+            let (next, value) = self.operand(i, UseKind::Test);
+            all_present &= value == Operand::Lit(Lit::Value);
+            i = next.max(i + 1);
+            while i < n && (self.toks[i].kind == Tok::Comma || self.is_ident(i, "or")) {
+                i += 1;
+            }
+        }
+        match self.frames.last() {
+            Some(frame) if frame.block == Block::Case => {
+                let (guards_len, subject) = (frame.guards_len, frame.subject);
+                self.guards.truncate(guards_len);
+                if let (true, Some(key)) = (all_present, subject) {
+                    self.guards.push(key);
+                }
+            }
+            _ => self.fail(start, "`{% when %}` outside of a `{% case %}` block".into()),
+        }
+    }
+
+    /// `for VAR in COLLECTION [reversed] [limit: x] [offset: y] [cols: n]` (and
+    /// `tablerow`): the collection is read, then VAR and the loop object are locals.
+    fn tag_for(&mut self, block: Block, start: usize) {
+        let n = self.toks.len();
+        let var = self.toks.first().filter(|t| t.kind == Tok::Ident).copied();
+        let from = if self.is_ident(1, "in") { 2 } else { 1.min(n) };
+        self.scan(from, n, UseKind::Render, false);
+        self.open(block, start);
+        if let Some(t) = var {
+            let var = self.text(t);
+            self.locals.push(var);
+        }
+        self.locals.push(if block == Block::For {
+            "forloop"
+        } else {
+            "tablerowloop"
+        });
     }
 
     fn open(&mut self, block: Block, start: usize) {

@@ -1,18 +1,15 @@
-//! Checks across the whole taxonomy, once every section is read: names that cannot
-//! become Rust identifiers or that collide once converted, campaign triggers, sends
-//! and branch conditions.
-
-pub(crate) mod condition;
+//! The second stage: checks across the whole taxonomy, once every section is read:
+//! names that cannot become Rust identifiers or that collide once converted, campaign
+//! triggers, sends and branch conditions.
 
 use std::collections::HashMap;
 
+use crate::diagnostic::Sink;
 use crate::model::{
-    AttributePath, Campaign, CompareOp, Condition, EventDef, Field, FieldType, Literal, Name,
-    PathRoot, Span, Step, Taxonomy,
+    AttributePath, Campaign, CompareOp, Condition, Declared, EventDef, Field, FieldType, Literal,
+    Name, PathRoot, Span, Step, Taxonomy,
 };
 use crate::naming::{field_name, invalid_name_reason, type_name, variant_name};
-use crate::parse::reader::Sink;
-use crate::parse::Declared;
 use crate::suggest::hint;
 
 /// Runs every cross-section check, recording errors in `sink`.

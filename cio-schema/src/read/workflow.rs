@@ -4,11 +4,12 @@ use std::path::{Component, Path};
 
 use toml::de::DeValue;
 
+use super::condition::parse_condition;
 use super::duration::parse_duration;
-use super::reader::{array, entries, kind, named_tables, span, string, Sink, Str, Value};
+use super::reader::{array, entries, key_name, kind, named_tables, span, string, Str, Value};
+use crate::diagnostic::Sink;
 use crate::model::{Campaign, Channel, Message, Name, Span, Step, Template, TemplateOrigin};
 use crate::suggest::hint;
-use crate::validate::condition::parse_condition;
 
 const CAMPAIGN_KEYS: [&str; 3] = ["trigger", "doc", "steps"];
 const STEP_KEYS: [&str; 5] = ["wait", "send", "if", "then", "else"];
@@ -31,7 +32,7 @@ pub(crate) fn read_campaigns(sink: &mut Sink<'_>, value: &Value<'_>) -> Vec<Camp
                         steps = read_steps(sink, items, &what);
                     }
                 }
-                _ => sink.unknown_key(k, &what, &CAMPAIGN_KEYS),
+                _ => sink.unknown_key(&key_name(k), &what, &CAMPAIGN_KEYS),
             }
         }
         let trigger = match trigger {
@@ -133,7 +134,7 @@ fn read_step(sink: &mut Sink<'_>, item: &Value<'_>, what: &str) -> Option<Step> 
                     }
                 }
             }
-            _ => sink.unknown_key(k, &place, &STEP_KEYS),
+            _ => sink.unknown_key(&key_name(k), &place, &STEP_KEYS),
         }
     }
     match kinds.as_slice() {
@@ -250,7 +251,7 @@ pub(crate) fn read_messages(
                         allow = read_allow(sink, items, &what);
                     }
                 }
-                _ => sink.unknown_key(k, &what, &MESSAGE_KEYS),
+                _ => sink.unknown_key(&key_name(k), &what, &MESSAGE_KEYS),
             }
         }
         let Some(channel) = channel else {

@@ -3,10 +3,10 @@
 use toml::de::{DeTable, DeValue};
 
 use super::reader::{
-    array, entries, key_name, kind, named_tables, number, span, string, table, unsigned, Key, Sink,
-    Value,
+    array, entries, key_name, kind, named_tables, number, span, string, table, unsigned, Key, Value,
 };
 use super::types::{builtin, parse_type, TypeError, BUILTIN_TYPES};
+use crate::diagnostic::Sink;
 use crate::model::{EventDef, Field, FieldType, Name, NamedEnum, Span};
 use crate::suggest::hint;
 
@@ -62,7 +62,7 @@ pub(crate) fn read_enums(sink: &mut Sink<'_>, value: &Value<'_>) -> Vec<NamedEnu
                             }
                         }
                         "doc" => doc = string(sink, v, &format!("`doc` of {what}")).map(|s| s.text),
-                        _ => sink.unknown_key(k, &what, &ENUM_KEYS),
+                        _ => sink.unknown_key(&key_name(k), &what, &ENUM_KEYS),
                     }
                 }
                 let values = values.unwrap_or_else(|| {
@@ -248,7 +248,7 @@ fn read_field(
                     format!("`max_length` of {what} must be a positive whole number"),
                 ),
             },
-            _ => sink.unknown_key(k, &what, &FIELD_KEYS),
+            _ => sink.unknown_key(&key_name(k), &what, &FIELD_KEYS),
         }
     }
     if t.contains_key("type") && t.contains_key("enum") {
@@ -379,7 +379,7 @@ pub(crate) fn read_events(sink: &mut Sink<'_>, value: &Value<'_>, enums: &[&str]
                         event.data = read_fields(sink, data, Owner::Event(&name.value), enums);
                     }
                 }
-                _ => sink.unknown_key(k, &what, &EVENT_KEYS),
+                _ => sink.unknown_key(&key_name(k), &what, &EVENT_KEYS),
             }
         }
         out.push(event);

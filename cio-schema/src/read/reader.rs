@@ -1,58 +1,16 @@
 //! Helpers for walking the spanned TOML tree: sorted entries, value kinds, string and
-//! number extraction, and the error sink every check writes to.
+//! number extraction.
 
 use toml::de::{DeString, DeTable, DeValue};
 use toml::Spanned;
 
+use crate::diagnostic::Sink;
 use crate::model::{Name, Span};
-use crate::suggest::hint;
-use crate::{Diagnostic, SourceFile};
 
 /// A spanned TOML value.
 pub(crate) type Value<'i> = Spanned<DeValue<'i>>;
 /// A spanned TOML key.
 pub(crate) type Key<'i> = Spanned<DeString<'i>>;
-
-/// Every error found so far, with the byte offset it is sorted by.
-pub(crate) struct Sink<'s> {
-    /// The file being read.
-    pub(crate) file: &'s SourceFile,
-    /// Errors as (byte offset, diagnostic).
-    pub(crate) errors: Vec<(usize, Diagnostic)>,
-}
-
-impl<'s> Sink<'s> {
-    pub(crate) fn new(file: &'s SourceFile) -> Self {
-        Sink {
-            file,
-            errors: Vec::new(),
-        }
-    }
-
-    /// Records an error at `span`.
-    pub(crate) fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.errors
-            .push((span.start, self.file.error(span, message)));
-    }
-
-    /// Records `unknown key `k` in {place}` with a did-you-mean among `allowed`.
-    pub(crate) fn unknown_key(&mut self, key: &Key<'_>, place: &str, allowed: &[&str]) {
-        let name = key.get_ref().as_ref();
-        let hint = hint(name, allowed.iter().copied());
-        self.error(span(key), format!("unknown key `{name}` in {place}{hint}"));
-    }
-
-    /// `true` when at least one error was recorded.
-    pub(crate) fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-
-    /// The errors, sorted by position (stable: same position keeps report order).
-    pub(crate) fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.errors.sort_by_key(|(at, _)| *at);
-        self.errors.into_iter().map(|(_, d)| d).collect()
-    }
-}
 
 /// The span of a spanned item.
 pub(crate) fn span<T>(item: &Spanned<T>) -> Span {

@@ -1,0 +1,54 @@
+//! Applying an accepted action to the emulator's state.
+
+use serde_json::{json, Value};
+
+use super::{invalid, Action, Reply};
+use crate::record::State;
+
+/// Applies an action; returns the answer.
+pub(crate) fn apply(state: &mut State, action: Action) -> Reply {
+    match action {
+        Action::Identify(c, attributes) => state.identify(&c, attributes),
+        Action::Event(c, event) => {
+            state.event(c.as_deref(), event);
+        }
+        Action::Delete(c) => state.delete(&c),
+        Action::Suppress(c) => state.suppress(&c),
+        Action::Unsuppress(c) => state.unsuppress(&c),
+        Action::AddDevice(c, token, device) => state.add_device(&c, &token, device),
+        Action::DeleteDevice(c, token) => state.delete_device(&c, &token),
+        Action::Merge(primary, secondary) => {
+            if !state.has_profile(&primary) {
+                return Reply::v1_single(400, "the primary customer does not exist");
+            }
+            state.merge(&primary, &secondary);
+        }
+        Action::Ignore => {}
+        Action::Region => {
+            return Reply::new(
+                200,
+                json!({"url": "https://track.customer.io", "region": "us", "environment_id": 1})
+                    .to_string()
+                    .into_bytes(),
+            )
+        }
+        Action::Batch(actions, mut errors) => {
+            for (index, action) in actions {
+                let reply = apply(state, action);
+                if reply.status >= 400 {
+                    let message = String::from_utf8_lossy(&reply.body).into_owned();
+                    errors.push((index, invalid("invalid", "", message)));
+                }
+            }
+            if !errors.is_empty() {
+                errors.sort_by_key(|(i, _)| *i);
+                let items: Vec<Value> = errors
+                    .into_iter()
+                    .map(|(i, e)| json!({"batch_index": i, "reason": e.reason, "field": e.field, "message": e.message}))
+                    .collect();
+                return Reply::new(207, json!({ "errors": items }).to_string().into_bytes());
+            }
+        }
+    }
+    Reply::ok()
+}

@@ -1,0 +1,138 @@
+//! The Track API itself: routing ([`route`]) to the v1 and v2 request readers, which
+//! validate a request against the real API's limits and error bodies into an
+//! [`Action`], and applying an accepted action to the state ([`apply`]).
+
+mod apply;
+mod items;
+mod v1;
+mod v2;
+
+use serde_json::{json, Map, Value};
+
+use crate::record::{StoredDevice, StoredEvent};
+pub(crate) use apply::apply;
+
+/// Track API limits, in bytes (a count for attributes).
+pub(crate) mod limits {
+    /// Event name.
+    pub(crate) const EVENT_NAME: usize = 100;
+    /// Event data.
+    pub(crate) const EVENT_DATA: usize = 100_000;
+    /// Identifier, attribute name.
+    pub(crate) const IDENTIFIER: usize = 150;
+    /// Attribute value (serialized).
+    pub(crate) const ATTRIBUTE_VALUE: usize = 1000;
+    /// Attributes per identify.
+    pub(crate) const ATTRIBUTE_COUNT: usize = 300;
+    /// v2 `/entity` request and each batch operation.
+    pub(crate) const ENTITY: usize = 32 * 1024;
+    /// v2 `/batch` request.
+    pub(crate) const BATCH: usize = 500 * 1024;
+    /// Any v1 request body.
+    pub(crate) const V1_BODY: usize = 1024 * 1024;
+}
+
+/// An answer: status, JSON body, extra headers.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
+    pub(crate) location: Option<String>,
+    pub(crate) retry_after: Option<String>,
+}
+
+impl Reply {
+    pub(crate) fn new(status: u16, body: Vec<u8>) -> Self {
+        Reply {
+            status,
+            body,
+            location: None,
+            retry_after: None,
+        }
+    }
+
+    pub(crate) fn ok() -> Self {
+        Reply::new(200, b"{}".to_vec())
+    }
+
+    /// A v1 error: `{"meta":{"errors":[message]}}`.
+    pub(crate) fn v1(status: u16, message: &str) -> Self {
+        Reply::new(
+            status,
+            json!({"meta": {"errors": [message]}})
+                .to_string()
+                .into_bytes(),
+        )
+    }
+
+    /// A v1 error with `meta.error` (merge, auth).
+    pub(crate) fn v1_single(status: u16, message: &str) -> Self {
+        Reply::new(
+            status,
+            json!({"meta": {"error": message}}).to_string().into_bytes(),
+        )
+    }
+
+    /// A v2 whole-request error: `{"errors":[{reason, field, message}]}`.
+    pub(super) fn v2(status: u16, e: &ItemError) -> Self {
+        Reply::new(
+            status,
+            json!({"errors": [{"reason": e.reason, "field": e.field, "message": e.message}]})
+                .to_string()
+                .into_bytes(),
+        )
+    }
+}
+
+/// Extra validation rules a test sets up.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rules {
+    /// Events with these names are invalid (a poison item).
+    pub(crate) rejected_events: Vec<String>,
+}
+
+/// Why one v2 operation (or a v1 body) is invalid.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemError {
+    pub(super) reason: &'static str,
+    pub(super) field: String,
+    pub(super) message: String,
+}
+
+/// An [`ItemError`].
+pub(super) fn invalid(reason: &'static str, field: &str, message: impl Into<String>) -> ItemError {
+    ItemError {
+        reason,
+        field: field.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// A validated request, to apply to the state.
+#[derive(Debug)]
+pub(crate) enum Action {
+    Identify(String, Map<String, Value>),
+    Event(Option<String>, StoredEvent),
+    Delete(String),
+    Suppress(String),
+    Unsuppress(String),
+    AddDevice(String, String, StoredDevice),
+    DeleteDevice(String, String),
+    Merge(String, String),
+    /// An operation accepted but not recorded (objects, relationships, deliveries).
+    Ignore,
+    Region,
+    /// A v2 batch: the valid operations and the invalid ones, by index.
+    Batch(Vec<(usize, Action)>, Vec<(usize, ItemError)>),
+}
+
+/// Routes a request to the reader of its API version; `Err` is the answer to give at
+/// once.
+pub(crate) fn route(method: &str, path: &str, body: &[u8], rules: &Rules) -> Result<Action, Reply> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["api", "v2", rest @ ..] => v2::route(method, rest, body, rules),
+        ["api", "v1", rest @ ..] => v1::route(method, rest, body, rules),
+        _ => Err(Reply::v1(404, "not found")),
+    }
+}

@@ -1,0 +1,148 @@
+//! Reading `events.toml` into the model: the first stage.
+//!
+//! The TOML is parsed with spans kept (`toml::de::DeTable`), then every section is read
+//! into the model, recording every mistake (never stopping at the first). A declaration
+//! with an error is left out of the model, and its name is kept in [`Declared`].
+
+mod condition;
+mod duration;
+mod fields;
+mod reader;
+mod types;
+mod workflow;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::Sink;
+use crate::model::{Declared, Span, Taxonomy};
+use crate::suggest::hint;
+use reader::{entries, span, table};
+
+const SECTIONS: [&str; 5] = ["enums", "profile", "events", "campaigns", "messages"];
+
+/// The first stage's outcome for a file that is valid TOML.
+pub(crate) struct Read {
+    /// Every declaration read without error.
+    pub(crate) taxonomy: Taxonomy,
+    /// Every name declared, with or without error.
+    pub(crate) declared: Declared,
+}
+
+/// Reads the text of `sink`'s file, recording errors in `sink`. Template files named
+/// by `file = "..."` are read relative to `base_dir` and listed in `files`. `None`
+/// when the text is not valid TOML (then nothing else can be read).
+pub(crate) fn read(
+    sink: &mut Sink<'_>,
+    base_dir: Option<&Path>,
+    files: &mut Vec<PathBuf>,
+) -> Option<Read> {
+    let file = sink.file;
+    let source = file.text.as_str();
+    let (root, toml_errors) = DeTable::parse_recoverable(source);
+    if !toml_errors.is_empty() {
+        for e in toml_errors {
+            let range = e.span().unwrap_or(0..0);
+            let at = Span::new(range.start, range.end);
+            let message = toml_message(source, e.message(), at);
+            sink.error(at, message);
+        }
+        return None;
+    }
+    let mut template_files = workflow::Files {
+        base_dir,
+        read: Vec::new(),
+    };
+    let taxonomy = read_sections(sink, root.get_ref(), &mut template_files);
+    files.append(&mut template_files.read);
+    Some(Read {
+        taxonomy,
+        declared: declared(root.get_ref()),
+    })
+}
+
+/// Every name `root` declares, whether or not its declaration is valid.
+fn declared(root: &DeTable<'_>) -> Declared {
+    fn keys(table: Option<&DeValue<'_>>) -> HashSet<String> {
+        match table {
+            Some(DeValue::Table(t)) => t.keys().map(|k| k.get_ref().to_string()).collect(),
+            _ => HashSet::new(),
+        }
+    }
+    let mut declared = Declared {
+        events: keys(root.get("events").map(|v| v.get_ref())),
+        messages: keys(root.get("messages").map(|v| v.get_ref())),
+        attributes: keys(root.get("profile").map(|v| v.get_ref())),
+        event_fields: HashMap::new(),
+    };
+    if let Some(DeValue::Table(events)) = root.get("events").map(|v| v.get_ref()) {
+        for (name, event) in events.iter() {
+            if let DeValue::Table(event) = event.get_ref() {
+                let fields = keys(event.get("data").map(|v| v.get_ref()));
+                declared
+                    .event_fields
+                    .insert(name.get_ref().to_string(), fields);
+            }
+        }
+    }
+    declared
+}
+
+/// A TOML parser message as a sentence of ours.
+fn toml_message(source: &str, message: &str, at: Span) -> String {
+    let message = message.trim_end_matches(['\n', '.']);
+    if message == "duplicate key" {
+        let key = source.get(at.start..at.end).unwrap_or("").trim();
+        if !key.is_empty() {
+            return format!("duplicate key `{key}`; each name may be declared only once");
+        }
+    }
+    let mut chars = message.chars();
+    let lower = match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    format!("invalid TOML: {lower}")
+}
+
+fn read_sections(
+    sink: &mut Sink<'_>,
+    root: &DeTable<'_>,
+    files: &mut workflow::Files<'_>,
+) -> Taxonomy {
+    let mut taxonomy = Taxonomy::default();
+    // Enums first: field types refer to them wherever they are declared.
+    if let Some(v) = root.get("enums") {
+        taxonomy.enums = fields::read_enums(sink, v);
+    }
+    let enum_names: Vec<&str> = taxonomy.enums.iter().map(|e| e.name.as_str()).collect();
+    let mut profile = Vec::new();
+    let mut events = Vec::new();
+    for (key, value) in entries(root) {
+        match key.get_ref().as_ref() {
+            "enums" => {}
+            "profile" => {
+                if let Some(t) = table(sink, value, "`profile`") {
+                    profile = fields::read_fields(sink, t, fields::Owner::Profile, &enum_names);
+                }
+            }
+            "events" => events = fields::read_events(sink, value, &enum_names),
+            "campaigns" => taxonomy.campaigns = workflow::read_campaigns(sink, value),
+            "messages" => taxonomy.messages = workflow::read_messages(sink, value, files),
+            other => {
+                let mut hint = hint(other, SECTIONS);
+                if hint.is_empty() {
+                    hint =
+                        "; sections are `enums`, `profile`, `events`, `campaigns` and `messages`"
+                            .into();
+                }
+                sink.error(span(key), format!("unknown section `{other}`{hint}"));
+            }
+        }
+    }
+    taxonomy.profile = profile;
+    taxonomy.events = events;
+    taxonomy
+}
