@@ -82,6 +82,23 @@ impl RetryPolicy {
         self.total_budget
     }
 
+    /// The wait before the next attempt of an operation that failed `attempts` times
+    /// (at least 1) in a row, for callers that keep operations across attempts (the
+    /// pipeline and the outbox relay): `Retry-After` (capped) when the server gave one,
+    /// otherwise the backoff doubled per failed attempt from its first value, with
+    /// jitter (between 1× and 2× that), never past the largest backoff.
+    pub(crate) fn delay_after(&self, attempts: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.retry_after_cap);
+        }
+        let exponent = attempts.saturating_sub(1).min(30);
+        let nominal = self
+            .base
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_backoff);
+        nominal.mul_f64(1.0 + fastrand::f64()).min(self.max_backoff)
+    }
+
     /// The wait before the next retry: `Retry-After` (capped) when the server gave
     /// one, otherwise decorrelated jitter, `min(max, random(base, previous * 3))`.
     pub(crate) fn next_delay(&self, previous: Duration, retry_after: Option<Duration>) -> Duration {

@@ -48,7 +48,7 @@ mod config;
 mod failure;
 mod queue;
 mod rate_limit;
-mod sink;
+pub(crate) mod sink;
 mod stats;
 mod worker;
 
