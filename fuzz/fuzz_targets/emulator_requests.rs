@@ -29,8 +29,14 @@ fuzz_target!(|data: &[u8]| {
         };
         let method = METHODS[usize::from(selector) % METHODS.len()];
         let (path, body) = match rest.iter().position(|&b| b == b'\n') {
-            Some(newline) => (String::from_utf8_lossy(&rest[..newline]).into_owned(), &rest[newline + 1..]),
-            None => (PATHS[usize::from(selector >> 3) % PATHS.len()].to_owned(), rest),
+            Some(newline) => (
+                String::from_utf8_lossy(&rest[..newline]).into_owned(),
+                &rest[newline + 1..],
+            ),
+            None => (
+                PATHS[usize::from(selector >> 3) % PATHS.len()].to_owned(),
+                rest,
+            ),
         };
         let (status, answer) = api.handle(method, &path, body);
         assert!((200..600).contains(&status), "{status}");
