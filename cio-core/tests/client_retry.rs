@@ -171,6 +171,61 @@ async fn retry_after_beyond_the_budget_gives_up_at_once() {
     .await;
 }
 
+/// `Retry-After` values at the edges: huge, negative, far-future and year-0 dates,
+/// garbage. None may panic or overflow, and every honoured wait is clamped to the cap
+/// (unclamped, the far-future ones would outlast the test's 30 s bound).
+const EDGE_RETRY_AFTERS: [&str; 9] = [
+    "18446744073709551615",
+    "99999999999999999999999999",
+    "-1",
+    "-99999999999999999999",
+    "Sun, 06 Nov 99999 08:49:37 GMT",
+    "Sun, 06 Nov 99999999999999999999999 08:49:37 GMT",
+    "Sat, 01 Jan 0000 00:00:00 GMT",
+    "31536000000",
+    "soon, maybe",
+];
+
+#[tokio::test]
+async fn extreme_retry_after_values_are_clamped_to_the_cap() {
+    bounded(async {
+        let emu = emulator().await;
+        let policy = quick_retries(1).retry_after_cap(Duration::from_millis(10));
+        let client = client_with(&emu, policy);
+        for (n, value) in EDGE_RETRY_AFTERS.iter().enumerate() {
+            emu.script([Fault::TooManyRequests {
+                retry_after: (*value).to_owned(),
+            }]);
+            let customer = Customer::id(format!("c{n}"));
+            client.track(&customer, signed_up("pro")).await.unwrap();
+            assert_eq!(emu.record().events_of(&format!("c{n}")).len(), 1, "{value}");
+        }
+        assert_eq!(emu.request_count(), 2 * EDGE_RETRY_AFTERS.len() as u64);
+
+        // Reported as parsed by a single attempt: saturated, not wrapped.
+        emu.script([Fault::TooManyRequests {
+            retry_after: "99999999999999999999999999".to_owned(),
+        }]);
+        let err = client.batch_once(&[]).await.unwrap_err();
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(u64::MAX)));
+        assert!(
+            err.to_string()
+                .contains("Retry-After 18446744073709551615s"),
+            "{err}"
+        );
+
+        // With no cap at all, a wait of centuries is past the budget: one attempt.
+        let uncapped = quick_retries(3).retry_after_cap(Duration::MAX);
+        emu.script([Fault::TooManyRequests {
+            retry_after: "Sun, 06 Nov 99999 08:49:37 GMT".to_owned(),
+        }]);
+        let err = client_with(&emu, uncapped).batch(&[]).await.unwrap_err();
+        assert_eq!(err.status(), Some(429));
+        assert_eq!(err.retry_after(), Some(Duration::MAX));
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_lost_answer_is_retried_with_the_same_ulid_and_stored_once() {
     bounded(async {
@@ -256,6 +311,44 @@ async fn random_faults_lose_and_double_nothing() {
         assert!(
             record.duplicates_ignored > 0,
             "some answers were lost after apply"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_207_that_does_not_say_what_failed_is_ambiguous_not_complete() {
+    bounded(async {
+        let emu = emulator().await;
+        let client = client(&emu);
+        let ops = [
+            Operation::event(&Customer::id("1"), &Tracked::new(signed_up("a"))).unwrap(),
+            Operation::event(&Customer::id("2"), &Tracked::new(signed_up("b"))).unwrap(),
+        ];
+        let bodies = [
+            ("not json", "not a JSON object"),
+            (
+                r#"{"errors":[{"batch_index":2}]}"#,
+                "outside the batch of 2",
+            ),
+            (r#"{"errors":[{"message":"?"}]}"#, "no valid `batch_index`"),
+        ];
+        for (body, why) in bodies {
+            emu.script([Fault::Answer {
+                status: 207,
+                body: body.to_owned(),
+                apply: false,
+            }]);
+            let outcome = client.batch(&ops).await.unwrap();
+            assert!(!outcome.is_complete(), "{body}");
+            assert!(outcome.failures.is_empty(), "{body}");
+            let ambiguity = outcome.ambiguity.unwrap_or_default();
+            assert!(ambiguity.contains(why), "{ambiguity}");
+        }
+        assert_eq!(
+            emu.request_count(),
+            3,
+            "a 207 is an answer, not retried by the client"
         );
     })
     .await;

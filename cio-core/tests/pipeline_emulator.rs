@@ -13,7 +13,7 @@ use cio_core::pipeline::{
     EnqueueError, FailureReason, FullQueue, Pipeline, PipelineConfig, RetryBackoff,
 };
 use cio_core::{Event, EventId};
-use cio_emulator::{Emulator, Faults};
+use cio_emulator::{Emulator, Fault, Faults};
 
 #[derive(serde::Serialize)]
 struct SignedUp {
@@ -352,6 +352,100 @@ async fn wait_policy_keeps_memory_within_the_bound_under_a_fast_producer() {
         let stored = stored_ids(&emulator);
         assert_eq!(stored.len(), 4_000);
         assert_eq!(stored.into_iter().collect::<HashSet<_>>(), sent);
+    })
+    .await;
+}
+
+/// A `207` with this body, given after the emulator applied the whole batch.
+fn crafted_207(body: &str) -> Fault {
+    Fault::Answer {
+        status: 207,
+        body: body.to_owned(),
+        apply: true,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ambiguous_207_never_counts_an_event_delivered() {
+    bounded(60, async {
+        let emulator = Emulator::start().await.unwrap();
+        // Each answer below fails to say which operations were refused; the fifth
+        // request gets the emulator's real answer.
+        emulator.script([
+            crafted_207("<html>502 Bad Gateway</html>"),
+            crafted_207(r#"{"errors":[{"batch_index":99,"reason":"invalid","message":"?"}]}"#),
+            crafted_207(r#"{"errors":[{"reason":"invalid","message":"no index"}]}"#),
+            crafted_207(
+                r#"{"errors":[{"batch_index":0,"reason":"invalid","message":"a"},{"batch_index":0,"reason":"invalid","message":"b"}]}"#,
+            ),
+        ]);
+        let config = PipelineConfig::default()
+            .flush_interval(Duration::from_secs(3600))
+            .retry(fast_retries());
+        let pipeline = Pipeline::start(client(&emulator), config);
+        let mut sent = Vec::new();
+        for n in 0..50 {
+            sent.push(track(&pipeline, n).await);
+        }
+        pipeline.flush().await;
+
+        let requests = emulator.with_record(|record| record.requests.len());
+        assert_eq!(requests, 5, "each ambiguous answer made the batch go again");
+        let stats = pipeline.stats();
+        // Only the last answer vouched for the 49 events not named invalid.
+        assert_eq!(stats.delivered, 49);
+        assert_eq!(stats.failed, 1);
+        assert_eq!(stats.retried, 3 * 50 + 49);
+        let failures = pipeline.failures();
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].event_id(), Some(sent[0]));
+        assert!(matches!(&failures[0].reason, FailureReason::Invalid { message, .. } if message == "a"));
+        // The emulator applied the first attempt; every retry was a duplicate it ignored.
+        let stored = stored_ids(&emulator);
+        assert_eq!(stored.len(), 50);
+        assert_eq!(
+            stored.into_iter().collect::<HashSet<_>>(),
+            sent.into_iter().collect::<HashSet<_>>()
+        );
+        assert_eq!(emulator.with_record(|record| record.duplicates_ignored), 3 * 50 + 49);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_a_207_never_confirms_fail_with_the_reason() {
+    bounded(60, async {
+        let emulator = Emulator::start().await.unwrap();
+        emulator.script((0..3).map(|_| Fault::Answer {
+            status: 207,
+            body: r#"{"errors":[]}"#.to_owned(),
+            apply: false,
+        }));
+        let retry = RetryBackoff {
+            max_attempts: 3,
+            ..fast_retries()
+        };
+        let config = PipelineConfig::default()
+            .flush_interval(Duration::from_secs(3600))
+            .retry(retry);
+        let pipeline = Pipeline::start(client(&emulator), config);
+        for n in 0..10 {
+            track(&pipeline, n).await;
+        }
+        pipeline.flush().await;
+
+        let stats = pipeline.stats();
+        assert_eq!((stats.delivered, stats.failed, stats.retried), (0, 10, 20));
+        for failure in pipeline.failures() {
+            assert_eq!(
+                failure.reason,
+                FailureReason::RetriesExhausted {
+                    attempts: 3,
+                    last_error: "the 207 answer lists no error".to_owned()
+                }
+            );
+        }
+        assert!(stored_ids(&emulator).is_empty());
     })
     .await;
 }

@@ -97,4 +97,16 @@ pub enum Fault {
     WrongRegion(u16),
     /// Wait this long, then handle the request normally.
     Delay(Duration),
+    /// Answer `status` with exactly `body`, a crafted answer (a `207` that does not
+    /// parse, names operations outside the batch, ...). With `apply`, the request is
+    /// first handled normally and the crafted answer replaces a success; without it,
+    /// nothing is applied.
+    Answer {
+        /// The HTTP status.
+        status: u16,
+        /// The body, sent as is.
+        body: String,
+        /// Whether the request is applied first.
+        apply: bool,
+    },
 }

@@ -173,8 +173,21 @@ async fn handle(
         }
         Some(Fault::WrongRegion(status)) => Some(redirect(status, &parts.uri)),
         Some(Fault::StatusAfterApply(status)) => {
-            after_apply = Some(status);
+            after_apply = Some(fault_reply(status));
             None
+        }
+        Some(Fault::Answer {
+            status,
+            body,
+            apply,
+        }) => {
+            let crafted = Reply::new(status, body.into_bytes());
+            if apply {
+                after_apply = Some(crafted);
+                None
+            } else {
+                Some(crafted)
+            }
         }
         Some(Fault::Delay(_)) | None => None,
     };
@@ -196,7 +209,7 @@ async fn handle(
                 Err(reply) => reply,
             };
             let reply = match after_apply {
-                Some(status) if (200..300).contains(&reply.status) => fault_reply(status),
+                Some(crafted) if (200..300).contains(&reply.status) => crafted,
                 _ => reply,
             };
             if shared.log_requests {

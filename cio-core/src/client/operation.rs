@@ -205,32 +205,117 @@ pub struct BatchFailure {
 }
 
 /// The outcome of a `/batch` request that the server accepted: every operation was
-/// applied except the ones in `failures` (a `207` answer).
+/// applied except the ones in `failures` (a `207` answer), unless `ambiguity` says the
+/// answer cannot tell.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BatchOutcome {
-    /// The operations the server refused; empty when the answer was `200`.
+    /// The operations the server refused (each with an index inside the batch); empty
+    /// when the answer was `200`.
     pub failures: Vec<BatchFailure>,
+    /// Set when a `207` answer does not say exactly which operations were refused: its
+    /// body does not parse, it lists no error, or an error has no `batch_index`, one
+    /// outside the batch, or one already named. Then no operation of the batch, apart
+    /// from those in `failures`, can be taken as applied: send them again (events and
+    /// views carry their ULID, so Customer.io keeps each once).
+    pub ambiguity: Option<String>,
 }
 
 impl BatchOutcome {
-    /// `true` when every operation was applied.
+    /// `true` when every operation is known to be applied: no failure and no
+    /// [`ambiguity`](BatchOutcome::ambiguity).
     pub fn is_complete(&self) -> bool {
-        self.failures.is_empty()
+        self.failures.is_empty() && self.ambiguity.is_none()
+    }
+
+    fn ambiguous(why: String) -> Self {
+        BatchOutcome {
+            failures: Vec::new(),
+            ambiguity: Some(why),
+        }
     }
 }
 
-#[derive(serde::Deserialize)]
-struct PartialBody {
-    #[serde(default)]
-    errors: Vec<BatchFailure>,
+/// At most this many problems of one `207` answer are spelled out in its ambiguity.
+const MAX_PROBLEMS_TOLD: usize = 3;
+
+/// Reads a `207` body answering a batch of `count` operations. Never fails: what it
+/// cannot attribute to one operation makes the outcome ambiguous.
+pub(crate) fn parse_partial(body: &[u8], count: usize) -> BatchOutcome {
+    let errors = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(mut map)) => match map.remove("errors") {
+            Some(serde_json::Value::Array(errors)) => errors,
+            _ => return BatchOutcome::ambiguous("the 207 answer has no `errors` list".to_owned()),
+        },
+        _ => {
+            return BatchOutcome::ambiguous(format!(
+                "the 207 answer is not a JSON object: `{}`",
+                snippet(body)
+            ))
+        }
+    };
+    if errors.is_empty() {
+        return BatchOutcome::ambiguous("the 207 answer lists no error".to_owned());
+    }
+    let mut named = vec![false; count];
+    let mut failures = Vec::with_capacity(errors.len());
+    let mut problems = Vec::new();
+    for error in &errors {
+        let text = |key: &str| {
+            error
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let index = error
+            .get("batch_index")
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|index| usize::try_from(index).ok());
+        match index {
+            Some(index) if index < count => {
+                if std::mem::replace(&mut named[index], true) {
+                    problems.push(format!("`batch_index` {index} is named twice"));
+                }
+                failures.push(BatchFailure {
+                    batch_index: index,
+                    reason: text("reason"),
+                    field: text("field"),
+                    message: text("message"),
+                });
+            }
+            Some(index) => problems.push(format!(
+                "`batch_index` {index} is outside the batch of {count}"
+            )),
+            None => problems.push(format!(
+                "an error has no valid `batch_index`: `{}`",
+                snippet(error.to_string().as_bytes())
+            )),
+        }
+    }
+    let ambiguity = (!problems.is_empty()).then(|| {
+        let more = problems.len().saturating_sub(MAX_PROBLEMS_TOLD);
+        problems.truncate(MAX_PROBLEMS_TOLD);
+        let mut why = format!(
+            "the 207 answer does not say which operations were applied: {}",
+            problems.join("; ")
+        );
+        if more > 0 {
+            why.push_str(&format!(" (and {more} more)"));
+        }
+        why
+    });
+    BatchOutcome {
+        failures,
+        ambiguity,
+    }
 }
 
-/// Reads a `207` body.
-pub(crate) fn parse_partial(body: &[u8]) -> BatchOutcome {
-    let failures = serde_json::from_slice::<PartialBody>(body)
-        .map(|b| b.errors)
-        .unwrap_or_default();
-    BatchOutcome { failures }
+/// The start of `bytes` as text, for error messages.
+fn snippet(bytes: &[u8]) -> String {
+    const MAX: usize = 120;
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX)]);
+    let ellipsis = if bytes.len() > MAX { "…" } else { "" };
+    format!("{}{ellipsis}", text.trim())
 }
 
 #[cfg(test)]
@@ -260,5 +345,64 @@ mod tests {
         assert_eq!(body.len(), batch_body_len(&[op.clone(), op]));
         let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(parsed["batch"].as_array().unwrap().len(), 2);
+    }
+
+    fn failure(index: usize, message: &str) -> BatchFailure {
+        BatchFailure {
+            batch_index: index,
+            reason: "invalid".to_owned(),
+            field: String::new(),
+            message: message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_207_naming_each_failure_once_is_unambiguous() {
+        let outcome = parse_partial(
+            br#"{"errors":[{"batch_index":2,"reason":"invalid","message":"bad"},{"batch_index":0,"reason":"invalid","field":"x","message":"worse"}]}"#,
+            3,
+        );
+        assert_eq!(outcome.ambiguity, None);
+        let mut second = failure(0, "worse");
+        second.field = "x".to_owned();
+        assert_eq!(outcome.failures, vec![failure(2, "bad"), second]);
+        assert!(!outcome.is_complete());
+    }
+
+    #[test]
+    fn a_207_that_cannot_be_attributed_is_ambiguous() {
+        let cases: [(&[u8], &str, usize); 9] = [
+            (b"", "not a JSON object", 0),
+            (b"<html>busy</html>", "not a JSON object: `<html>busy</html>`", 0),
+            (br#"[1,2]"#, "not a JSON object", 0),
+            (br#"{"errors":"no"}"#, "no `errors` list", 0),
+            (br#"{}"#, "no `errors` list", 0),
+            (br#"{"errors":[]}"#, "lists no error", 0),
+            (
+                br#"{"errors":[{"batch_index":3,"reason":"invalid"}]}"#,
+                "`batch_index` 3 is outside the batch of 3",
+                0,
+            ),
+            (
+                br#"{"errors":[{"batch_index":1},{"batch_index":1}]}"#,
+                "`batch_index` 1 is named twice",
+                2,
+            ),
+            (
+                br#"{"errors":[{"reason":"invalid"},{"batch_index":-1},{"batch_index":1.5},{"batch_index":"0"},{"batch_index":18446744073709551616}]}"#,
+                "(and 2 more)",
+                0,
+            ),
+        ];
+        for (body, why, failures) in cases {
+            let outcome = parse_partial(body, 3);
+            let ambiguity = outcome.ambiguity.clone().unwrap_or_default();
+            assert!(ambiguity.contains(why), "{ambiguity:?} for {body:?}");
+            assert_eq!(outcome.failures.len(), failures, "{body:?}");
+            assert!(!outcome.is_complete());
+        }
+        let long = vec![b'x'; 10_000];
+        let ambiguity = parse_partial(&long, 1).ambiguity.unwrap_or_default();
+        assert!(ambiguity.len() < 300, "{}", ambiguity.len());
     }
 }

@@ -99,22 +99,50 @@ impl RetryPolicy {
     }
 }
 
-/// Parses a `Retry-After` value: delay-seconds or an HTTP-date (IMF-fixdate).
+/// Parses a `Retry-After` value: delay-seconds or an HTTP-date (IMF-fixdate), as the
+/// wait from `now`. Never panics and never overflows, in debug or release:
+///
+/// - digits only: that many seconds; more than `u64::MAX` saturates (the caller then
+///   clamps the wait to its cap);
+/// - an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`): the time until then, zero when
+///   it is past (year 0 included); a year past 9999 is a wait longer than any cap;
+/// - anything else (a negative or fractional number, another date format, garbage):
+///   `None`, the header is ignored and the usual backoff applies.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
+    if let Some(secs) = parse_digits(value) {
         return Some(Duration::from_secs(secs));
     }
-    let at = parse_http_date(value)?;
+    let at = match parse_http_date(value)? {
+        HttpDate::At(at) => at,
+        HttpDate::BeyondYear9999 => return Some(Duration::MAX),
+    };
     let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
     Some(Duration::from_secs(at.saturating_sub(now)))
 }
 
-/// `Sun, 06 Nov 1994 08:49:37 GMT` → Unix seconds.
-fn parse_http_date(value: &str) -> Option<u64> {
+/// A non-empty run of ASCII digits as a number, saturating at `u64::MAX`.
+fn parse_digits(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(text.bytes().fold(0u64, |n, digit| {
+        n.saturating_mul(10).saturating_add(u64::from(digit - b'0'))
+    }))
+}
+
+/// An HTTP date as Unix seconds (before 1970: zero), or past what a calendar here holds.
+#[derive(Debug, PartialEq, Eq)]
+enum HttpDate {
+    At(u64),
+    BeyondYear9999,
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (the day name is not checked).
+fn parse_http_date(value: &str) -> Option<HttpDate> {
     let rest = value.split_once(", ")?.1;
     let mut parts = rest.split(' ');
-    let day: u64 = parts.next()?.parse().ok()?;
+    let day = parse_digits(parts.next()?)?;
     let month = match parts.next()? {
         "Jan" => 1,
         "Feb" => 2,
@@ -130,20 +158,32 @@ fn parse_http_date(value: &str) -> Option<u64> {
         "Dec" => 12,
         _ => return None,
     };
-    let year: i64 = parts.next()?.parse().ok()?;
+    let year = parse_digits(parts.next()?)?;
     let mut clock = parts.next()?.split(':');
-    let h: u64 = clock.next()?.parse().ok()?;
-    let m: u64 = clock.next()?.parse().ok()?;
-    let s: u64 = clock.next()?.parse().ok()?;
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+    let h = parse_digits(clock.next()?)?;
+    let m = parse_digits(clock.next()?)?;
+    let s = parse_digits(clock.next()?)?;
+    if clock.next().is_some()
+        || parts.next()? != "GMT"
+        || parts.next().is_some()
+        || !(1..=31).contains(&day)
+        || h > 23
+        || m > 59
+        || s > 60
+    {
         return None;
     }
-    let days = days_from_civil(year, month, day as i64);
+    if year > 9999 {
+        return Some(HttpDate::BeyondYear9999);
+    }
+    // Every value is now small: year ≤ 9999, so no arithmetic below can overflow.
+    let days = days_from_civil(year as i64, month, day as i64);
     let secs = days * 86_400 + (h * 3600 + m * 60 + s) as i64;
-    u64::try_from(secs).ok()
+    Some(HttpDate::At(u64::try_from(secs).unwrap_or(0)))
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm),
+/// for years 0 to 9999.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
@@ -174,6 +214,62 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn retry_after_at_the_edges_never_panics_and_is_clamped() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let cases: [(&str, Option<Duration>); 17] = [
+            ("0", Some(Duration::ZERO)),
+            (" 120 ", Some(Duration::from_secs(120))),
+            ("18446744073709551615", Some(Duration::from_secs(u64::MAX))),
+            (
+                "99999999999999999999999999999",
+                Some(Duration::from_secs(u64::MAX)),
+            ),
+            ("-1", None),
+            ("-99999999999999999999", None),
+            ("1.5", None),
+            ("", None),
+            ("+5", None),
+            ("Sun, 06 Nov 99999 08:49:37 GMT", Some(Duration::MAX)),
+            (
+                "Sun, 06 Nov 99999999999999999999999 08:49:37 GMT",
+                Some(Duration::MAX),
+            ),
+            ("Sun, 01 Jan 0000 00:00:00 GMT", Some(Duration::ZERO)),
+            (
+                "Fri, 31 Dec 9999 23:59:60 GMT",
+                Some(Duration::from_secs(253_402_300_800 - 1_700_000_000)),
+            ),
+            ("Sun, 06 Nov -1994 08:49:37 GMT", None),
+            ("Sun, 06 Nov 1994 08:49:37 GMT trailing", None),
+            ("Sun, 99 Nov 1994 08:49:37 GMT", None),
+            ("Sunday, 06-Nov-94 08:49:37 GMT", None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(parse_retry_after(value, now), expected, "{value:?}");
+        }
+        // Before the epoch, the clock gives no "now": the header is ignored.
+        assert_eq!(
+            parse_retry_after(
+                "Sun, 06 Nov 1994 08:49:37 GMT",
+                UNIX_EPOCH - Duration::from_secs(1)
+            ),
+            None
+        );
+        // Whatever was parsed, the wait honoured is the policy's cap at most.
+        let policy = RetryPolicy::default().retry_after_cap(Duration::from_secs(9));
+        for (value, _) in cases {
+            let parsed = parse_retry_after(value, now);
+            let delay = policy.next_delay(Duration::ZERO, parsed);
+            assert!(delay <= Duration::from_secs(9), "{value:?}: {delay:?}");
+        }
+        let unbounded = RetryPolicy::default().retry_after_cap(Duration::MAX);
+        assert_eq!(
+            unbounded.next_delay(Duration::ZERO, Some(Duration::MAX)),
+            Duration::MAX
+        );
     }
 
     #[test]

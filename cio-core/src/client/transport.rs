@@ -85,7 +85,7 @@ impl Inner {
                 return Err(error);
             }
             let delay = policy.next_delay(previous, error.retry_after());
-            if started.elapsed() + delay > policy.get_total_budget() {
+            if started.elapsed().saturating_add(delay) > policy.get_total_budget() {
                 tracing::debug!(error = %error, ?delay, "retry budget exhausted");
                 return Err(error);
             }

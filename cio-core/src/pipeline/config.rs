@@ -50,7 +50,9 @@ impl RetryBackoff {
     pub(crate) fn delay(&self, attempt: u32) -> Duration {
         let exponent = attempt.saturating_sub(1).min(30);
         let nominal = self.initial.saturating_mul(1u32 << exponent).min(self.max);
-        nominal.mul_f64(1.0 + fastrand::f64()).min(self.max)
+        // `mul_f64` would panic past `Duration::MAX` (a huge configured `max`).
+        Duration::try_from_secs_f64(nominal.as_secs_f64() * (1.0 + fastrand::f64()))
+            .map_or(self.max, |delay| delay.min(self.max))
     }
 }
 
@@ -209,6 +211,12 @@ mod tests {
             assert!(third >= Duration::from_millis(400) && third <= Duration::from_millis(800));
             assert_eq!(retry.delay(40), Duration::from_secs(1));
         }
+        let huge = RetryBackoff {
+            initial: Duration::MAX,
+            max: Duration::MAX,
+            ..RetryBackoff::default()
+        };
+        assert_eq!(huge.delay(u32::MAX), Duration::MAX);
     }
 
     #[test]

@@ -13,7 +13,11 @@
 //!   the bound covers everything the pipeline holds, in flight and awaiting retry
 //!   included. A full queue makes the caller wait or fails at once ([`FullQueue`]).
 //! - A `207` answer: the operations Customer.io refused as invalid are reported as
-//!   [`Failure`]s, the rest of the batch counts as delivered.
+//!   [`Failure`]s, the rest of the batch counts as delivered. When the answer does not
+//!   say exactly which operations were refused (a body that does not parse, an error
+//!   without `batch_index`, an index outside the batch or named twice), no operation of
+//!   the batch counts as delivered on its word: those it does not name are retried
+//!   (counted `retried`, and `failed` with the reason once out of attempts).
 //! - [`Pipeline::flush`] waits until everything handed over before it is delivered or
 //!   failed; [`Pipeline::shutdown`] drains within a deadline and returns what it could
 //!   not deliver.
@@ -68,6 +72,15 @@ use worker::{Shared, Worker};
 /// pipeline keeps under its locks stays consistent between statements).
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// `wait` after `now`, or a moment decades away when that is past what an [`Instant`]
+/// holds (a configured `Duration::MAX`, a huge `Retry-After`): never an overflow.
+pub(crate) fn later(now: Instant, wait: Duration) -> Instant {
+    const DECADES: Duration = Duration::from_secs(30 * 365 * 86_400);
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(DECADES))
+        .unwrap_or(now)
 }
 
 /// Why an operation was not queued. The operation is given back when it was valid.
@@ -251,7 +264,9 @@ impl Pipeline {
     /// pipeline; a second shutdown returns an empty report.
     pub async fn shutdown(&self, deadline: Duration) -> ShutdownReport {
         let task = lock(&self.handle.worker).take();
-        self.handle.shared.begin_shutdown(Instant::now() + deadline);
+        self.handle
+            .shared
+            .begin_shutdown(later(Instant::now(), deadline));
         let undelivered = match task {
             Some(task) => task.await.unwrap_or_else(|error| {
                 tracing::error!(%error, "the delivery pipeline's worker ended abnormally");
@@ -290,8 +305,8 @@ impl Sink<Operation> for TrackClient {
     async fn send(&self, ops: &[Operation]) -> SendOutcome {
         match self.batch_once(ops).await {
             Ok(outcome) if outcome.is_complete() => SendOutcome::Accepted,
-            Ok(outcome) => SendOutcome::Partial(
-                outcome
+            Ok(outcome) => SendOutcome::Partial {
+                errors: outcome
                     .failures
                     .into_iter()
                     .map(|failure| ItemError {
@@ -302,7 +317,8 @@ impl Sink<Operation> for TrackClient {
                         message: failure.message,
                     })
                     .collect(),
-            ),
+                ambiguity: outcome.ambiguity,
+            },
             Err(error) if error.is_transient() => SendOutcome::Transient {
                 retry_after: error.retry_after(),
                 error: error.to_string(),

@@ -8,8 +8,15 @@ use std::time::Duration;
 pub(crate) enum SendOutcome {
     /// Every operation was accepted (200).
     Accepted,
-    /// Some operations failed (207); the others were accepted.
-    Partial(Vec<ItemError>),
+    /// Some operations failed (207); the others were accepted, unless `ambiguity` is
+    /// set: the answer did not say exactly which failed, so the others are not known to
+    /// be accepted and are sent again.
+    Partial {
+        /// The operations named as failed.
+        errors: Vec<ItemError>,
+        /// Why the answer cannot be trusted to name every failed operation, if so.
+        ambiguity: Option<String>,
+    },
     /// The whole request failed in a way worth retrying (connection error, timeout, 408,
     /// 429, 5xx).
     Transient {

@@ -206,22 +206,25 @@ async fn retries_end_and_are_reported_after_max_attempts() {
 async fn a_207_reports_invalid_items_and_retries_transient_ones_only() {
     let sink = FakeSink::new(|call, _| {
         if call == 0 {
-            SendOutcome::Partial(vec![
-                ItemError {
-                    index: 1,
-                    transient: false,
-                    reason: "invalid".to_owned(),
-                    field: Some("identifiers".to_owned()),
-                    message: "bad".to_owned(),
-                },
-                ItemError {
-                    index: 3,
-                    transient: true,
-                    reason: "internal".to_owned(),
-                    field: None,
-                    message: "try again".to_owned(),
-                },
-            ])
+            SendOutcome::Partial {
+                errors: vec![
+                    ItemError {
+                        index: 1,
+                        transient: false,
+                        reason: "invalid".to_owned(),
+                        field: Some("identifiers".to_owned()),
+                        message: "bad".to_owned(),
+                    },
+                    ItemError {
+                        index: 3,
+                        transient: true,
+                        reason: "internal".to_owned(),
+                        field: None,
+                        message: "try again".to_owned(),
+                    },
+                ],
+                ambiguity: None,
+            }
         } else {
             SendOutcome::Accepted
         }
@@ -252,6 +255,83 @@ async fn a_207_reports_invalid_items_and_retries_transient_ones_only() {
     );
     let stats = pipeline.stats();
     assert_eq!((stats.delivered, stats.failed, stats.retried), (4, 1, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_ambiguous_207_counts_nothing_delivered_on_its_word() {
+    // First answer: one invalid item named, plus doubt; second: an index outside the
+    // batch (the fake sink hands it over as is); then success.
+    let sink = FakeSink::new(|call, _| match call {
+        0 => SendOutcome::Partial {
+            errors: vec![ItemError {
+                index: 0,
+                transient: false,
+                reason: "invalid".to_owned(),
+                field: None,
+                message: "bad".to_owned(),
+            }],
+            ambiguity: Some("`batch_index` 0 is named twice".to_owned()),
+        },
+        1 => SendOutcome::Partial {
+            errors: vec![ItemError {
+                index: 7,
+                transient: false,
+                reason: "invalid".to_owned(),
+                field: None,
+                message: "who?".to_owned(),
+            }],
+            ambiguity: None,
+        },
+        _ => SendOutcome::Accepted,
+    });
+    let pipeline = Pipeline::with_sink(sink.clone(), config());
+    let ids = track_many(&pipeline, 3).await;
+    pipeline.flush().await;
+
+    let sent: Vec<Vec<EventId>> = sink
+        .batches()
+        .iter()
+        .map(|batch| batch.iter().filter_map(Operation::event_id).collect())
+        .collect();
+    assert_eq!(
+        sent,
+        vec![ids.clone(), ids[1..].to_vec(), ids[1..].to_vec()],
+        "the unnamed items are sent again until an answer vouches for them"
+    );
+    let failures = pipeline.failures();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].event_id(), Some(ids[0]));
+    let stats = pipeline.stats();
+    assert_eq!((stats.delivered, stats.failed, stats.retried), (2, 1, 4));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_always_ambiguous_207_ends_in_failures_with_the_reason() {
+    let sink = FakeSink::new(|_, _| SendOutcome::Partial {
+        errors: Vec::new(),
+        ambiguity: Some("the 207 answer lists no error".to_owned()),
+    });
+    let retry = RetryBackoff {
+        max_attempts: 2,
+        ..RetryBackoff::default()
+    };
+    let pipeline = Pipeline::with_sink(sink.clone(), config().retry(retry));
+    track_many(&pipeline, 2).await;
+    pipeline.flush().await;
+
+    let failures = pipeline.failures();
+    assert_eq!(failures.len(), 2);
+    for failure in &failures {
+        assert_eq!(
+            failure.reason,
+            FailureReason::RetriesExhausted {
+                attempts: 2,
+                last_error: "the 207 answer lists no error".to_owned()
+            }
+        );
+    }
+    let stats = pipeline.stats();
+    assert_eq!((stats.delivered, stats.failed, stats.retried), (0, 2, 2));
 }
 
 #[tokio::test(start_paused = true)]
@@ -439,4 +519,41 @@ async fn invalid_input_never_enters_the_queue() {
         .await;
     assert!(matches!(result, Err(EnqueueError::Invalid(_))));
     assert_eq!(pipeline.stats().queued, 0);
+}
+
+#[test]
+fn later_never_overflows() {
+    let now = Instant::now();
+    assert_eq!(
+        later(now, Duration::from_secs(5)),
+        now + Duration::from_secs(5)
+    );
+    assert!(later(now, Duration::MAX) > now + Duration::from_secs(365 * 86_400));
+}
+
+#[tokio::test(start_paused = true)]
+async fn huge_durations_in_the_config_and_answers_do_not_panic() {
+    let sink = FakeSink::new(|call, _| {
+        if call == 0 {
+            SendOutcome::Transient {
+                retry_after: Some(Duration::MAX),
+                error: "429".to_owned(),
+            }
+        } else {
+            SendOutcome::Accepted
+        }
+    });
+    let retry = RetryBackoff {
+        max_retry_after: Duration::from_millis(10),
+        max: Duration::MAX,
+        initial: Duration::MAX,
+        ..RetryBackoff::default()
+    };
+    let config = config().flush_interval(Duration::MAX).retry(retry);
+    let pipeline = Pipeline::with_sink(sink.clone(), config);
+    track_many(&pipeline, 3).await;
+    pipeline.flush().await;
+    assert_eq!(pipeline.stats().delivered, 3);
+    let report = pipeline.shutdown(Duration::MAX).await;
+    assert!(report.is_clean());
 }

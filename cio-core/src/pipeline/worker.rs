@@ -13,11 +13,11 @@ use tracing::Instrument;
 
 use super::config::{PipelineConfig, RetryBackoff};
 use super::failure::{FailureReason, FailureStore};
-use super::lock;
 use super::queue::{Entry, Queue};
 use super::rate_limit::TokenBucket;
 use super::sink::{Payload, SendOutcome, Sink};
 use super::stats::{Counter, Counters, PipelineStats};
+use super::{later, lock};
 
 /// `{"batch":[` and `]}`: what a `/batch` body adds around its operations.
 pub(crate) const ENVELOPE_BYTES: usize = 12;
@@ -153,7 +153,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
             held: BTreeSet::new(),
             drain_target: 0,
             paused_until: None,
-            next_tick: now + config.flush_interval,
+            next_tick: later(now, config.flush_interval),
         }
     }
 
@@ -168,7 +168,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
             }
             if now >= self.next_tick {
                 self.drain_target = self.drain_target.max(self.shared.queue.next_seq());
-                self.next_tick = now + self.flush_interval;
+                self.next_tick = later(now, self.flush_interval);
             }
             let flush_target = self.shared.flush_target.load(Ordering::SeqCst);
             self.drain_target = self.drain_target.max(flush_target);
@@ -345,17 +345,17 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
                 tracing::debug!(delivered = items.len(), "batch accepted");
                 self.deliver(items);
             }
-            SendOutcome::Partial(errors) => {
+            SendOutcome::Partial { errors, ambiguity } => {
                 span.record("outcome", "partial");
                 let _in = span.enter();
-                self.settle_partial(items, errors, now);
+                self.settle_partial(items, errors, ambiguity, now);
             }
             SendOutcome::Transient { retry_after, error } => {
                 span.record("outcome", "transient");
                 let _in = span.enter();
                 tracing::warn!(%error, retry_after_ms = retry_after.map(|d| d.as_millis() as u64), "batch failed; retrying");
                 let ready_at = retry_after.map(|after| {
-                    let until = now + after.min(self.retry.max_retry_after);
+                    let until = later(now, after.min(self.retry.max_retry_after));
                     self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
                     until
                 });
@@ -397,13 +397,25 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
         }
     }
 
-    /// A 207: the items named are failed or retried, the others delivered.
+    /// A 207: the items named are failed or retried, the others delivered, or retried
+    /// too when the answer is ambiguous (it may not name every failed item).
     fn settle_partial(
         &mut self,
         items: Vec<(T, Meta)>,
         errors: Vec<super::sink::ItemError>,
+        mut ambiguity: Option<String>,
         now: Instant,
     ) {
+        if let Some(error) = errors.iter().find(|error| error.index >= items.len()) {
+            ambiguity.get_or_insert_with(|| {
+                format!(
+                    "the 207 answer names item {} of a batch of {}",
+                    error.index,
+                    items.len()
+                )
+            });
+        }
+        let mut unconfirmed = Vec::new();
         let mut by_index: HashMap<usize, super::sink::ItemError> = HashMap::new();
         for error in errors {
             match by_index.get(&error.index) {
@@ -418,6 +430,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
         let mut last_transient = String::new();
         for (index, (op, meta)) in items.into_iter().enumerate() {
             match by_index.remove(&index) {
+                None if ambiguity.is_some() => unconfirmed.push((op, meta)),
                 None => accepted.push((op, meta)),
                 Some(error) if error.transient => {
                     last_transient = format!("{}: {}", error.reason, error.message);
@@ -439,12 +452,16 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
         }
         tracing::debug!(
             delivered = accepted.len(),
-            retried = transient.len(),
+            retried = transient.len() + unconfirmed.len(),
             "batch partly accepted"
         );
         self.deliver(accepted);
         if !transient.is_empty() {
             self.retry_or_fail(transient, &last_transient, None, now);
+        }
+        if let Some(why) = ambiguity.filter(|_| !unconfirmed.is_empty()) {
+            tracing::warn!(%why, count = unconfirmed.len(), "ambiguous 207 answer; sending the unnamed operations again");
+            self.retry_or_fail(unconfirmed, &why, None, now);
         }
     }
 
@@ -480,7 +497,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
         self.shared
             .counters
             .add(Counter::Retried, again.len() as u64);
-        let ready_at = ready_at.unwrap_or_else(|| now + self.retry.delay(attempts_made));
+        let ready_at = ready_at.unwrap_or_else(|| later(now, self.retry.delay(attempts_made)));
         again.reverse();
         self.waiting.push(Waiting {
             ready_at,
