@@ -1,6 +1,7 @@
-//! Editing `events.toml`, or a template file it names, makes cargo rebuild the
-//! crate that uses it, on stable Rust: a scratch crate is built, edited, and built
-//! again.
+//! Scratch crates built with cargo against this one: editing `events.toml`, or a
+//! template file it names, makes cargo rebuild the crate that uses it, on stable
+//! Rust (a scratch crate is built, edited, and built again); and the macros work
+//! for a crate that renames its `cio` dependency.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -12,10 +13,18 @@ struct Scratch {
     target: PathBuf,
 }
 
+const MAIN: &str = "mod events {\n    cio::taxonomy!();\n}\n\nfn main() {\n    for (event, fields) in events::taxonomy::LIQUID_VARIABLES {\n        println!(\"{event}: {}\", fields.join(\",\"));\n    }\n}\n";
+
 impl Scratch {
     fn new() -> Scratch {
+        Scratch::with("rebuild-scratch", "cio", MAIN)
+    }
+
+    /// A crate `name` depending on cio under the name `dependency`, with `main` as
+    /// its `src/main.rs`. Every scratch crate builds in the same target folder.
+    fn with(name: &str, dependency: &str, main: &str) -> Scratch {
         let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-        let dir = tmp.join("rebuild-scratch");
+        let dir = tmp.join(name);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::create_dir_all(dir.join("templates")).unwrap();
@@ -23,18 +32,14 @@ impl Scratch {
         std::fs::write(
             dir.join("Cargo.toml"),
             format!(
-                "[package]\nname = \"rebuild-scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\ncio = {{ path = {:?} }}\n\n[workspace]\n",
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependency} = {{ package = \"cio\", path = {:?} }}\n\n[workspace]\n",
                 cio.display().to_string()
             ),
         )
         .unwrap();
         // The workspace's own lock file: same versions, no registry lookup.
         std::fs::copy(cio.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-        std::fs::write(
-            dir.join("src/main.rs"),
-            "mod events {\n    cio::taxonomy!();\n}\n\nfn main() {\n    for (event, fields) in events::taxonomy::LIQUID_VARIABLES {\n        println!(\"{event}: {}\", fields.join(\",\"));\n    }\n}\n",
-        )
-        .unwrap();
+        std::fs::write(dir.join("src/main.rs"), main).unwrap();
         Scratch {
             dir,
             target: tmp.join("rebuild-target"),
@@ -136,4 +141,59 @@ fn edits_to_events_toml_and_templates_rebuild_the_crate() {
     let err = scratch.build_error();
     assert!(err.contains("unknown type `strng`"), "{err}");
     assert!(err.contains("--> events.toml:2:20"), "{err}");
+}
+
+#[test]
+fn a_renamed_dependency_names_its_own_path() {
+    // `cio` does not resolve in this crate: every path the macros emit must go
+    // through the name it gave the dependency.
+    let main = r#"
+mod events {
+    messaging::taxonomy!(crate = messaging);
+}
+
+#[derive(messaging::Event)]
+#[cio(crate = "messaging", name = "signed_up")]
+struct Joined<'a> {
+    method: &'a str,
+    plan: Option<Tier>,
+}
+
+#[derive(Clone, Copy, messaging::Enum)]
+#[cio(crate = "::messaging", name = "plan")]
+enum Tier {
+    Free,
+    Pro,
+}
+
+#[derive(messaging::Attributes)]
+#[cio(crate = "messaging")]
+struct Seats {
+    seats: i64,
+}
+
+fn main() {
+    use messaging::{Attributes as _, Event as _};
+    let generated = events::SignedUp { method: "email".into(), plan: Some(events::Plan::Pro) };
+    let derived = Joined { method: "email", plan: Some(Tier::Pro) };
+    println!("{}", messaging::__private::serde_json::to_string(&generated).unwrap());
+    println!("{}", messaging::__private::serde_json::to_string(&derived).unwrap());
+    println!("{} {:?}", <Joined<'_>>::NAME, derived.validate().is_ok());
+    println!("{:?}", Seats { seats: -1 }.validate().unwrap_err().to_string());
+}
+"#;
+    let scratch = Scratch::with("renamed-scratch", "messaging", main);
+    scratch.write(
+        "events.toml",
+        "[enums]\nplan = [\"free\", \"pro\"]\n\n[profile]\nseats = { type = \"int\", min = 0 }\n\n[events.signed_up]\ndata = { method = \"string\", plan = \"plan?\" }\n",
+    );
+    assert_eq!(
+        scratch.run(),
+        concat!(
+            "{\"method\":\"email\",\"plan\":\"pro\"}\n",
+            "{\"method\":\"email\",\"plan\":\"pro\"}\n",
+            "signed_up true\n",
+            "\"`seats` is -1, below its minimum 0\"\n",
+        )
+    );
 }

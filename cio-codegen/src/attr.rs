@@ -1,9 +1,46 @@
 //! `#[cio(...)]` attributes on the app's types, fields and variants.
 
+use proc_macro2::TokenStream;
+use quote::ToTokens as _;
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, LitStr};
 
 use crate::emit::Errors;
+
+/// The path of the `cio` crate that generated code names.
+pub(crate) struct Krate {
+    /// As source text, for the generated text (`::cio`).
+    pub(crate) text: String,
+    /// As tokens.
+    pub(crate) tokens: TokenStream,
+}
+
+impl Default for Krate {
+    fn default() -> Self {
+        Krate {
+            text: "::cio".to_string(),
+            tokens: quote::quote!(::cio),
+        }
+    }
+}
+
+impl quote::ToTokens for Krate {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(self.tokens.clone());
+    }
+}
+
+impl Krate {
+    /// The path given by `crate = "path"` (a renamed dependency).
+    fn parse(lit: &LitStr) -> syn::Result<Krate> {
+        let path: syn::Path = lit.parse()?;
+        let tokens = path.to_token_stream();
+        Ok(Krate {
+            text: tokens.to_string(),
+            tokens,
+        })
+    }
+}
 
 /// What `#[cio(...)]` on a struct or enum says.
 #[derive(Default)]
@@ -14,6 +51,8 @@ pub(crate) struct ContainerAttrs {
     pub(crate) taxonomy: Option<LitStr>,
     /// `create`: the type creates profiles, so required attributes must be present.
     pub(crate) create: bool,
+    /// `crate = "path"`: where the `cio` crate is, when the dependency is renamed.
+    pub(crate) krate: Krate,
 }
 
 /// What `#[cio(...)]` on a field or variant says.
@@ -37,6 +76,15 @@ pub(crate) fn container(
             "name" => out.name = Some(meta.value()?.parse()?),
             "taxonomy" => out.taxonomy = Some(meta.value()?.parse()?),
             "create" => out.create = true,
+            "crate" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                out.krate = Krate::parse(&lit).map_err(|_| {
+                    syn::Error::new(
+                        lit.span(),
+                        "expected the path of the cio crate, such as `crate = \"my_cio\"`",
+                    )
+                })?;
+            }
             _ => return Err(meta.error(unknown_key(key, allowed))),
         }
         Ok(())

@@ -36,7 +36,7 @@ impl Schema {
 pub(crate) struct Load {
     pub(crate) files: Vec<PathBuf>,
     pub(crate) result: Result<Schema, Diagnostics>,
-    /// With Liquid errors only: the schema, so that the types are still generated.
+    /// With errors: what can still be generated (see [`crate::salvage`]).
     pub(crate) fallback: Option<Schema>,
 }
 
@@ -73,7 +73,9 @@ pub(crate) fn load(file: &TaxonomyFile) -> Arc<Load> {
     let load = Arc::new(Load {
         files: loaded.files,
         result: loaded.result.map(schema),
-        fallback: loaded.structure.map(schema),
+        fallback: loaded
+            .structure
+            .map(|taxonomy| schema(crate::salvage::salvage(taxonomy))),
     });
     cache.retain(|e| e.key != file.path);
     cache.push(Entry {

@@ -2,12 +2,9 @@
 
 use cio_schema::Field;
 use proc_macro2::{Ident, Span};
-use quote::ToTokens;
-use syn::spanned::Spanned;
 
 use crate::attr;
 use crate::emit::Errors;
-use crate::items::WireField;
 
 /// What the struct is checked against.
 pub(crate) struct Target<'a> {
@@ -41,20 +38,6 @@ pub(crate) struct Matched<'a> {
     pub(crate) declared: &'a Field,
     /// `true` when its type is spelled `Option<…>`.
     pub(crate) optional: bool,
-}
-
-impl Matched<'_> {
-    /// The field as the shared generators see it.
-    pub(crate) fn wire(&self) -> WireField<'_> {
-        WireField {
-            member: self.ident,
-            wire: &self.declared.name.value,
-            optional: self.optional,
-            rust_ty: self.field.ty.to_token_stream(),
-            declared: self.declared,
-            span: self.field.ty.span(),
-        }
-    }
 }
 
 /// Matches every field of `data` (but `#[cio(skip)]` ones) to a declaration: by

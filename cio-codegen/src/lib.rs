@@ -13,6 +13,9 @@ mod emit;
 mod fields;
 mod items;
 mod locate;
+mod render;
+mod salvage;
+mod spec;
 mod taxonomy;
 
 use std::path::Path;

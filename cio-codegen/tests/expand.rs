@@ -104,5 +104,95 @@ fn errors_expand_to_compile_errors_not_panics() {
     assert!(out.contains("unknown event `sined_up`"), "{out}");
     assert!(out.contains("did you mean `signed_up`?"), "{out}");
     // The stub keeps the type usable, so the user sees this error alone.
-    assert!(out.contains("impl :: cio :: Event for SignedUp"), "{out}");
+    assert!(
+        out.contains("record_impls ! { SignedUp [] [] [] : Event \"sined_up\" [] { } }"),
+        "{out}"
+    );
+}
+
+/// The paths an expansion names from outside it, outside string literals: each
+/// `::a::b` path as its first two segments.
+fn absolute_paths(text: &str) -> Vec<String> {
+    let tokens: TokenStream = text.parse().unwrap();
+    let mut flat = Vec::new();
+    fn walk(tokens: TokenStream, flat: &mut Vec<String>) {
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), flat),
+                proc_macro2::TokenTree::Literal(_) => flat.push("\"".into()),
+                other => flat.push(other.to_string()),
+            }
+        }
+    }
+    walk(tokens, &mut flat);
+    let mut out = Vec::new();
+    for i in 0..flat.len() {
+        let starts = flat[i] == ":"
+            && flat.get(i + 1).is_some_and(|t| t == ":")
+            && (i == 0
+                || !matches!(flat[i - 1].chars().next(), Some(c) if c.is_alphanumeric() || c == '_' || c == '>'));
+        if starts {
+            let first = flat.get(i + 2).cloned().unwrap_or_default();
+            let second = flat.get(i + 5).cloned().unwrap_or_default();
+            out.push(format!("::{first}::{second}"));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_emitted_path_goes_through_cio_private() {
+    let mut checked = 0;
+    for golden in [
+        "small.taxonomy.expanded.rs",
+        "small.event.expanded.rs",
+        "small.attributes.expanded.rs",
+        "small.enum.expanded.rs",
+    ] {
+        let text = std::fs::read_to_string(fixtures().join(golden)).unwrap();
+        for path in absolute_paths(&text) {
+            checked += 1;
+            assert!(
+                path == "::cio::__private" || path.starts_with("::core::"),
+                "{golden} names `{path}`: generated code goes through `cio::__private` (or `core`)"
+            );
+        }
+    }
+    assert!(checked > 10, "only {checked} paths found");
+}
+
+#[test]
+fn a_renamed_crate_is_named_by_every_path() {
+    let out =
+        cio_codegen::expand_taxonomy(tokens(r#"crate = ::messaging, "small.toml""#), fixtures());
+    let text = pretty(out);
+    assert!(text.contains("::messaging::__private::record!"), "{text}");
+    assert!(!text.contains("cio::"), "{text}");
+    let input = r#"
+        #[cio(taxonomy = "small.toml", crate = "messaging")]
+        struct SignedUp { method: Method, plan: Plan }
+    "#;
+    let text = cio_codegen::derive_event(tokens(input), fixtures()).to_string();
+    assert!(
+        text.contains("messaging :: __private :: record_impls"),
+        "{text}"
+    );
+    assert!(
+        text.contains("messaging :: __private :: expect_enum"),
+        "{text}"
+    );
+    assert!(!text.contains("cio ::"), "{text}");
+}
+
+#[test]
+fn a_crate_path_that_is_not_a_path_is_an_error() {
+    let input = r#"
+        #[cio(taxonomy = "small.toml", crate = "not a path")]
+        struct SignedUp { method: Method, plan: Plan }
+    "#;
+    let text = cio_codegen::derive_event(tokens(input), fixtures()).to_string();
+    assert!(
+        text.contains("expected the path of the cio crate"),
+        "{text}"
+    );
 }

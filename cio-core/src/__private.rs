@@ -11,17 +11,19 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 mod generated;
+mod visit;
 
 pub use serde;
 pub use serde_json;
 
-pub use crate::{__cio_enum as enumeration, __cio_record as record, __cio_ty as ty};
-pub use generated::{check, WireValue};
-
-pub use crate::constraint::{
-    check_email, check_finite, check_max, check_max_length, check_min, check_timestamp, check_url,
-    Violation,
+pub use crate::{
+    __cio_enum as enumeration, __cio_enum_impls as enum_impls, __cio_record as record,
+    __cio_record_impls as record_impls, __cio_ty as ty,
 };
+pub use visit::{Limits, Numbers, Texts, Timestamps};
+
+pub use crate::constraint::Violation;
+use crate::constraint::{check_email, check_finite, check_timestamp, check_url};
 pub use crate::{Attributes, Enum, Event, Timestamp};
 
 /// A free-form JSON object, the Rust type of `object`.
@@ -177,227 +179,95 @@ impl<T: CarriesEnum + ?Sized> CarriesEnum for &T {
     type Enum = T::Enum;
 }
 
-/// Checks a `string`, `email` or `url` field: its kind and `max_length`.
+/// Checks a `string` field: its `max_length`.
 pub fn field_text<T: CarriesString + ?Sized>(
     value: &T,
     field: &str,
-    kind: TextKind,
-    max_length: Option<u64>,
+    limits: Limits,
 ) -> Result<(), Violation> {
-    let limits = check::Limits::new(None, None, max_length);
-    match kind {
-        TextKind::Plain => check::text(value, field, limits),
-        TextKind::Email => check::email(value, field, limits),
-        TextKind::Url => check::url(value, field, limits),
-    }
+    value.each_text(&mut |text| limits.check_length(field, text))
 }
 
-/// What a text field must look like.
-#[derive(Debug, Clone, Copy)]
-pub enum TextKind {
-    /// Any text.
-    Plain,
-    /// An email address.
-    Email,
-    /// An absolute URL.
-    Url,
+/// Checks an `email` field: an address, within its `max_length`.
+pub fn field_email<T: CarriesString + ?Sized>(
+    value: &T,
+    field: &str,
+    limits: Limits,
+) -> Result<(), Violation> {
+    value.each_text(&mut |text| {
+        check_email(field, text)?;
+        limits.check_length(field, text)
+    })
+}
+
+/// Checks a `url` field: an absolute URL, within its `max_length`.
+pub fn field_url<T: CarriesString + ?Sized>(
+    value: &T,
+    field: &str,
+    limits: Limits,
+) -> Result<(), Violation> {
+    value.each_text(&mut |text| {
+        check_url(field, text)?;
+        limits.check_length(field, text)
+    })
 }
 
 /// Checks an `int` field against its `min` and `max`.
 pub fn field_int<T: CarriesInt + ?Sized>(
     value: &T,
     field: &str,
-    min: Option<f64>,
-    max: Option<f64>,
+    limits: Limits,
 ) -> Result<(), Violation> {
-    check::int(value, field, check::Limits::new(min, max, None))
+    value.each_number(&mut |n| limits.check_bounds(field, n))
 }
 
 /// Checks a `float` field: finite, and within its `min` and `max`.
 pub fn field_float<T: CarriesFloat + ?Sized>(
     value: &T,
     field: &str,
-    min: Option<f64>,
-    max: Option<f64>,
+    limits: Limits,
 ) -> Result<(), Violation> {
-    check::float(value, field, check::Limits::new(min, max, None))
+    value.each_number(&mut |n| {
+        check_finite(field, n)?;
+        limits.check_bounds(field, n)
+    })
 }
 
 /// Checks a `timestamp` field: seconds, not milliseconds.
 pub fn field_timestamp<T: CarriesTimestamp + ?Sized>(
     value: &T,
     field: &str,
+    _limits: Limits,
 ) -> Result<(), Violation> {
-    check::timestamp(value, field, check::Limits::NONE)
+    value.each_timestamp(&mut |t| check_timestamp(field, t))
 }
 
 /// Type-checks a `bool` field (nothing to validate at run time).
-pub fn field_bool<T: CarriesBool + ?Sized>(_value: &T) -> Result<(), Violation> {
+pub fn field_bool<T: CarriesBool + ?Sized>(
+    _value: &T,
+    _field: &str,
+    _limits: Limits,
+) -> Result<(), Violation> {
     Ok(())
 }
 
 /// Type-checks an `object` field (nothing to validate at run time).
-pub fn field_object<T: CarriesObject + ?Sized>(_value: &T) -> Result<(), Violation> {
+pub fn field_object<T: CarriesObject + ?Sized>(
+    _value: &T,
+    _field: &str,
+    _limits: Limits,
+) -> Result<(), Violation> {
     Ok(())
 }
 
 /// Type-checks an enum field (which enum is checked by [`expect_enum`]).
-pub fn field_enum<T: CarriesEnum + ?Sized>(_value: &T) -> Result<(), Violation> {
+pub fn field_enum<T: CarriesEnum + ?Sized>(
+    _value: &T,
+    _field: &str,
+    _limits: Limits,
+) -> Result<(), Violation> {
     Ok(())
 }
-
-/// Values holding text, visited for `email`/`url`/`max_length` checks.
-pub trait Texts {
-    /// Calls `check` on every text in the value (none for `None`).
-    fn each_text(
-        &self,
-        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
-    ) -> Result<(), Violation>;
-}
-impl Texts for str {
-    fn each_text(
-        &self,
-        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
-    ) -> Result<(), Violation> {
-        check(self)
-    }
-}
-impl Texts for String {
-    fn each_text(
-        &self,
-        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
-    ) -> Result<(), Violation> {
-        check(self)
-    }
-}
-impl Texts for Cow<'_, str> {
-    fn each_text(
-        &self,
-        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
-    ) -> Result<(), Violation> {
-        check(self)
-    }
-}
-impl Texts for Arc<str> {
-    fn each_text(
-        &self,
-        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
-    ) -> Result<(), Violation> {
-        check(self)
-    }
-}
-impl Texts for Rc<str> {
-    fn each_text(
-        &self,
-        check: &mut dyn FnMut(&str) -> Result<(), Violation>,
-    ) -> Result<(), Violation> {
-        check(self)
-    }
-}
-
-/// Values holding numbers, visited for `min`/`max` and finiteness checks.
-pub trait Numbers {
-    /// Calls `check` on every number in the value (none for `None`).
-    fn each_number(
-        &self,
-        check: &mut dyn FnMut(f64) -> Result<(), Violation>,
-    ) -> Result<(), Violation>;
-}
-macro_rules! numbers {
-    ($($ty:ty),*) => {$(
-        impl Numbers for $ty {
-            fn each_number(&self, check: &mut dyn FnMut(f64) -> Result<(), Violation>) -> Result<(), Violation> {
-                check(f64::from(*self))
-            }
-        }
-    )*};
-}
-numbers!(i32, i16, i8, u32, u16, u8, f64, f32);
-impl Numbers for i64 {
-    fn each_number(
-        &self,
-        check: &mut dyn FnMut(f64) -> Result<(), Violation>,
-    ) -> Result<(), Violation> {
-        #[allow(clippy::cast_precision_loss)] // bounds are f64 in events.toml too
-        check(*self as f64)
-    }
-}
-
-/// Values holding timestamps, visited for the seconds-not-milliseconds check.
-pub trait Timestamps {
-    /// Calls `check` on every timestamp in the value (none for `None`).
-    fn each_timestamp(
-        &self,
-        check: &mut dyn FnMut(Timestamp) -> Result<(), Violation>,
-    ) -> Result<(), Violation>;
-}
-impl Timestamps for Timestamp {
-    fn each_timestamp(
-        &self,
-        check: &mut dyn FnMut(Timestamp) -> Result<(), Violation>,
-    ) -> Result<(), Violation> {
-        check(*self)
-    }
-}
-
-macro_rules! containers {
-    ($trait:ident, $method:ident, $arg:ty) => {
-        impl<T: $trait + ?Sized> $trait for &T {
-            fn $method(
-                &self,
-                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
-            ) -> Result<(), Violation> {
-                (**self).$method(check)
-            }
-        }
-        impl<T: $trait + ?Sized> $trait for Box<T> {
-            fn $method(
-                &self,
-                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
-            ) -> Result<(), Violation> {
-                (**self).$method(check)
-            }
-        }
-        impl<T: $trait> $trait for Option<T> {
-            fn $method(
-                &self,
-                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
-            ) -> Result<(), Violation> {
-                match self {
-                    Some(value) => value.$method(check),
-                    None => Ok(()),
-                }
-            }
-        }
-        impl<T: $trait> $trait for [T] {
-            fn $method(
-                &self,
-                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
-            ) -> Result<(), Violation> {
-                self.iter().try_for_each(|value| value.$method(&mut *check))
-            }
-        }
-        impl<T: $trait, const N: usize> $trait for [T; N] {
-            fn $method(
-                &self,
-                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
-            ) -> Result<(), Violation> {
-                self.iter().try_for_each(|value| value.$method(&mut *check))
-            }
-        }
-        impl<T: $trait> $trait for Vec<T> {
-            fn $method(
-                &self,
-                check: &mut dyn FnMut($arg) -> Result<(), Violation>,
-            ) -> Result<(), Violation> {
-                self.iter().try_for_each(|value| value.$method(&mut *check))
-            }
-        }
-    };
-}
-containers!(Texts, each_text, &str);
-containers!(Numbers, each_number, f64);
-containers!(Timestamps, each_timestamp, Timestamp);
 
 /// An unknown value given to a generated enum's `FromStr`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

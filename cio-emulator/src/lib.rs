@@ -27,10 +27,12 @@ use tokio::task::JoinHandle;
 
 mod api;
 mod faults;
+mod offline;
 mod record;
 mod server;
 
 pub use faults::{Fault, Faults};
+pub use offline::TrackApi;
 pub use record::{ApiVersion, Record, RequestLog, StoredDevice, StoredEvent};
 
 use record::State;

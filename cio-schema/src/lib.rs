@@ -39,9 +39,11 @@ pub struct Loaded {
     pub files: Vec<PathBuf>,
     /// The validated taxonomy, or every error found.
     pub result: Result<Taxonomy, Diagnostics>,
-    /// When the only errors are in messages' Liquid, the taxonomy itself (its
-    /// structure is valid): a macro can still generate the types, so the real error
-    /// is not buried under "cannot find type" errors at every use.
+    /// When there are errors in a file that is valid TOML: every declaration read,
+    /// without the parts that have an error, and an empty one (an event without
+    /// data, an enum without values) for each declared name that could not be read
+    /// at all. A macro can still generate the types, so that the real errors are
+    /// not buried under "cannot find type" errors at every use.
     pub structure: Option<Taxonomy>,
 }
 
@@ -73,7 +75,19 @@ pub fn parse_str(
     display_name: &str,
     base_dir: Option<&Path>,
 ) -> Result<Taxonomy, Diagnostics> {
-    run(source, display_name, base_dir).result
+    load_str(source, display_name, base_dir).result
+}
+
+/// [`parse_str`] with everything [`load`] tells: the template files read and, when
+/// there are errors, what the file still declares ([`Loaded::structure`]).
+///
+/// ```
+/// let loaded = cio_schema::load_str("[events.a]\ndata = { n = \"nt\" }\n", "events.toml", None);
+/// assert!(loaded.result.is_err());
+/// assert_eq!(loaded.structure.unwrap().events[0].name.as_str(), "a");
+/// ```
+pub fn load_str(source: &str, display_name: &str, base_dir: Option<&Path>) -> Loaded {
+    run(source, display_name, base_dir)
 }
 
 /// The driver: read, then validate, then (on a file without other errors) Liquid.
@@ -89,22 +103,58 @@ fn run(source: &str, display_name: &str, base_dir: Option<&Path>) -> Loaded {
         };
     };
     validate::check(&mut sink, &read.taxonomy, &read.declared);
-    let mut structure = None;
     if !sink.has_errors() {
-        let liquid = liquid::check_taxonomy(&read.taxonomy, &file);
-        if !liquid.is_empty() {
-            structure = Some(read.taxonomy.clone());
-        }
-        sink.extend(liquid);
+        sink.extend(liquid::check_taxonomy(&read.taxonomy, &file));
     }
-    let result = if sink.has_errors() {
-        Err(Diagnostics(sink.into_sorted()))
-    } else {
-        Ok(read.taxonomy)
-    };
+    if !sink.has_errors() {
+        return Loaded {
+            files,
+            result: Ok(read.taxonomy),
+            structure: None,
+        };
+    }
     Loaded {
         files,
-        result,
-        structure,
+        result: Err(Diagnostics(sink.into_sorted())),
+        structure: Some(with_stubs(read.taxonomy, &read.declared)),
     }
+}
+
+/// `taxonomy` plus an empty declaration for every event and enum that is declared
+/// but could not be read (in name order).
+fn with_stubs(mut taxonomy: Taxonomy, declared: &Declared) -> Taxonomy {
+    let mut events: Vec<&String> = declared
+        .events
+        .iter()
+        .filter(|name| taxonomy.event(name).is_none())
+        .collect();
+    events.sort();
+    for name in events {
+        taxonomy.events.push(EventDef {
+            name: Name {
+                value: name.clone(),
+                span: Span::default(),
+            },
+            doc: None,
+            deprecated: None,
+            data: Vec::new(),
+        });
+    }
+    let mut enums: Vec<&String> = declared
+        .enums
+        .iter()
+        .filter(|name| taxonomy.named_enum(name).is_none())
+        .collect();
+    enums.sort();
+    for name in enums {
+        taxonomy.enums.push(NamedEnum {
+            name: Name {
+                value: name.clone(),
+                span: Span::default(),
+            },
+            values: Vec::new(),
+            doc: None,
+        });
+    }
+    taxonomy
 }

@@ -47,6 +47,8 @@ impl Name {
 /// reported as unknown (its own error already is).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Declared {
+    /// `[enums]` names.
+    pub(crate) enums: HashSet<String>,
     /// `[events.*]` names.
     pub(crate) events: HashSet<String>,
     /// `[messages.*]` names.

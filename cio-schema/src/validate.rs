@@ -2,7 +2,7 @@
 //! names that cannot become Rust identifiers or that collide once converted, campaign
 //! triggers, sends and branch conditions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Sink;
 use crate::model::{
@@ -21,6 +21,27 @@ pub(crate) fn check(sink: &mut Sink<'_>, taxonomy: &Taxonomy, declared: &Declare
     for campaign in &taxonomy.campaigns {
         check_campaign(sink, taxonomy, declared, campaign);
     }
+}
+
+/// The names a did-you-mean chooses among: the valid declarations in file order, then
+/// every other name the file declares (declarations with errors of their own, sorted so
+/// that the choice is stable). A typo is suggested its target even when that target
+/// has an error of its own, reported beside it.
+fn candidates<'a>(
+    valid: impl Iterator<Item = &'a str>,
+    declared: Option<&'a HashSet<String>>,
+) -> Vec<&'a str> {
+    let mut all: Vec<&'a str> = valid.collect();
+    if let Some(declared) = declared {
+        let mut others: Vec<&'a str> = declared
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !all.contains(name))
+            .collect();
+        others.sort_unstable();
+        all.extend(others);
+    }
+    all
 }
 
 fn invalid(sink: &mut Sink<'_>, name: &Name, what: &str) -> bool {
@@ -199,7 +220,10 @@ fn check_campaign(
     if trigger.is_none() && !declared.events.contains(&campaign.trigger.value) {
         let hint = hint(
             &campaign.trigger.value,
-            taxonomy.events.iter().map(|e| e.name.as_str()),
+            candidates(
+                taxonomy.events.iter().map(|e| e.name.as_str()),
+                Some(&declared.events),
+            ),
         );
         sink.error(
             campaign.trigger.span,
@@ -237,7 +261,10 @@ impl CampaignCtx<'_> {
                     {
                         let hint = hint(
                             &message.value,
-                            self.taxonomy.messages.iter().map(|m| m.name.as_str()),
+                            candidates(
+                                self.taxonomy.messages.iter().map(|m| m.name.as_str()),
+                                Some(&self.declared.messages),
+                            ),
                         );
                         sink.error(
                             message.span,
@@ -278,7 +305,10 @@ impl CampaignCtx<'_> {
                 {
                     let hint = hint(
                         &event.value,
-                        self.taxonomy.events.iter().map(|e| e.name.as_str()),
+                        candidates(
+                            self.taxonomy.events.iter().map(|e| e.name.as_str()),
+                            Some(&self.declared.events),
+                        ),
                     );
                     sink.error(
                         event.span,
@@ -301,21 +331,15 @@ impl CampaignCtx<'_> {
     /// into an `object` field (`event.metadata.plan`) is accepted unchecked.
     fn field(&self, sink: &mut Sink<'_>, path: &AttributePath) -> Option<(&Field, String)> {
         let name = &path.field.value;
-        let (fields, declared) = match path.root {
-            PathRoot::Customer => (
-                &self.taxonomy.profile[..],
-                self.declared.attributes.contains(name),
-            ),
+        let (fields, all_declared) = match path.root {
+            PathRoot::Customer => (&self.taxonomy.profile[..], Some(&self.declared.attributes)),
             PathRoot::Event => {
                 let event = self.trigger?;
-                let declared = self
-                    .declared
-                    .event_fields
-                    .get(&event.name.value)
-                    .is_some_and(|fields| fields.contains(name));
-                (&event.data[..], declared)
+                let fields = self.declared.event_fields.get(&event.name.value);
+                (&event.data[..], fields)
             }
         };
+        let declared = all_declared.is_some_and(|names| names.contains(name));
         let root = match path.root {
             PathRoot::Customer => "customer",
             PathRoot::Event => "event",
@@ -341,7 +365,10 @@ impl CampaignCtx<'_> {
                 return None;
             }
         }
-        let hint = hint(name, fields.iter().map(|f| f.name.as_str()));
+        let hint = hint(
+            name,
+            candidates(fields.iter().map(|f| f.name.as_str()), all_declared),
+        );
         let message = match (path.root, self.trigger) {
             (PathRoot::Event, Some(event)) => format!(
                 "event `{}` has no data field `{name}` (in a condition of {}){hint}",

@@ -191,8 +191,8 @@ fn t19_filter_names_and_keyword_names_are_not_variables() {
 fn t20_customerio_filters_parse() {
     assert_reads(
         "{{ event.total | currency: 'en-us' }} {{ event.n | format_number: 'de' }} \
-         {{ customer.created_at | add_days: 3 | timezone: 'UTC' | format_date: '%B' }} \
-         {{ customer.email | hmac_sha256: 'k' | url_param }}",
+         {{ customer.created_at | add_day: 3 | date: '%B', 'UTC' }} \
+         {{ customer.email | hmac_sha256: 'k' | url_encode }}",
         &[
             "event.total:render",
             "event.n:render",

@@ -209,3 +209,44 @@ fn reference_scanner_sees_grouped_and_qualified_uses() {
     assert!(found.contains(&"read".to_string()), "{found:?}");
     assert!(!found.contains(&"validate".to_string()), "{found:?}");
 }
+
+#[test]
+fn a_file_with_errors_still_tells_what_it_declares() {
+    let src = r#"
+[enums]
+plan = ["free", "pro"]
+size = 3
+
+[events]
+signed_up = { data = { method = "strng", plan = "plan" } }
+broken = "not a table"
+"#;
+    let loaded = cio_schema::load_str(src, "events.toml", None);
+    assert_eq!(loaded.result.unwrap_err().len(), 3);
+    let structure = loaded.structure.unwrap();
+    let enums: Vec<(&str, usize)> = structure
+        .enums
+        .iter()
+        .map(|e| (e.name.as_str(), e.values.len()))
+        .collect();
+    assert_eq!(enums, [("plan", 2), ("size", 0)]);
+    let events: Vec<(&str, Vec<&str>)> = structure
+        .events
+        .iter()
+        .map(|e| {
+            (
+                e.name.as_str(),
+                e.data.iter().map(|f| f.name.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(events, [("signed_up", vec!["plan"]), ("broken", vec![])]);
+}
+
+#[test]
+fn a_valid_file_or_one_that_is_not_toml_has_no_structure() {
+    let valid = cio_schema::load_str("[events.a]\n", "events.toml", None);
+    assert!(valid.result.is_ok() && valid.structure.is_none());
+    let not_toml = cio_schema::load_str("[events.a\n", "events.toml", None);
+    assert!(not_toml.result.is_err() && not_toml.structure.is_none());
+}

@@ -3,17 +3,22 @@
 use std::path::Path;
 
 use proc_macro2::TokenStream;
-use quote::quote;
 use syn::DeriveInput;
 
 use super::{finish, Derive};
 use crate::attr::ContainerAttrs;
 use crate::fields::{self, Target};
-use crate::items;
+use crate::spec::RecordKind;
 
 /// Expands the derive.
 pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
-    super::derive(input, manifest_dir, &["create", "taxonomy"], stub, checked)
+    super::derive(
+        input,
+        manifest_dir,
+        &["create", "taxonomy", "crate"],
+        stub,
+        checked,
+    )
 }
 
 /// The derive once events.toml is loaded: checks the input against it.
@@ -65,25 +70,12 @@ fn checked(derive: Derive<'_>) -> TokenStream {
             );
         }
     }
-    let impls = super::struct_impls(
-        input,
-        &matched,
-        target.owner,
-        quote!(::cio::Attributes),
-        TokenStream::new(),
-    );
+    let impls = super::struct_impls(input, attrs, &matched, target.owner, RecordKind::Attributes);
     finish(track, &errors, impls)
 }
 
-fn stub(input: &DeriveInput, _attrs: &ContainerAttrs) -> TokenStream {
-    let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let serialize = items::serialize_impl(ident, &input.generics, &[]);
-    quote! {
-        const _: () = {
-            #serialize
-            #[automatically_derived]
-            impl #impl_generics ::cio::Attributes for #ident #ty_generics #where_clause {}
-        };
-    }
+/// The impls emitted when the derive fails, so that uses of the type do not add
+/// errors of their own.
+fn stub(input: &DeriveInput, attrs: &ContainerAttrs) -> TokenStream {
+    super::record_impls(input, attrs, RecordKind::Attributes, Vec::new())
 }

@@ -4,16 +4,24 @@ use std::path::Path;
 
 use cio_schema::{FieldType, Name, Taxonomy};
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::ToTokens as _;
 use syn::DeriveInput;
 
 use super::{declared_name, finish, Derive};
 use crate::attr::{self, ContainerAttrs};
 use crate::items;
+use crate::render::{self, Out};
+use crate::spec::{EnumSpec, Generics, Piece};
 
 /// Expands the derive.
 pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
-    super::derive(input, manifest_dir, &["name", "taxonomy"], stub, checked)
+    super::derive(
+        input,
+        manifest_dir,
+        &["name", "taxonomy", "crate"],
+        stub,
+        checked,
+    )
 }
 
 /// The derive once events.toml is loaded: checks the input against it.
@@ -164,8 +172,19 @@ fn checked(derive: Derive<'_>) -> TokenStream {
         let stub = stub(input, attrs);
         return finish(track, &errors, stub);
     }
-    let impls = items::enum_impls(&input.ident, &input.generics, &name, &pairs);
-    finish(track, &errors, impls)
+    let spec = EnumSpec {
+        attrs: String::new(),
+        ident: Piece::Tokens(input.ident.to_token_stream()),
+        generics: Generics::of(&input.generics),
+        name: &name,
+        variants: pairs
+            .iter()
+            .map(|(variant, wire)| (Piece::Tokens(variant.to_token_stream()), *wire))
+            .collect(),
+    };
+    let mut out = Out::new(&attrs.krate.text, 256);
+    render::enumeration(&mut out, &spec, false);
+    finish(track, &errors, out.into_tokens())
 }
 
 /// The values of the enum `name`: a named enum, or `owner.field` for an inline one.
@@ -205,34 +224,12 @@ fn inline_enum_names(taxonomy: &Taxonomy) -> Vec<String> {
         .collect()
 }
 
+/// The impls emitted when the derive fails, so that uses of the type do not add
+/// errors of their own.
 fn stub(input: &DeriveInput, attrs: &ContainerAttrs) -> TokenStream {
-    let ident = &input.ident;
     let (name, _) = declared_name(input, attrs);
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    quote! {
-        const _: () = {
-            #[automatically_derived]
-            impl #impl_generics ::cio::Enum for #ident #ty_generics #where_clause {
-                const NAME: &'static str = #name;
-                const VALUES: &'static [&'static str] = &[];
-                fn as_str(&self) -> &'static str { "" }
-            }
-            #[automatically_derived]
-            impl #impl_generics ::cio::__private::CarriesEnum for #ident #ty_generics #where_clause {
-                type Enum = Self;
-            }
-            #[automatically_derived]
-            impl #impl_generics ::cio::__private::serde::Serialize for #ident #ty_generics #where_clause {
-                fn serialize<__S>(&self, __cio_serializer: __S) -> ::core::result::Result<
-                    <__S as ::cio::__private::serde::Serializer>::Ok,
-                    <__S as ::cio::__private::serde::Serializer>::Error,
-                >
-                where
-                    __S: ::cio::__private::serde::Serializer,
-                {
-                    ::cio::__private::serde::Serializer::serialize_unit(__cio_serializer)
-                }
-            }
-        };
-    }
+    let mut out = Out::new(&attrs.krate.text, 128);
+    let ident = Piece::Tokens(input.ident.to_token_stream());
+    render::enum_stub(&mut out, ident, &Generics::of(&input.generics), &name);
+    out.into_tokens()
 }

@@ -3,17 +3,22 @@
 use std::path::Path;
 
 use proc_macro2::TokenStream;
-use quote::quote;
 use syn::DeriveInput;
 
 use super::{declared_name, finish, Derive};
 use crate::attr::ContainerAttrs;
 use crate::fields::{self, Target};
-use crate::items;
+use crate::spec::RecordKind;
 
 /// Expands the derive.
 pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
-    super::derive(input, manifest_dir, &["name", "taxonomy"], stub, checked)
+    super::derive(
+        input,
+        manifest_dir,
+        &["name", "taxonomy", "crate"],
+        stub,
+        checked,
+    )
 }
 
 /// The derive once events.toml is loaded: checks the input against it.
@@ -85,12 +90,12 @@ fn checked(derive: Derive<'_>) -> TokenStream {
     }
     let impls = super::struct_impls(
         input,
+        attrs,
         &matched,
         target.owner,
-        quote!(::cio::Event),
-        quote! {
-            const NAME: &'static str = #name;
-            const LIQUID_FIELDS: &'static [&'static str] = &[#(#liquid),*];
+        RecordKind::Event {
+            name: &name,
+            liquid,
         },
     );
     finish(track, &errors, impls)
@@ -99,17 +104,10 @@ fn checked(derive: Derive<'_>) -> TokenStream {
 /// The impls emitted when the derive fails, so that uses of the type do not add
 /// errors of their own.
 fn stub(input: &DeriveInput, attrs: &ContainerAttrs) -> TokenStream {
-    let ident = &input.ident;
     let (name, _) = declared_name(input, attrs);
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let serialize = items::serialize_impl(ident, &input.generics, &[]);
-    quote! {
-        const _: () = {
-            #serialize
-            #[automatically_derived]
-            impl #impl_generics ::cio::Event for #ident #ty_generics #where_clause {
-                const NAME: &'static str = #name;
-            }
-        };
-    }
+    let kind = RecordKind::Event {
+        name: &name,
+        liquid: Vec::new(),
+    };
+    super::record_impls(input, attrs, kind, Vec::new())
 }

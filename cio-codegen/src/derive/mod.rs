@@ -8,7 +8,7 @@ pub(crate) mod event;
 use std::path::Path;
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens as _};
 use syn::DeriveInput;
 
 use crate::attr::{self, ContainerAttrs};
@@ -17,6 +17,8 @@ use crate::emit::{self, Errors};
 use crate::fields::Matched;
 use crate::items;
 use crate::locate::locate;
+use crate::render::{self, Out};
+use crate::spec::{FieldSpec, Generics, Piece, RecordKind, RecordSpec};
 
 /// What a derive's body checks and generates from: the input, its `#[cio(...)]`
 /// attributes, the taxonomy, the errors found so far and the file tracking.
@@ -107,38 +109,54 @@ pub(crate) fn finish(track: &TokenStream, errors: &Errors, impls: TokenStream) -
     }
 }
 
-/// The impls both struct derives share: `Serialize` (wire names, `None` omitted),
-/// the enum assertions, and `trait_path` (`::cio::Event` or `::cio::Attributes`)
-/// with `consts` and a `validate` running every field's typed check.
+/// The impls both struct derives share, written as `taxonomy!()` writes those of
+/// the structs it generates: `Serialize` (wire names, `None` omitted) and `kind`'s
+/// trait with a `validate` running every field's check, instantiated with the
+/// field's own type (so a wrong type is reported on it); then the enum assertions.
 pub(crate) fn struct_impls(
     input: &DeriveInput,
+    attrs: &ContainerAttrs,
     matched: &[Matched<'_>],
     owner: &str,
-    trait_path: TokenStream,
-    consts: TokenStream,
+    kind: RecordKind<'_>,
 ) -> TokenStream {
-    let wire: Vec<_> = matched.iter().map(Matched::wire).collect();
-    let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let serialize = items::serialize_impl(ident, &input.generics, &wire);
-    let checks = items::checks(&wire);
+    let fields = matched
+        .iter()
+        .map(|m| FieldSpec {
+            declared: m.declared,
+            member: Piece::Tokens(m.ident.to_token_stream()),
+            optional: m.optional,
+            ty: Piece::Tokens(m.field.ty.to_token_stream()),
+            attrs: String::new(),
+        })
+        .collect();
+    let impls = record_impls(input, attrs, kind, fields);
     // Const assertions cannot name the struct's generic parameters.
     let assertions = if input.generics.params.is_empty() {
-        items::enum_assertions(&wire, |d| items::enum_name_of(&d.ty, owner, &d.name.value))
+        items::enum_assertions(&attrs.krate, matched, |d| {
+            items::enum_name_of(&d.ty, owner, &d.name.value)
+        })
     } else {
         TokenStream::new()
     };
-    quote! {
-        #serialize
-        #assertions
+    quote!(#impls #assertions)
+}
 
-        #[automatically_derived]
-        impl #impl_generics #trait_path for #ident #ty_generics #where_clause {
-            #consts
-            fn validate(&self) -> ::core::result::Result<(), ::cio::Violation> {
-                #checks
-                ::core::result::Result::Ok(())
-            }
-        }
-    }
+/// `record_impls!` for the derive's input with `fields` (none for a stub).
+pub(crate) fn record_impls(
+    input: &DeriveInput,
+    attrs: &ContainerAttrs,
+    kind: RecordKind<'_>,
+    fields: Vec<FieldSpec<'_>>,
+) -> TokenStream {
+    let spec = RecordSpec {
+        attrs: String::new(),
+        ident: Piece::Tokens(input.ident.to_token_stream()),
+        generics: Generics::of(&input.generics),
+        kind,
+        fields,
+    };
+    let mut out = Out::new(&attrs.krate.text, 256);
+    render::record(&mut out, &spec, false);
+    out.into_tokens()
 }

@@ -1,27 +1,27 @@
 const _: &[u8] = ::core::include_bytes!("$DIR/small.toml");
 ::cio::__private::enumeration! {
-    #[doc = " The enum `plan` of events.toml."] Plan = "plan" { Free = "free", Pro =
-    "pro", }
+    #[doc = " The enum `plan` of events.toml."] Plan[] [] [] = "plan" { Free = "free",
+    Pro = "pro", }
 }
 ::cio::__private::enumeration! {
-    #[doc = " The values of `signed_up.method` in events.toml."] SignedUpMethod =
+    #[doc = " The values of `signed_up.method` in events.toml."] SignedUpMethod[] [] [] =
     "signed_up.method" { Google = "google", Email = "email", }
 }
 ::cio::__private::record! {
     #[doc =
     " A user created an account.\n\n The event `signed_up` of events.toml.\n\n Triggers the campaign(s) `onboarding`."]
-    SignedUp : Event "signed_up"["method"] { #[doc =
+    SignedUp[] [] [] : Event "signed_up"["method"] { #[doc =
     " `method: { enum = [google, email] }` in events.toml.\n\n Read by campaign Liquid as `{{ event.method }}`."]
-    method "method"(SignedUpMethod) any; #[doc = " `plan: plan` in events.toml."] plan
-    "plan"(Plan) any; #[doc = " `referrer: url?` in events.toml."] referrer "referrer"(?
-    url) url; }
+    method "method" req(SignedUpMethod) => field_enum; #[doc =
+    " `plan: plan` in events.toml."] plan "plan" req(Plan) => field_enum; #[doc =
+    " `referrer: url?` in events.toml."] referrer "referrer" opt(url) => field_url; }
 }
 ::cio::__private::record! {
     #[doc =
     " A customer profile as created by `identify`: the attributes of `[profile]`\n in events.toml, those required at creation as plain fields."]
-    Profile : Attributes { #[doc = " `email: email` in events.toml."] email
-    "email"(email) email; #[doc = " `nickname: string?` in events.toml."] nickname
-    "nickname"(? string) text max_length = 40; }
+    Profile[] [] [] : Attributes { #[doc = " `email: email` in events.toml."] email
+    "email" req(email) => field_email; #[doc = " `nickname: string?` in events.toml."]
+    nickname "nickname" opt(string) => field_text max_length = 40; }
 }
 impl Profile {
     /// A profile with the attributes required at creation (`email`); the others are `None`.
@@ -37,10 +37,10 @@ impl Profile {
 ::cio::__private::record! {
     #[doc =
     " A change to a customer profile: any attributes of `[profile]`, each set\n alone; unset ones are not sent."]
-    #[derive(::core::default::Default)] ProfileUpdate : Attributes { #[doc =
-    " `email: email` in events.toml."] email "email"(? email) email; #[doc =
-    " `nickname: string?` in events.toml."] nickname "nickname"(? string) text max_length
-    = 40; }
+    #[derive(::core::default::Default)] ProfileUpdate[] [] [] : Attributes { #[doc =
+    " `email: email` in events.toml."] email "email" opt(email) => field_email; #[doc =
+    " `nickname: string?` in events.toml."] nickname "nickname" opt(string) => field_text
+    max_length = 40; }
 }
 impl ProfileUpdate {
     /// An update that sets nothing yet.

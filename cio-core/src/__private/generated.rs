@@ -1,190 +1,30 @@
-//! What `cio::taxonomy!()` expands to.
+//! What `cio::taxonomy!()` and the derives expand to.
 //!
-//! The proc macro emits one short call per enum and per struct (a few tokens per
+//! cio-codegen writes one short call per enum and per struct (a few tokens per
 //! field); these `macro_rules!`, which rustc expands natively, write the items and
-//! impls. Types generated from `events.toml` are correct by construction, so the
-//! checks here dispatch on the generated types themselves (no typed assertions,
-//! unlike the derives, which check the app's own types).
-
-use serde::ser::SerializeStruct;
-use serde::Serialize;
-
-use super::{Numbers, Object, Texts, Timestamps};
-use crate::{Timestamp, Violation};
-
-/// A value of a generated field, written into its struct's JSON object.
-pub trait WireValue: Serialize {
-    /// Writes the value under `key`; an absent optional value writes nothing.
-    fn write<S: SerializeStruct>(&self, state: &mut S, key: &'static str) -> Result<(), S::Error> {
-        state.serialize_field(key, self)
-    }
-}
-impl WireValue for String {}
-impl WireValue for i64 {}
-impl WireValue for f64 {}
-impl WireValue for bool {}
-impl WireValue for Timestamp {}
-impl WireValue for Object {}
-impl<T: Serialize> WireValue for Vec<T> {}
-impl<T: WireValue> WireValue for Option<T> {
-    fn write<S: SerializeStruct>(&self, state: &mut S, key: &'static str) -> Result<(), S::Error> {
-        match self {
-            Some(value) => state.serialize_field(key, value),
-            None => state.skip_field(key),
-        }
-    }
-}
-
-/// The run-time checks of generated fields, named as the proc macro emits them.
-pub mod check {
-    use super::{Numbers, Texts, Timestamps, Violation};
-    use crate::constraint::{
-        check_email, check_finite, check_max, check_max_length, check_min, check_timestamp,
-        check_url,
-    };
-
-    /// The declared `min`, `max` and `max_length` of a field.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Limits {
-        min: Option<f64>,
-        max: Option<f64>,
-        max_length: Option<u64>,
-    }
-
-    impl Limits {
-        /// No limit declared.
-        pub const NONE: Self = Self {
-            min: None,
-            max: None,
-            max_length: None,
-        };
-
-        /// Limits from optional values.
-        pub(crate) const fn new(
-            min: Option<f64>,
-            max: Option<f64>,
-            max_length: Option<u64>,
-        ) -> Self {
-            Self {
-                min,
-                max,
-                max_length,
-            }
-        }
-
-        /// Sets `min`.
-        pub const fn min(self, min: f64) -> Self {
-            Self {
-                min: Some(min),
-                ..self
-            }
-        }
-
-        /// Sets `max`.
-        pub const fn max(self, max: f64) -> Self {
-            Self {
-                max: Some(max),
-                ..self
-            }
-        }
-
-        fn check_length(self, field: &str, text: &str) -> Result<(), Violation> {
-            match self.max_length {
-                Some(max) => check_max_length(field, text, max),
-                None => Ok(()),
-            }
-        }
-
-        fn check_bounds(self, field: &str, n: f64) -> Result<(), Violation> {
-            if let Some(min) = self.min {
-                check_min(field, n, min)?;
-            }
-            if let Some(max) = self.max {
-                check_max(field, n, max)?;
-            }
-            Ok(())
-        }
-
-        /// Sets `max_length`.
-        pub const fn max_length(self, max_length: u64) -> Self {
-            Self {
-                max_length: Some(max_length),
-                ..self
-            }
-        }
-    }
-
-    /// `string`: its `max_length`.
-    pub fn text<T: Texts + ?Sized>(
-        value: &T,
-        field: &str,
-        limits: Limits,
-    ) -> Result<(), Violation> {
-        value.each_text(&mut |text| limits.check_length(field, text))
-    }
-
-    /// `email`: an address, within its `max_length`.
-    pub fn email<T: Texts + ?Sized>(
-        value: &T,
-        field: &str,
-        limits: Limits,
-    ) -> Result<(), Violation> {
-        value.each_text(&mut |text| {
-            check_email(field, text)?;
-            limits.check_length(field, text)
-        })
-    }
-
-    /// `url`: an absolute URL, within its `max_length`.
-    pub fn url<T: Texts + ?Sized>(value: &T, field: &str, limits: Limits) -> Result<(), Violation> {
-        value.each_text(&mut |text| {
-            check_url(field, text)?;
-            limits.check_length(field, text)
-        })
-    }
-
-    /// `int`: within its `min` and `max`.
-    pub fn int<T: Numbers + ?Sized>(
-        value: &T,
-        field: &str,
-        limits: Limits,
-    ) -> Result<(), Violation> {
-        value.each_number(&mut |n| limits.check_bounds(field, n))
-    }
-
-    /// `float`: finite, within its `min` and `max`.
-    pub fn float<T: Numbers + ?Sized>(
-        value: &T,
-        field: &str,
-        limits: Limits,
-    ) -> Result<(), Violation> {
-        value.each_number(&mut |n| {
-            check_finite(field, n)?;
-            limits.check_bounds(field, n)
-        })
-    }
-
-    /// `timestamp`: seconds, not milliseconds.
-    pub fn timestamp<T: Timestamps + ?Sized>(
-        value: &T,
-        field: &str,
-        _limits: Limits,
-    ) -> Result<(), Violation> {
-        value.each_timestamp(&mut |t| check_timestamp(field, t))
-    }
-
-    /// `bool`, `object` and enums: nothing to check at run time.
-    pub fn any<T: ?Sized>(_value: &T, _field: &str, _limits: Limits) -> Result<(), Violation> {
-        Ok(())
-    }
-}
+//! every impl. `taxonomy!()` calls [`record!`](crate::__private::record) and
+//! [`enumeration!`](crate::__private::enumeration), which define the type and then
+//! call the same [`record_impls!`](crate::__private::record_impls) and
+//! [`enum_impls!`](crate::__private::enum_impls) that the derives call for the app's
+//! own types.
+//!
+//! A field is written `ident "wire" presence (type) each* => check limit = value*;`:
+//! `presence` is `opt` (an `Option`, skipped when `None`) or `req`; `type` is what
+//! the check is instantiated with: `_` for generated fields (right by construction),
+//! the app's own type for derives, spanned there, so that a wrong type is reported
+//! on the field; one `each` per list level; `check` is a `field_*` function of
+//! `cio::__private` and the limits are the `Limits` setters (`min`, `max`,
+//! `max_length`).
 
 /// The Rust type of an `events.toml` type, written as the proc macro emits it:
-/// `string`, `int`, `[email]`, `?timestamp`, or a generated enum's name.
+/// `string`, `int`, `[email]`, `?timestamp`, `opt (int)`, or a generated enum's name.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cio_ty {
+    (opt $($rest:tt)+) => { ::core::option::Option<$crate::__private::ty!($($rest)+)> };
+    (req $($rest:tt)+) => { $crate::__private::ty!($($rest)+) };
     (? $($rest:tt)+) => { ::core::option::Option<$crate::__private::ty!($($rest)+)> };
+    (($($inner:tt)+)) => { $crate::__private::ty!($($inner)+) };
     ([$($inner:tt)+]) => { ::std::vec::Vec<$crate::__private::ty!($($inner)+)> };
     (string) => { ::std::string::String };
     (email) => { ::std::string::String };
@@ -197,15 +37,16 @@ macro_rules! __cio_ty {
     ($enum:ident) => { $enum };
 }
 
-/// A generated enum: the type, its constants, and every impl.
+/// A generated enum: the type, its constants, `Display` and `FromStr`, then the
+/// impls every taxonomy enum has ([`enum_impls!`](crate::__private::enum_impls)).
 ///
-/// `#[doc..] Name = "events.toml name" { Variant = "wire", ... }`
+/// `#[doc..] Name [] [] [] = "events.toml name" { Variant = "wire", ... }`
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cio_enum {
     (
         $(#[$attr:meta])*
-        $name:ident = $enum_name:literal { $($variant:ident = $wire:literal,)* }
+        $name:ident [] [] [] = $enum_name:literal { $($variant:ident = $wire:literal,)* }
     ) => {
         $(#[$attr])*
         #[derive(
@@ -232,34 +73,9 @@ macro_rules! __cio_enum {
             }
         }
 
+        $crate::__private::enum_impls! { $name [] [] [] = $enum_name { $($variant = $wire,)* } }
+
         const _: () = {
-            #[automatically_derived]
-            impl $crate::Enum for $name {
-                const NAME: &'static str = $enum_name;
-                const VALUES: &'static [&'static str] = &[$($wire),*];
-                fn as_str(&self) -> &'static str {
-                    Self::as_str(*self)
-                }
-            }
-
-            #[automatically_derived]
-            impl $crate::__private::CarriesEnum for $name {
-                type Enum = Self;
-            }
-
-            #[automatically_derived]
-            impl $crate::__private::WireValue for $name {}
-
-            #[automatically_derived]
-            impl $crate::__private::serde::Serialize for $name {
-                fn serialize<__S: $crate::__private::serde::Serializer>(
-                    &self,
-                    serializer: __S,
-                ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                    $crate::__private::serde::Serializer::serialize_str(serializer, Self::as_str(*self))
-                }
-            }
-
             #[automatically_derived]
             impl ::core::fmt::Display for $name {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -283,33 +99,123 @@ macro_rules! __cio_enum {
     };
 }
 
-/// A generated struct (an event or a profile) with its `Serialize` impl and its
-/// `Event` or `Attributes` impl.
+/// The impls of every taxonomy enum, generated or derived: `cio::Enum`, the carry
+/// marker, and `Serialize` as the exact string.
 ///
-/// `#[doc..] Name: Event "name" ["liquid", ...] { #[doc..] field "wire" (type) check limit = value ...; ... }`
-/// or `Name: Attributes { ... }`.
+/// `Name [impl generics] [type generics] [where clause] = "events.toml name" { Variant = "wire", ... }`;
+/// `@stub Name [..] [..] [..] = "name"` implements them with no values, for a derive
+/// that failed (so that uses of the type add no errors of their own).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cio_enum_impls {
+    (
+        $name:ident [$($impl_gen:tt)*] [$($ty_gen:tt)*] [$($where:tt)*]
+        = $enum_name:literal { $($variant:ident = $wire:literal,)* }
+    ) => {
+        $crate::__private::enum_impls! {
+            @impls $name [$($impl_gen)*] [$($ty_gen)*] [$($where)*] = $enum_name [$($wire),*] {
+                fn as_str(&self) -> &'static str {
+                    match *self {
+                        $(Self::$variant => $wire,)*
+                    }
+                }
+            }
+        }
+    };
+    (@stub $name:ident [$($impl_gen:tt)*] [$($ty_gen:tt)*] [$($where:tt)*] = $enum_name:literal) => {
+        $crate::__private::enum_impls! {
+            @impls $name [$($impl_gen)*] [$($ty_gen)*] [$($where)*] = $enum_name [] {
+                fn as_str(&self) -> &'static str {
+                    ""
+                }
+            }
+        }
+    };
+    (
+        @impls $name:ident [$($impl_gen:tt)*] [$($ty_gen:tt)*] [$($where:tt)*]
+        = $enum_name:literal [$($wire:literal),*] { $($as_str:tt)* }
+    ) => {
+        const _: () = {
+            #[automatically_derived]
+            impl $($impl_gen)* $crate::__private::Enum for $name $($ty_gen)* $($where)* {
+                const NAME: &'static str = $enum_name;
+                const VALUES: &'static [&'static str] = &[$($wire),*];
+                $($as_str)*
+            }
+
+            #[automatically_derived]
+            impl $($impl_gen)* $crate::__private::CarriesEnum for $name $($ty_gen)* $($where)* {
+                type Enum = Self;
+            }
+
+            #[automatically_derived]
+            impl $($impl_gen)* $crate::__private::serde::Serialize for $name $($ty_gen)* $($where)* {
+                fn serialize<__S: $crate::__private::serde::Serializer>(
+                    &self,
+                    serializer: __S,
+                ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    $crate::__private::serde::Serializer::serialize_str(
+                        serializer,
+                        <Self as $crate::__private::Enum>::as_str(self),
+                    )
+                }
+            }
+        };
+    };
+}
+
+/// A generated struct (an event or a profile): the struct, then its impls
+/// ([`record_impls!`](crate::__private::record_impls)) over the declared types.
+///
+/// `#[doc..] Name [] [] []: Event "name" ["liquid", ...] { #[doc..] field "wire" req (type) => check limit = value ...; ... }`
+/// or `Name [] [] []: Attributes { ... }`; `type` is an `events.toml` type as
+/// [`ty!`](crate::__private::ty) takes it.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cio_record {
     (
         $(#[$attr:meta])*
-        $name:ident: $trait:ident $($event:literal [$($liquid:literal),*])? {
+        $name:ident [] [] []: $trait:ident $($event:literal [$($liquid:literal),*])? {
             $(
                 $(#[$field_attr:meta])*
-                $field:ident $wire:literal $ty:tt $check:ident $($limit:ident = $value:literal)*;
+                $field:ident $wire:literal $presence:ident $ty:tt $($each:ident)* => $check:ident $($limit:ident = $value:literal)*;
             )*
         }
     ) => {
         $(#[$attr])*
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         pub struct $name {
-            $($(#[$field_attr])* pub $field: $crate::__private::ty! $ty,)*
+            $($(#[$field_attr])* pub $field: $crate::__private::ty!($presence $ty),)*
         }
 
+        $crate::__private::record_impls! {
+            $name [] [] []: $trait $($event [$($liquid),*])? {
+                $($field $wire $presence (_) $($each)* => $check $($limit = $value)*;)*
+            }
+        }
+    };
+}
+
+/// The impls of a struct sent to Customer.io, generated or derived: `Serialize` (an
+/// object with each field under its wire name, `None` omitted) and `cio::Event` or
+/// `cio::Attributes`, whose `validate` runs every field's check.
+///
+/// `Name [impl generics] [type generics] [where clause]: Event "name" ["liquid", ...] { field "wire" opt (type) each* => check limit = value ...; ... }`
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cio_record_impls {
+    (
+        $name:ident [$($impl_gen:tt)*] [$($ty_gen:tt)*] [$($where:tt)*]
+        : $trait:ident $($event:literal [$($liquid:literal),*])? {
+            $(
+                $field:ident $wire:literal $presence:ident ($($ty:tt)*) $($each:ident)* => $check:ident $($limit:ident = $value:literal)*;
+            )*
+        }
+    ) => {
         #[allow(deprecated)]
         const _: () = {
             #[automatically_derived]
-            impl $crate::__private::serde::Serialize for $name {
+            impl $($impl_gen)* $crate::__private::serde::Serialize for $name $($ty_gen)* $($where)* {
                 fn serialize<__S: $crate::__private::serde::Serializer>(
                     &self,
                     serializer: __S,
@@ -319,28 +225,55 @@ macro_rules! __cio_record {
                         ::core::stringify!($name),
                         <[&str]>::len(&[$($wire),*]),
                     )?;
-                    $($crate::__private::WireValue::write(&self.$field, &mut state, $wire)?;)*
+                    $($crate::__private::record_impls!(@write $presence state (&self.$field) $wire);)*
                     $crate::__private::serde::ser::SerializeStruct::end(state)
                 }
             }
 
             #[automatically_derived]
-            impl $crate::$trait for $name {
+            impl $($impl_gen)* $crate::__private::$trait for $name $($ty_gen)* $($where)* {
                 $(
                     const NAME: &'static str = $event;
                     const LIQUID_FIELDS: &'static [&'static str] = &[$($liquid),*];
                 )?
-                fn validate(&self) -> ::core::result::Result<(), $crate::Violation> {
+                fn validate(&self) -> ::core::result::Result<(), $crate::__private::Violation> {
                     $(
-                        $crate::__private::check::$check(
-                            &self.$field,
-                            $wire,
-                            $crate::__private::check::Limits::NONE $(.$limit($value))*,
-                        )?;
+                        $crate::__private::record_impls!(
+                            @check (&self.$field) ($($ty)*) $($each)* => $check $wire
+                            [$crate::__private::Limits::NONE $(.$limit($value))*]
+                        );
                     )*
                     ::core::result::Result::Ok(())
                 }
             }
         };
+    };
+    (@write req $state:ident ($value:expr) $wire:literal) => {
+        $crate::__private::serde::ser::SerializeStruct::serialize_field(&mut $state, $wire, $value)?
+    };
+    (@write opt $state:ident ($value:expr) $wire:literal) => {
+        match $value {
+            ::core::option::Option::Some(value) => {
+                $crate::__private::serde::ser::SerializeStruct::serialize_field(&mut $state, $wire, value)?
+            }
+            ::core::option::Option::None => {
+                $crate::__private::serde::ser::SerializeStruct::skip_field(&mut $state, $wire)?
+            }
+        }
+    };
+    (@check ($value:expr) ($($ty:tt)*) => $check:ident $wire:literal [$limits:expr]) => {
+        $crate::__private::$check::<$($ty)*>($value, $wire, $limits)?
+    };
+    (@check ($value:expr) (_) each $($each:ident)* => $check:ident $wire:literal [$limits:expr]) => {
+        for item in $crate::__private::CarriesList::items($value) {
+            $crate::__private::record_impls!(@check (item) (_) $($each)* => $check $wire [$limits]);
+        }
+    };
+    (@check ($value:expr) ($($ty:tt)*) each $($each:ident)* => $check:ident $wire:literal [$limits:expr]) => {
+        for item in $crate::__private::CarriesList::items($value) {
+            $crate::__private::record_impls!(
+                @check (item) (<$($ty)* as $crate::__private::CarriesList>::Item) $($each)* => $check $wire [$limits]
+            );
+        }
     };
 }

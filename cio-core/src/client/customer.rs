@@ -94,8 +94,22 @@ impl Customer {
         }
     }
 
-    /// Checks that the identifier can be sent: not empty, at most 150 bytes, and a
-    /// `cio_id` made of ASCII letters and digits only, and not `.` or `..`.
+    /// Checks that the identifier can be sent: not empty, not `.` or `..`, at most 150
+    /// bytes (UTF-8 bytes, not characters: 75 `é` fit, 76 do not), no control character
+    /// (NUL, tab, newline, ... `U+0000`–`U+001F`, `U+007F`), and a `cio_id` made of
+    /// ASCII letters and digits only.
+    ///
+    /// Anything else is sent as given, spaces and non-ASCII included: `/`, `?`, `#`, `%`
+    /// and `..` inside an identifier are percent-encoded in the path, so they reach the
+    /// customer named and never another path.
+    ///
+    /// ```
+    /// use cio_core::client::{Customer, Error};
+    /// assert!(Customer::id("a/../b?c#d%e f").validate().is_ok());
+    /// assert!(Customer::id("é".repeat(75)).validate().is_ok());
+    /// assert!(matches!(Customer::id("a\0b").validate(), Err(Error::InvalidIdentifier(_))));
+    /// assert!(matches!(Customer::id("é".repeat(76)).validate(), Err(Error::Limit { size: 152, .. })));
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
         if self.value.is_empty() {
             return Err(Error::InvalidIdentifier(format!(
@@ -111,6 +125,13 @@ impl Customer {
             )));
         }
         check_limit(Limit::Identifier, self.value.len(), Some(self.kind.key()))?;
+        if let Some(control) = self.value.chars().find(char::is_ascii_control) {
+            return Err(Error::InvalidIdentifier(format!(
+                "the customer's {} contains the control character {:?}",
+                self.kind.key(),
+                control
+            )));
+        }
         if self.kind == IdentifierKind::CioId
             && !self.value.bytes().all(|b| b.is_ascii_alphanumeric())
         {

@@ -163,23 +163,28 @@ pub(crate) fn is_transient_status(status: u16) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Limit {
-    /// Event name: 100 bytes.
+    /// Event name (and page URL or screen name): 100 bytes of UTF-8; 100 pass, 101 fail.
     EventName,
-    /// Event data: 100,000 bytes.
+    /// v1 event data: 100,000 bytes of serialized JSON (the whole `data` object,
+    /// braces included); 100,000 pass, 100,001 fail.
     EventData,
-    /// Customer identifier: 150 bytes.
+    /// Customer identifier (id, email, `cio_id`, `anonymous_id`): 150 bytes of UTF-8
+    /// before percent-encoding; 150 pass, 151 fail.
     Identifier,
-    /// Attribute name: 150 bytes.
+    /// Attribute name: 150 bytes of UTF-8 (unescaped); 150 pass, 151 fail.
     AttributeName,
-    /// Attribute value (serialized): 1,000 bytes.
+    /// Attribute value: 1,000 bytes of its serialized JSON, quotes and escapes included
+    /// (a string of 998 ASCII characters is exactly 1,000 bytes); 1,000 pass, 1,001 fail.
     AttributeValue,
-    /// Attributes per identify: 300.
+    /// Attributes per identify (top-level keys): 300 pass, 301 fail.
     AttributeCount,
-    /// A v2 `/entity` request: 32 KB.
+    /// A v2 `/entity` request: 32 KB (32,768 bytes) pass, 32,769 fail.
     EntityRequest,
-    /// A v2 `/batch` request: 500 KB.
+    /// A v2 `/batch` request: 500 KB (512,000 bytes) pass, 512,001 fail.
     BatchRequest,
-    /// One operation inside a v2 batch: 32 KB.
+    /// One operation inside a v2 batch, serialized: 32 KB (32,768 bytes) pass, 32,769
+    /// fail. In v2 the event data travels inside the operation, so this, not
+    /// [`Limit::EventData`], bounds the data of an [`Operation`](super::Operation).
     BatchOperation,
 }
 

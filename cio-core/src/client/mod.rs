@@ -3,6 +3,23 @@
 //! Every call checks its input against the taxonomy and the Track API limits before
 //! any byte is sent, sends one body (serialized once) with retries on transient
 //! failures, and gives every event a ULID that every attempt carries.
+//!
+//! # Inputs at their edges
+//!
+//! Each limit is inclusive and counted in bytes of UTF-8 (not characters); the first
+//! value past it is an [`Error::Limit`] and nothing is sent (see [`Limit`] for how each
+//! is measured; `cio-core/tests/client_edges.rs` pins both sides of each over HTTP).
+//!
+//! | input | passes | fails |
+//! | --- | --- | --- |
+//! | identifier (id, email, `cio_id`, `anonymous_id`) | 150 bytes | 151 bytes |
+//! | identifier characters | `/ ? # % ..`, spaces, non-ASCII: percent-encoded in paths, reach the customer named | empty, `.`, `..`, a control character (NUL, tab, newline, DEL): [`Error::InvalidIdentifier`] |
+//! | attribute name | 150 bytes | 151 bytes |
+//! | attribute value (serialized JSON) | 1,000 bytes | 1,001 bytes |
+//! | attributes per identify | 300 | 301 |
+//! | event name, page URL, screen name | 100 bytes | 101 bytes |
+//! | v1 event data (serialized JSON) | 100,000 bytes | 100,001 bytes |
+//! | one v2 operation (`/batch` item, `/entity`) | 32,768 bytes | 32,769 bytes |
 
 use std::fmt;
 use std::sync::Arc;

@@ -5,7 +5,9 @@
 //! filters, unbalanced blocks, unclosed delimiters); [`super::syntax`] uses them to
 //! explain an error the `liquid` parser reported.
 
-use super::customerio::{is_known_filter, is_known_tag, KNOWN_FILTERS, KNOWN_TAGS};
+use super::customerio::{
+    is_known_filter, is_known_tag, legacy_only_filter, KNOWN_FILTERS, KNOWN_TAGS,
+};
 use super::expr::{tokenize, Tok, Token};
 use super::lexer::{Lexer, MarkupKind};
 use super::{Root, SyntaxError, UseKind, VariableUse};
@@ -533,7 +535,10 @@ impl<'s> Walker<'s> {
 
     fn filter_name(&mut self, f: Token) {
         let name = self.text(f);
-        if !is_known_filter(name) {
+        if let Some(instead) = legacy_only_filter(name) {
+            let message = format!("`{name}` is a filter of legacy Liquid only, which Customer.io's latest Liquid dropped: {instead}");
+            self.fail(f.start, message);
+        } else if !is_known_filter(name) {
             let hint = did_you_mean(name, KNOWN_FILTERS.iter().copied())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();

@@ -1,6 +1,12 @@
 //! Customer.io's Liquid dialect: the tags and filters accepted on top of the `liquid`
 //! crate's standard library, registered as parse-only plugins (they are never
-//! rendered here; only the syntax matters).
+//! rendered here; only the syntax matters), and the objects Customer.io provides.
+//!
+//! The lists follow Customer.io's published tag list for its **latest** Liquid
+//! (docs.customer.io/journeys/liquid-tag-list), the default of every account created
+//! since 2023-11-28 and of upgraded messages; `docs/events-toml.md` says where legacy
+//! Liquid differs (docs.customer.io/journeys/liquid-upgrade) and what cio does there.
+//! `tests/liquid_dialect.rs` pins every list.
 
 use std::fmt;
 use std::io::Write;
@@ -11,8 +17,9 @@ use liquid_core::{
     TagReflection, TagTokenIter, Value, ValueView,
 };
 
-/// Filters of the `liquid` crate's standard library.
-pub(crate) const STANDARD_FILTERS: &[&str] = &[
+/// Filters of the `liquid` crate's standard library (every one is also in
+/// Customer.io's list).
+pub const STANDARD_FILTERS: &[&str] = &[
     "abs",
     "append",
     "at_least",
@@ -63,72 +70,111 @@ pub(crate) const STANDARD_FILTERS: &[&str] = &[
     "where",
 ];
 
-/// Customer.io's own filters (and standard Liquid 5 filters the `liquid` crate lacks),
-/// accepted with any arguments.
-pub(crate) const CUSTOMERIO_FILTERS: &[&str] = &[
-    // dates and times
-    "add_day",
-    "add_days",
-    "add_hour",
-    "add_hours",
-    "add_minute",
-    "add_minutes",
-    "add_month",
-    "add_months",
-    "add_week",
-    "add_weeks",
-    "add_year",
-    "add_years",
-    "subtract_day",
-    "subtract_days",
-    "subtract_hour",
-    "subtract_hours",
-    "subtract_minute",
-    "subtract_minutes",
-    "subtract_month",
-    "subtract_months",
-    "subtract_week",
-    "subtract_weeks",
-    "subtract_year",
-    "subtract_years",
-    "format_date",
-    "format_date_in_time_zone",
-    "timezone",
-    "date_to_iso8601",
-    "to_epoch",
-    // numbers and money
-    "currency",
-    "format_number",
-    "number_with_delimiter",
-    "to_integer",
-    "to_float",
+/// The filters of Customer.io's latest Liquid that the `liquid` crate lacks, accepted
+/// with any arguments. Customer.io has no `format_date`: dates go through `date`.
+pub const CUSTOMERIO_FILTERS: &[&str] = &[
+    // strings
+    "array_to_sentence_string",
+    "cgi_escape",
+    "contains",
+    "normalize_whitespace",
+    "number_of_words",
+    "pluralize",
+    "remove_last",
+    "replace_last",
+    "slugify",
+    "titlecase",
+    "uri_escape",
+    "xml_escape",
     // encoding and hashing
     "base64",
-    "base64_encode",
     "base64_decode",
-    "base64_url_safe_encode",
+    "base64_encode",
     "base64_url_safe_decode",
+    "base64_url_safe_encode",
+    "hex_base64",
     "hmac_sha1",
     "hmac_sha256",
     "md5",
     "sha1",
     "sha256",
-    "url_param",
-    "url_escape",
-    "url_param_escape",
-    "json",
-    "escape_json",
-    // text and arrays
-    "pluralize",
-    "titlecase",
+    // numbers and money
+    "currency",
+    "format_number",
+    "random",
+    "rounded_currency",
+    // arrays
+    "find",
+    "find_exp",
+    "group_by",
+    "group_by_exp",
+    "json_array_uniq",
+    "limit",
+    "pop",
+    "push",
+    "shift",
     "sum",
+    "unshift",
+    "where_exp",
+    "where_not",
+    // JSON
+    "from_json",
+    "json",
+    "to_json",
+    // dates (Unix seconds)
+    "add_day",
+    "add_month",
+    "add_year",
+    "date_to_long_string",
+    "date_to_rfc822",
+    "date_to_string",
+    "date_to_xmlschema",
+    "subtract_day",
+    "subtract_month",
+    "subtract_year",
 ];
 
-/// Tags beyond the standard library: Customer.io's link tags and Liquid 5's `echo`.
-pub(crate) const CUSTOMERIO_TAGS: &[&str] = &[
+/// Filters of legacy Liquid only, dropped by the latest: each is an error saying what
+/// replaces it.
+pub const LEGACY_ONLY_FILTERS: &[(&str, &str)] = &[
+    (
+        "timezone",
+        "give `date` the time zone as its second argument: `date: '%H:%M', 'America/New_York'`",
+    ),
+    ("htmlencode", "use `escape`"),
+];
+
+/// The tags Customer.io adds (any arguments): links, subscription, and utilities.
+pub const CUSTOMERIO_TAGS: &[&str] = &[
+    "cio_link",
+    "cio_link_id",
+    "countdown",
+    "generate_uuid",
+    "manage_subscription_preferences_url",
+    "random",
+    "render_liquid",
+    "subscription_topic_name",
+    "tracking_consent_url",
+    "unsubscribe",
     "unsubscribe_url",
     "view_in_browser_url",
-    "manage_subscription_preferences_url",
+];
+
+/// The top-level objects Customer.io provides to a message. `customer`, `event` and
+/// `trigger` are the taxonomy's data and are checked; the others are Customer.io's own
+/// and pass unchecked, like the template's local names.
+pub const CUSTOMERIO_OBJECTS: &[&str] = &[
+    "campaign",
+    "content",
+    "customer",
+    "delivery_id",
+    "event",
+    "event_timestamp",
+    "journey",
+    "layout",
+    "message",
+    "snippets",
+    "trigger",
 ];
 
 /// Every tag name the dialect knows, block ends and branch tags included.
@@ -163,9 +209,18 @@ pub(crate) const KNOWN_TAGS: &[&str] = &[
     "tablerow",
     "unless",
     "when",
+    "cio_link",
+    "cio_link_id",
+    "countdown",
+    "generate_uuid",
+    "manage_subscription_preferences_url",
+    "random",
+    "render_liquid",
+    "subscription_topic_name",
+    "tracking_consent_url",
+    "unsubscribe",
     "unsubscribe_url",
     "view_in_browser_url",
-    "manage_subscription_preferences_url",
 ];
 
 /// Every filter name the dialect knows.
@@ -184,6 +239,14 @@ pub(crate) static KNOWN_FILTERS: std::sync::LazyLock<Vec<&'static str>> =
 /// `true` when `name` is a known filter.
 pub(crate) fn is_known_filter(name: &str) -> bool {
     KNOWN_FILTERS.binary_search(&name).is_ok()
+}
+
+/// What replaces `name` when it is a filter of legacy Liquid only.
+pub(crate) fn legacy_only_filter(name: &str) -> Option<&'static str> {
+    LEGACY_ONLY_FILTERS
+        .iter()
+        .find(|(legacy, _)| *legacy == name)
+        .map(|(_, instead)| *instead)
 }
 
 /// `true` when `name` is a known tag.
@@ -359,7 +422,7 @@ mod tests {
     fn customerio_tags_and_filters_parse_and_render() {
         let parser = parser().unwrap();
         let t = parser
-            .parse("{% unsubscribe_url %}{% echo 'a' | upcase %}{{ 3 | currency: 'en-us' | add_days: 2 }}{{ 'x' | date: '%Y', 'UTC' }}")
+            .parse("{% unsubscribe_url %}{% echo 'a' | upcase %}{{ 3 | currency: 'en-us' | add_day: 2 }}{{ 'x' | date: '%Y', 'UTC' }}")
             .unwrap();
         assert_eq!(t.render(&liquid::Object::new()).unwrap(), "A3x");
     }

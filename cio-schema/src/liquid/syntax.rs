@@ -3,11 +3,11 @@
 //! offset when it can (unknown tag or filter, unbalanced block, unclosed delimiter);
 //! otherwise the position the parser reported is used.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 
 use super::analyze::Walk;
 use super::customerio;
+use super::quiet;
 use super::SyntaxError;
 
 /// The parser, built once per process.
@@ -28,7 +28,8 @@ pub(crate) fn check(source: &str, walk: &Walk) -> Result<(), SyntaxError> {
     if let Some(too_deep) = &walk.too_deep {
         return Err(too_deep.clone());
     }
-    // The `liquid` parser has internal assertions; a template must never panic us.
+    // The `liquid` parser has internal assertions; a template must never panic us,
+    // nor print a panic message next to cio's own error.
     // Comments are not Liquid the `liquid` crate must accept (it parses `comment`
     // bodies and has no inline comments): blank them, keeping every offset.
     let blanked;
@@ -38,22 +39,61 @@ pub(crate) fn check(source: &str, walk: &Walk) -> Result<(), SyntaxError> {
         blanked = blank(source, &walk.comments);
         blanked.as_str()
     };
-    let outcome = catch_unwind(AssertUnwindSafe(|| parser.parse(text).map(drop)));
-    let error = match outcome {
-        Ok(Ok(())) => return Ok(()),
-        Ok(Err(error)) => Some(error),
-        Err(_) => None,
+    let error = match quiet::catch(|| parser.parse(text).map(drop)) {
+        Some(Ok(())) => return Ok(()),
+        Some(Err(error)) => Some(error),
+        None => None,
     };
     if let Some(problem) = &walk.problem {
         return Err(problem.clone());
     }
     Err(match error {
         Some(error) => explain(source, &error.to_string()),
-        None => SyntaxError {
+        None => huge_integer(text).unwrap_or(SyntaxError {
             message: "this template cannot be parsed as Liquid".into(),
             offset: 0,
-        },
+        }),
     })
+}
+
+/// The first integer literal inside markup that does not fit in 64 bits (the `liquid`
+/// parser panics on one), as the error explaining a panic.
+fn huge_integer(text: &str) -> Option<SyntaxError> {
+    let bytes = text.as_bytes();
+    let mut in_markup = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        match &bytes[at..] {
+            [b'{', b'{' | b'%', ..] => {
+                in_markup = true;
+                at += 2;
+            }
+            [b'}' | b'%', b'}', ..] => {
+                in_markup = false;
+                at += 2;
+            }
+            [b'0'..=b'9', ..] if in_markup && (at == 0 || !is_word(bytes[at - 1])) => {
+                let end = bytes[at..]
+                    .iter()
+                    .position(|b| !b.is_ascii_digit())
+                    .map_or(bytes.len(), |len| at + len);
+                let digits = &text[at..end];
+                if digits.parse::<i64>().is_err() && !bytes.get(end).is_some_and(|b| is_word(*b)) {
+                    return Some(SyntaxError {
+                        message: format!("the number `{digits}` does not fit in 64 bits"),
+                        offset: at,
+                    });
+                }
+                at = end;
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.'
 }
 
 /// `source` with the bytes of `ranges` replaced by spaces (newlines kept, so that

@@ -72,6 +72,7 @@ fn declared(root: &DeTable<'_>) -> Declared {
         }
     }
     let mut declared = Declared {
+        enums: keys(root.get("enums").map(|v| v.get_ref())),
         events: keys(root.get("events").map(|v| v.get_ref())),
         messages: keys(root.get("messages").map(|v| v.get_ref())),
         attributes: keys(root.get("profile").map(|v| v.get_ref())),

@@ -1,0 +1,128 @@
+//! What `taxonomy!()` still generates from an `events.toml` with errors: every
+//! declaration cio-schema could read (and an empty stub for each it could not),
+//! less whatever would not compile (a name that is no Rust identifier, a second
+//! type or field of the same Rust name, a field of an enum left out). The file's
+//! errors are reported either way; this only keeps them from cascading into
+//! "cannot find type" errors at every use.
+
+use std::collections::HashSet;
+
+use cio_schema::naming::{field_name, invalid_name_reason, type_name, variant_name};
+use cio_schema::{Field, FieldType, Name, Taxonomy};
+
+/// `taxonomy` without what would not compile.
+pub(crate) fn salvage(mut taxonomy: Taxonomy) -> Taxonomy {
+    let mut types: HashSet<String> = ["Profile", "ProfileUpdate"].map(String::from).into();
+    taxonomy.enums.retain_mut(|e| {
+        let keep = valid(&e.name.value) && types.insert(type_name(&e.name.value));
+        distinct_variants(&mut e.values);
+        keep
+    });
+    let enums: HashSet<String> = taxonomy
+        .enums
+        .iter()
+        .map(|e| e.name.value.clone())
+        .collect();
+    taxonomy.events.retain(|e| valid(&e.name.value));
+    taxonomy
+        .events
+        .retain(|e| types.insert(type_name(&e.name.value)));
+    for event in &mut taxonomy.events {
+        let owner = type_name(&event.name.value);
+        fields(&mut event.data, &owner, &enums, &mut types);
+    }
+    fields(&mut taxonomy.profile, "Profile", &enums, &mut types);
+    taxonomy
+}
+
+/// `true` when `name` can become a Rust identifier.
+fn valid(name: &str) -> bool {
+    invalid_name_reason(name).is_none()
+}
+
+/// Keeps the fields that compile: a valid, distinct Rust name, and a type whose
+/// enum is generated (an inline enum's `{Owner}{Field}` name taken by no other type).
+fn fields(
+    fields: &mut Vec<Field>,
+    owner: &str,
+    enums: &HashSet<String>,
+    types: &mut HashSet<String>,
+) {
+    let mut names = HashSet::new();
+    fields.retain_mut(|f| {
+        valid(&f.name.value)
+            && names.insert(field_name(&f.name.value))
+            && field_type(
+                &mut f.ty,
+                &format!("{owner}{}", type_name(&f.name.value)),
+                enums,
+                types,
+            )
+    });
+}
+
+fn field_type(
+    ty: &mut FieldType,
+    inline_name: &str,
+    enums: &HashSet<String>,
+    types: &mut HashSet<String>,
+) -> bool {
+    match ty {
+        FieldType::Enum(name) => enums.contains(name.as_str()),
+        FieldType::InlineEnum(values) => {
+            distinct_variants(values);
+            types.insert(inline_name.to_string())
+        }
+        FieldType::List(inner) => field_type(inner, inline_name, enums, types),
+        _ => true,
+    }
+}
+
+/// Keeps the values that become valid, distinct variants.
+fn distinct_variants(values: &mut Vec<Name>) {
+    let mut seen = HashSet::new();
+    values.retain(|v| valid(&v.value) && seen.insert(variant_name(&v.value)));
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn taxonomy(src: &str) -> Taxonomy {
+        let loaded = cio_schema::load_str(src, "events.toml", None);
+        assert!(loaded.result.is_err());
+        salvage(loaded.structure.unwrap())
+    }
+
+    #[test]
+    fn keeps_what_compiles() {
+        let t = taxonomy(
+            r#"
+[enums]
+plan = ["free", "pro", "Pro"]
+"9lives" = ["a"]
+
+[events.signed_up]
+data = { method = "strng", plan = "plan", size = { enum = ["s", "m"] } }
+
+[events.SignedUp]
+data = { x = "int" }
+
+[events.order]
+data = { lives = "9lives", total = "float" }
+"#,
+        );
+        let enums: Vec<&str> = t.enums.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(enums, ["plan"]);
+        let plan: Vec<&str> = t.enums[0].values.iter().map(Name::as_str).collect();
+        assert_eq!(plan, ["free", "pro"]);
+        let events: Vec<&str> = t.events.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(events, ["signed_up", "order"]);
+        let fields: Vec<&str> = t.events[0].data.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(fields, ["plan", "size"]);
+        let fields: Vec<&str> = t.events[1].data.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(fields, ["total"]);
+    }
+}

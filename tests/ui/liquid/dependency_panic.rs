@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/liquid_panic.toml");
+}
+
+fn main() {}
