@@ -8,11 +8,8 @@ use tracing::Instrument;
 use super::super::stats::{Counter, Counters};
 use super::super::store::{millis, Row, Store};
 use super::config::{RelayConfig, CAMPAIGN_WINDOW};
-use crate::client::Operation;
+use crate::client::{Operation, BATCH_OVERHEAD};
 use crate::pipeline::sink::{ItemError, SendOutcome, Sink};
-
-/// `{"batch":[` and `]}`.
-const ENVELOPE_BYTES: usize = 12;
 
 /// What every batch task of one relay shares.
 pub(crate) struct Context<S> {
@@ -44,12 +41,12 @@ struct Settlement {
 pub(crate) fn batches(rows: Vec<Row>, max_bytes: usize) -> Vec<Vec<Row>> {
     let mut out = Vec::new();
     let mut current: Vec<Row> = Vec::new();
-    let mut size = ENVELOPE_BYTES;
+    let mut size = BATCH_OVERHEAD;
     for row in rows {
         let cost = row.body.len() + 1;
         if !current.is_empty() && size + cost > max_bytes {
             out.push(std::mem::take(&mut current));
-            size = ENVELOPE_BYTES;
+            size = BATCH_OVERHEAD;
         }
         size += cost;
         current.push(row);
@@ -64,7 +61,7 @@ impl<S: Sink<Operation>> Context<S> {
     /// Sends one batch of rows and records the outcome of each.
     pub(crate) async fn deliver(self: Arc<Self>, rows: Vec<Row>) {
         let bytes: usize =
-            rows.iter().map(|row| row.body.len() + 1).sum::<usize>() + ENVELOPE_BYTES;
+            rows.iter().map(|row| row.body.len() + 1).sum::<usize>() + BATCH_OVERHEAD;
         let span = tracing::info_span!(
             "cio.outbox.send",
             count = rows.len(),
