@@ -43,7 +43,7 @@ fn event(n: u32) -> SignedUp {
         plan: "pro",
         method: "email",
         seats: n % 50,
-        trial: n % 2 == 0,
+        trial: n.is_multiple_of(2),
     }
 }
 
