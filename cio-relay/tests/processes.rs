@@ -33,7 +33,7 @@ async fn crash_and_recover(url: &str, namespace: &str) {
     let emulator = slow_emulator().await;
     let mut writer = spawn_writer(&emulator, url, namespace, true).await;
     // Mid-run: some delivered, most not, batches in flight.
-    until(|| stored_count(&emulator) >= 2_000).await;
+    until(|| async { stored_count(&emulator) >= 2_000 }).await;
     writer.kill().await.unwrap();
     let at_kill = stored_count(&emulator);
     assert!(
@@ -90,9 +90,9 @@ async fn postgres_three_relays_one_killed_share_the_rows_and_the_rate() {
         let mut relays: Vec<_> = (0..3)
             .map(|_| spawn_relay(&emulator, &url, &namespace, &flags))
             .collect();
-        until(|| stored_count(&emulator) >= 6_000).await;
+        until(|| async { stored_count(&emulator) >= 6_000 }).await;
         relays[0].kill().await.unwrap();
-        until(|| stored_count(&emulator) >= EVENTS as usize).await;
+        until(|| async { stored_count(&emulator) >= EVENTS as usize }).await;
         for relay in &mut relays[1..] {
             relay.start_kill().unwrap();
             relay.wait().await.unwrap();

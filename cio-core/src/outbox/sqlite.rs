@@ -8,11 +8,13 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
-use sqlx::Row as _;
 
 use super::error::OutboxError;
 use super::stats::OutboxStats;
-use super::store::{check_version, json_list, Row, SCHEMA_VERSION};
+use super::store::{
+    check_version, json_list, read_dead_letters, read_rows, read_stats, Row, ROW_COLUMNS,
+    SCHEMA_VERSION,
+};
 use super::DeadLetter;
 
 /// Now, in Unix milliseconds.
@@ -115,7 +117,7 @@ impl SqliteStore {
         tx.commit()
             .await
             .map_err(OutboxError::db("committing the outbox migration"))?;
-        let cols = "seq, event_id, kind, body, created_at, attempts";
+        let cols = ROW_COLUMNS;
         let sql = Sql {
             insert: format!(
                 "INSERT INTO {p}_rows (event_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4)"
@@ -146,7 +148,7 @@ impl SqliteStore {
             stats: format!(
                 "SELECT
                     (SELECT count(*) FROM {p}_rows WHERE delivered_at IS NULL),
-                    (SELECT min(created_at) FROM {p}_rows WHERE delivered_at IS NULL),
+                    (SELECT ?1 - min(created_at) FROM {p}_rows WHERE delivered_at IS NULL),
                     (SELECT count(*) FROM {p}_rows WHERE delivered_at IS NOT NULL),
                     (SELECT count(*) FROM {p}_dead_letters)"
             ),
@@ -205,19 +207,7 @@ impl SqliteStore {
         tx.commit()
             .await
             .map_err(OutboxError::db("claiming outbox rows"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(Row {
-                    seq: row.try_get(0)?,
-                    event_id: row.try_get(1)?,
-                    kind: row.try_get(2)?,
-                    body: row.try_get(3)?,
-                    created_at: row.try_get(4)?,
-                    attempts: row.try_get(5)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(OutboxError::db("reading claimed outbox rows"))
+        read_rows(&rows)
     }
 
     pub(crate) async fn delivered(&self, seqs: &[i64]) -> Result<(), OutboxError> {
@@ -282,19 +272,11 @@ impl SqliteStore {
 
     pub(crate) async fn stats(&self) -> Result<OutboxStats, OutboxError> {
         let row = sqlx::query(&self.sql.stats)
+            .bind(now_ms())
             .fetch_one(&self.pool)
             .await
             .map_err(OutboxError::db("counting outbox rows"))?;
-        let read = || -> Result<OutboxStats, sqlx::Error> {
-            let oldest: Option<i64> = row.try_get(1)?;
-            Ok(OutboxStats::from_counts(
-                row.try_get(0)?,
-                oldest.map(|at| now_ms().saturating_sub(at)),
-                row.try_get(2)?,
-                row.try_get(3)?,
-            ))
-        };
-        read().map_err(OutboxError::db("counting outbox rows"))
+        read_stats(&row)
     }
 
     pub(crate) async fn dead_letters(&self, limit: i64) -> Result<Vec<DeadLetter>, OutboxError> {
@@ -303,19 +285,7 @@ impl SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(OutboxError::db("reading the dead letters"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(DeadLetter {
-                    seq: row.try_get(0)?,
-                    event_id: row.try_get(1)?,
-                    kind: row.try_get(2)?,
-                    body: row.try_get(3)?,
-                    attempts: row.try_get(5)?,
-                    reason: row.try_get(6)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(OutboxError::db("reading the dead letters"))
+        read_dead_letters(&rows)
     }
 
     pub(crate) async fn rate_slot(
