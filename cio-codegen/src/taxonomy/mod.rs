@@ -4,9 +4,10 @@ use std::path::Path;
 
 use cio_schema::{EventDef, Field, FieldType, NamedEnum};
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned, ToTokens as _};
+use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 
+use crate::attr::Krate;
 use crate::cache::{self, Schema};
 use crate::emit;
 use crate::items;
@@ -64,7 +65,7 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TaxonomyExpansi
             }
         });
     };
-    let krate = krate.map_or_else(|| "::cio".to_string(), |k| k.to_token_stream().to_string());
+    let krate = krate.as_ref().map_or_else(Krate::default, Krate::of).text;
     let span = path
         .as_ref()
         .map_or_else(Span::call_site, syn::LitStr::span);
