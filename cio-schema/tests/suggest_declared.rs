@@ -112,3 +112,22 @@ steps = [{ if = "customer.plan == \"fre\"", then = [] }]
         "`fre` is not a value of enum `plan`; did you mean `free`?",
     );
 }
+
+#[test]
+fn an_enum_with_its_own_error_is_suggested_and_not_reported_again() {
+    let src = r#"
+[enums]
+plan = 5
+
+[profile]
+plan = "plan"
+tier = "plna"
+"#;
+    assert_eq!(
+        messages(src),
+        [
+            "enum `plan` must be a list of strings or a table `{ values = [...], doc = \"...\" }`, found an integer",
+            "unknown type `plna` for profile attribute `tier`; did you mean `plan`?",
+        ]
+    );
+}

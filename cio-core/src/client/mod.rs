@@ -50,7 +50,7 @@ pub use operation::{
     batch_body_len, BatchFailure, BatchOutcome, Operation, OperationKind, BATCH_OVERHEAD,
 };
 pub use region::Region;
-pub use retry::RetryPolicy;
+pub use retry::{FailureClass, RetryPolicy};
 pub use view::{View, ViewKind};
 
 use crate::{Attributes, Event, EventId, Tracked};

@@ -1,6 +1,6 @@
 //! Sending one request: attempts, retries, status handling, tracing.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{
@@ -62,7 +62,6 @@ impl Inner {
     async fn send_with_retries(&self, request: &Request<'_>, retry: bool) -> Result<Answer, Error> {
         let started = Instant::now();
         let policy = &self.retry;
-        let mut previous = Duration::ZERO;
         let mut attempt: u32 = 0;
         loop {
             let result = self.attempt(request, attempt).await;
@@ -80,18 +79,17 @@ impl Inner {
             if let Some(status) = error.status() {
                 span.record("status", status);
             }
-            if !retry || !error.is_transient() || attempt > policy.get_max_retries() {
+            if !retry || !error.class().is_retryable() || !policy.allows_retry_after(attempt) {
                 tracing::debug!(error = %error, "failed");
                 return Err(error);
             }
-            let delay = policy.next_delay(previous, error.retry_after());
+            let delay = policy.delay_after(attempt, error.retry_after());
             if started.elapsed().saturating_add(delay) > policy.get_total_budget() {
                 tracing::debug!(error = %error, ?delay, "retry budget exhausted");
                 return Err(error);
             }
             tracing::debug!(error = %error, ?delay, "retrying");
             tokio::time::sleep(delay).await;
-            previous = delay;
         }
     }
 

@@ -81,7 +81,9 @@ pub(crate) fn read_enums(sink: &mut Sink<'_>, value: &Value<'_>) -> Vec<NamedEnu
                         kind(other)
                     ),
                 );
-                continue;
+                // Kept, without values: references to it are not reported again, and
+                // a misspelt reference is suggested its name.
+                (Vec::new(), None)
             }
         };
         out.push(NamedEnum { name, values, doc });
