@@ -1,5 +1,7 @@
-//! The seed's routes as an axum app that tracks fire-and-forget through the
-//! delivery pipeline, and flushes it on graceful shutdown (Ctrl-C).
+//! The seed's routes as an axum app that writes each new user and its `signed_up` in
+//! one database transaction, through the outbox, and runs the relay that delivers
+//! them. SQLite by default (a file it creates, no set-up); PostgreSQL when
+//! `DATABASE_URL` is set.
 //!
 //! ```sh
 //! cargo run --example axum_app
@@ -9,13 +11,16 @@
 //! ```
 //!
 //! Without credentials the events go to a local emulator (and are printed on exit);
-//! with `CUSTOMERIO_SITE_ID` and `CUSTOMERIO_TRACK_API_KEY` set, to Customer.io.
+//! with `CUSTOMERIO_SITE_ID` and `CUSTOMERIO_TRACK_API_KEY` set, to Customer.io. Stop
+//! it with Ctrl-C: rows not delivered yet stay in the outbox for the next start (or
+//! for a `cio-relay` process).
 
 use std::error::Error;
-use std::time::Duration;
 
 use cio::client::TrackClient;
-use cio::pipeline::{Pipeline, PipelineConfig};
+use cio::outbox::sqlx::postgres::PgPool;
+use cio::outbox::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool};
+use cio::outbox::{Outbox, Relay, RelayConfig};
 use cio_emulator::Emulator;
 
 #[path = "shared/routes.rs"]
@@ -35,22 +40,41 @@ async fn main() -> Result<(), Box<dyn Error>> {
             .base_url(emulator.base_url())
             .build()?,
     };
-    let pipeline = Pipeline::start(client, PipelineConfig::default());
+
+    let (db, outbox) = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let pool = PgPool::connect(&url).await?;
+            let outbox = Outbox::postgres(pool.clone()).await?;
+            (routes::Db::Postgres(pool), outbox)
+        }
+        _ => {
+            let path = std::env::temp_dir().join("cio_axum_app.db");
+            println!("database: {}", path.display());
+            let options = SqliteConnectOptions::new()
+                .filename(&path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal);
+            let pool = SqlitePool::connect_with(options).await?;
+            let outbox = Outbox::sqlite(pool.clone()).await?;
+            (routes::Db::Sqlite(pool), outbox)
+        }
+    };
+    routes::create_tables(&db).await?;
+    let relay = Relay::start(outbox.clone(), client, RelayConfig::default());
+
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, routes::app(pipeline.clone()))
+    let state = routes::AppState { db, outbox };
+    axum::serve(listener, routes::app(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
 
-    // Deliver everything still queued before exiting; report what could not be.
-    let report = pipeline.shutdown(Duration::from_secs(10)).await;
-    println!("pipeline: {:?}", pipeline.stats());
-    if !report.is_clean() {
-        eprintln!("not delivered: {report:?}");
-    }
+    let stats = relay.shutdown().await;
+    println!("relay: {stats:?}");
+    println!("outbox: {:?}", relay.outbox_stats().await?);
     if let Some(emulator) = emulator {
         let record = emulator.record();
         for (customer, events) in &record.events {

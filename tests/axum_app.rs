@@ -1,5 +1,7 @@
-//! The axum app of the examples over real HTTP on 127.0.0.1: handlers answer before
-//! delivery, and the emulator receives the identify and the event of every call.
+//! The axum app of the examples over real HTTP on 127.0.0.1, on a SQLite file (and on
+//! PostgreSQL when `CIO_TEST_POSTGRES_URL` is set): each handler writes the user and
+//! its operations in one transaction; a signup that fails sends nothing; the relay
+//! delivers the rest exactly once. Bounded in time; waits poll a condition.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -7,84 +9,158 @@ use std::future::IntoFuture;
 use std::time::Duration;
 
 use cio::client::TrackClient;
-use cio::pipeline::{Pipeline, PipelineConfig};
+use cio::outbox::sqlx::{self, PgPool, SqlitePool};
+use cio::outbox::{Outbox, Relay, RelayConfig};
 use cio_emulator::Emulator;
 use serde_json::{json, Value};
 
 #[path = "../examples/shared/routes.rs"]
 mod routes;
 
-#[tokio::test]
-async fn handlers_answer_at_once_and_every_call_is_delivered() {
-    tokio::time::timeout(Duration::from_secs(60), async {
-        let emulator = Emulator::start().await.unwrap();
-        let client = TrackClient::builder(emulator.site_id(), emulator.api_key())
-            .base_url(emulator.base_url())
-            .build()
-            .unwrap();
-        // A flush interval far beyond the test: nothing is sent until `flush`, so
-        // the handlers can only have answered before delivery.
-        let pipeline = Pipeline::start(
-            client,
-            PipelineConfig::default().flush_interval(Duration::from_secs(3600)),
+async fn exercise(db: routes::Db, outbox: Outbox) {
+    routes::create_tables(&db).await.unwrap();
+    let emulator = Emulator::start().await.unwrap();
+    let client = TrackClient::builder(emulator.site_id(), emulator.api_key())
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = routes::AppState {
+        db: db.clone(),
+        outbox: outbox.clone(),
+    };
+    let server = tokio::spawn(axum::serve(listener, routes::app(state)).into_future());
+
+    let http = reqwest::Client::new();
+    let base = format!("http://{addr}");
+    let post = |path: &str, body: Value| http.post(format!("{base}{path}")).json(&body).send();
+    let signup = post(
+        "/signup",
+        json!({"id": "u/1 ü", "email": "jane@example.com", "first_name": "Jane", "signup_method": "github"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(signup.status(), 200);
+    let event_id = signup.json::<Value>().await.unwrap()["event_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let verify = post("/verify-email", json!({"user_id": "u/1 ü"}))
+        .await
+        .unwrap();
+    assert_eq!(verify.status(), 200);
+
+    // No relay yet: the handlers answered, the rows wait in the outbox.
+    assert_eq!(emulator.request_count(), 0);
+    assert_eq!(outbox.stats().await.unwrap().pending, 4);
+
+    // The same user again: the insert fails, the transaction rolls back, and neither
+    // its identify nor its event is written.
+    let again = post(
+        "/signup",
+        json!({"id": "u/1 ü", "email": "other@example.com", "first_name": "Other", "signup_method": "email"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.status(), 409);
+    let bad = post(
+        "/signup",
+        json!({"id": "u2", "email": "x@example.com", "first_name": "X", "signup_method": "myspace"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 400);
+    let unknown = post("/verify-email", json!({"user_id": "nobody"}))
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(outbox.stats().await.unwrap().pending, 4);
+
+    let relay = Relay::start(
+        outbox.clone(),
+        client,
+        RelayConfig::default()
+            .poll_interval(Duration::from_millis(20))
+            .unlimited_rate(),
+    );
+    while outbox.stats().await.unwrap().pending > 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let stats = relay.shutdown().await;
+    assert_eq!(stats.delivered, 4);
+
+    let record = emulator.record();
+    let profile = record.profile("u/1 ü").unwrap();
+    assert_eq!(profile["email"], "jane@example.com");
+    assert_eq!(profile["email_verified"], true);
+    assert_eq!(profile["onboarding_step"], "verified");
+    let events = record.events_of("u/1 ü");
+    let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["signed_up", "email_verified"]);
+    assert_eq!(events[0].id.as_deref(), Some(event_id.as_str()));
+    assert_eq!(events[0].data, json!({"method": "github", "plan": "free"}));
+    assert!(record.profile("u2").is_none());
+    server.abort();
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_signups_commit_with_their_events() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("axum_app.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let pool = SqlitePool::connect(&format!("sqlite:{}?mode=rwc", path.display()))
+        .await
+        .unwrap();
+    let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        exercise(routes::Db::Sqlite(pool), outbox),
+    )
+    .await
+    .expect("bounded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_signups_commit_with_their_events() {
+    let Ok(url) = std::env::var("CIO_TEST_POSTGRES_URL") else {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "postgres_signups_commit_with_their_events: did not run: set CIO_TEST_POSTGRES_URL"
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = tokio::spawn(axum::serve(listener, routes::app(pipeline.clone())).into_future());
-
-        let http = reqwest::Client::new();
-        let base = format!("http://{addr}");
-        let signup = http
-            .post(format!("{base}/signup"))
-            .json(&json!({"id": "u/1 ü", "email": "jane@example.com", "first_name": "Jane", "signup_method": "github"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(signup.status(), 200);
-        let body: Value = signup.json().await.unwrap();
-        let event_id = body["event_id"].as_str().unwrap().to_string();
-        let verify = http
-            .post(format!("{base}/verify-email"))
-            .json(&json!({"user_id": "u/1 ü"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(verify.status(), 200);
-        assert_eq!(verify.json::<Value>().await.unwrap(), json!({"verified": true}));
-
-        // Both handlers answered; Customer.io has received nothing yet.
-        assert_eq!(emulator.request_count(), 0);
-        let stats = pipeline.stats();
-        assert_eq!((stats.queued, stats.delivered), (4, 0));
-
-        // A bad signup method is refused by the app, before anything is queued.
-        let bad = http
-            .post(format!("{base}/signup"))
-            .json(&json!({"id": "u2", "email": "x@example.com", "first_name": "X", "signup_method": "myspace"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(bad.status(), 400);
-
-        pipeline.flush().await;
-        let record = emulator.record();
-        let profile = record.profile("u/1 ü").unwrap();
-        assert_eq!(profile["email"], "jane@example.com");
-        assert_eq!(profile["first_name"], "Jane");
-        assert_eq!(profile["email_verified"], true);
-        assert_eq!(profile["onboarding_step"], "verified");
-        let events = record.events_of("u/1 ü");
-        let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names, ["signed_up", "email_verified"]);
-        assert_eq!(events[0].id.as_deref(), Some(event_id.as_str()));
-        assert_eq!(events[0].data, json!({"method": "github", "plan": "free"}));
-        assert_eq!(pipeline.stats().delivered, 4);
-
-        let report = pipeline.shutdown(Duration::from_secs(5)).await;
-        assert!(report.is_clean());
-        server.abort();
-        emulator.shutdown().await;
-    })
+        return;
+    };
+    let pool = PgPool::connect(&url).await.unwrap();
+    // The app's table goes in a schema of its own, found first on the search path.
+    sqlx::raw_sql(
+        "DROP SCHEMA IF EXISTS t_axum CASCADE; DROP SCHEMA IF EXISTS t_axum_app CASCADE;
+         CREATE SCHEMA t_axum_app",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let options: sqlx::postgres::PgConnectOptions = url.parse().unwrap();
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("SET search_path TO t_axum_app")
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .connect_with(options)
+        .await
+        .unwrap();
+    let outbox = Outbox::postgres_in(pool.clone(), "t_axum").await.unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        exercise(routes::Db::Postgres(pool), outbox),
+    )
     .await
     .expect("bounded");
 }

@@ -6,6 +6,8 @@
 pub mod client;
 pub mod constraint;
 mod event;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod outbox;
 pub mod pipeline;
 mod timestamp;
 

@@ -8,10 +8,8 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::time::Duration;
 
-use cio_core::client::{Customer, Error, Limit, TrackClient};
-use cio_core::pipeline::{
-    EnqueueError, FailureReason, FullQueue, Pipeline, PipelineConfig, RetryBackoff,
-};
+use cio_core::client::{Customer, Error, Limit, RetryPolicy, TrackClient};
+use cio_core::pipeline::{EnqueueError, FailureReason, FullQueue, Pipeline, PipelineConfig};
 use cio_core::{Event, EventId};
 use cio_emulator::{Emulator, Fault, Faults};
 
@@ -58,13 +56,11 @@ fn client(emulator: &Emulator) -> TrackClient {
 }
 
 /// A retry policy fast enough for tests (a 429's `Retry-After` is still honoured).
-fn fast_retries() -> RetryBackoff {
-    RetryBackoff {
-        max_attempts: 1000,
-        initial: Duration::from_millis(1),
-        max: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(1),
-    }
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_retries(999)
+        .backoff(Duration::from_millis(1), Duration::from_millis(20))
+        .retry_after_cap(Duration::from_secs(1))
 }
 
 /// The ids of the events the emulator stored, with how many times each was stored.
@@ -421,10 +417,7 @@ async fn events_a_207_never_confirms_fail_with_the_reason() {
             body: r#"{"errors":[]}"#.to_owned(),
             apply: false,
         }));
-        let retry = RetryBackoff {
-            max_attempts: 3,
-            ..fast_retries()
-        };
+        let retry = fast_retries().max_retries(2);
         let config = PipelineConfig::default()
             .flush_interval(Duration::from_secs(3600))
             .retry(retry);

@@ -1,6 +1,8 @@
 //! The seed's Express routes (`POST /signup`, `POST /verify-email`) as an axum app
-//! that hands events to the delivery pipeline and answers at once: a request never
-//! waits on Customer.io, and nothing is lost when Customer.io is slow or down.
+//! that writes each user change and its Customer.io operations in ONE database
+//! transaction, through the outbox: a signup that commits always gets its
+//! `signed_up`, one that fails never sends it, and a crash loses nothing. A relay
+//! delivers the rows; a request never waits on Customer.io.
 //!
 //! Shared by the `axum_app` example and its test (`#[path]`-included).
 
@@ -11,7 +13,8 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use cio::client::Customer;
-use cio::pipeline::Pipeline;
+use cio::outbox::sqlx::{self, PgPool, SqlitePool};
+use cio::outbox::{Outbox, OutboxError};
 use cio::Timestamp;
 use serde_json::{json, Value};
 
@@ -22,10 +25,65 @@ pub mod events {
 
 use events::{EmailVerified, OnboardingStep, Plan, Profile, ProfileUpdate, SignedUp, SignupMethod};
 
+/// The app's own database: SQLite by default, PostgreSQL for many instances.
+#[derive(Debug, Clone)]
+pub enum Db {
+    /// An SQLite file.
+    Sqlite(SqlitePool),
+    /// A PostgreSQL database.
+    Postgres(PgPool),
+}
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The app's database (its `users` table).
+    pub db: Db,
+    /// The outbox, in the same database.
+    pub outbox: Outbox,
+}
+
+/// Runs `$body` with `$tx` a transaction of `$db`, whichever database it is, and
+/// commits it when `$body` succeeds (dropping it rolls back).
+macro_rules! in_transaction {
+    ($db:expr, |$tx:ident| $body:expr) => {
+        match $db {
+            Db::Sqlite(pool) => {
+                async {
+                    let mut $tx = pool.begin().await.map_err(Failure::db)?;
+                    let out = $body;
+                    $tx.commit().await.map_err(Failure::db)?;
+                    Ok::<_, Failure>(out)
+                }
+                .await
+            }
+            Db::Postgres(pool) => {
+                async {
+                    let mut $tx = pool.begin().await.map_err(Failure::db)?;
+                    let out = $body;
+                    $tx.commit().await.map_err(Failure::db)?;
+                    Ok::<_, Failure>(out)
+                }
+                .await
+            }
+        }
+    };
+}
+
+/// Creates the app's `users` table if it is missing.
+pub async fn create_tables(db: &Db) -> Result<(), sqlx::Error> {
+    let sql = "CREATE TABLE IF NOT EXISTS users (
+        id TEXT PRIMARY KEY, email TEXT NOT NULL, email_verified BOOLEAN NOT NULL DEFAULT FALSE)";
+    match db {
+        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    }
+}
+
 /// The body of `POST /signup`.
 #[derive(Debug, serde::Deserialize)]
 pub struct SignupRequest {
-    /// The new user's id (the app's database would assign it).
+    /// The new user's id.
     pub id: String,
     /// Email address.
     pub email: String,
@@ -43,27 +101,58 @@ pub struct VerifyRequest {
     pub user_id: String,
 }
 
-/// The app: both routes over one shared pipeline.
-pub fn app(pipeline: Pipeline) -> Router {
+/// Why a request failed, as an HTTP answer.
+#[derive(Debug)]
+pub struct Failure(StatusCode, String);
+
+impl Failure {
+    fn db(error: sqlx::Error) -> Failure {
+        match &error {
+            sqlx::Error::Database(e) if e.is_unique_violation() => {
+                Failure(StatusCode::CONFLICT, "this user already exists".to_owned())
+            }
+            _ => Failure(StatusCode::SERVICE_UNAVAILABLE, error.to_string()),
+        }
+    }
+}
+
+impl From<OutboxError> for Failure {
+    fn from(error: OutboxError) -> Failure {
+        let status = match error {
+            OutboxError::Invalid(_) => StatusCode::BAD_REQUEST,
+            _ => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        Failure(status, error.to_string())
+    }
+}
+
+fn answer(result: Result<Value, Failure>) -> (StatusCode, Json<Value>) {
+    match result {
+        Ok(body) => (StatusCode::OK, Json(body)),
+        Err(Failure(status, error)) => (status, Json(json!({ "error": error }))),
+    }
+}
+
+/// The app: both routes over one database and its outbox.
+pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/signup", post(signup))
         .route("/verify-email", post(verify_email))
-        .with_state(pipeline)
+        .with_state(state)
 }
 
 async fn signup(
-    State(pipeline): State<Pipeline>,
+    State(state): State<AppState>,
     Json(request): Json<SignupRequest>,
 ) -> (StatusCode, Json<Value>) {
-    let method: SignupMethod = match request.signup_method.parse() {
-        Ok(method) => method,
-        Err(e) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Json(json!({ "error": e.to_string() })),
-            )
-        }
-    };
+    answer(signup_in(&state, &request).await)
+}
+
+async fn signup_in(state: &AppState, request: &SignupRequest) -> Result<Value, Failure> {
+    let method: SignupMethod = request
+        .signup_method
+        .parse()
+        .map_err(|e| Failure(StatusCode::BAD_REQUEST, format!("{e}")))?;
     let customer = Customer::id(&request.id);
     let profile = Profile {
         onboarding_step: Some(OnboardingStep::SignedUp),
@@ -74,51 +163,53 @@ async fn signup(
             Timestamp::now(),
         )
     };
-    // Queued, not sent: validation errors come back here, delivery happens later.
-    if let Err(e) = pipeline.identify(&customer, &profile).await {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(json!({ "error": e.to_string() })),
-        );
-    }
     let event = SignedUp {
         method,
         plan: Plan::Free,
     };
-    match pipeline.track(&customer, event).await {
-        Ok(id) => (
-            StatusCode::OK,
-            Json(
-                json!({ "user": { "id": request.id, "email": request.email }, "event_id": id.to_string() }),
-            ),
-        ),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "error": e.to_string() })),
-        ),
-    }
+    let outbox = &state.outbox;
+    // The user, its profile and its event commit together, or none of them does.
+    let event_id = in_transaction!(&state.db, |tx| {
+        sqlx::query("INSERT INTO users (id, email) VALUES ($1, $2)")
+            .bind(&request.id)
+            .bind(&request.email)
+            .execute(&mut *tx)
+            .await
+            .map_err(Failure::db)?;
+        outbox.identify(&mut *tx, &customer, &profile).await?;
+        outbox.track(&mut *tx, &customer, event).await?
+    })?;
+    Ok(json!({
+        "user": { "id": request.id, "email": request.email },
+        "event_id": event_id.to_string(),
+    }))
 }
 
 async fn verify_email(
-    State(pipeline): State<Pipeline>,
+    State(state): State<AppState>,
     Json(request): Json<VerifyRequest>,
 ) -> (StatusCode, Json<Value>) {
+    answer(verify_in(&state, &request).await)
+}
+
+async fn verify_in(state: &AppState, request: &VerifyRequest) -> Result<Value, Failure> {
     let customer = Customer::id(&request.user_id);
     let update = ProfileUpdate::new()
         .email_verified(true)
         .email_verified_at(Timestamp::now())
         .onboarding_step(OnboardingStep::Verified);
-    if let Err(e) = pipeline.identify(&customer, &update).await {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(json!({ "error": e.to_string() })),
-        );
-    }
-    match pipeline.track(&customer, EmailVerified {}).await {
-        Ok(_) => (StatusCode::OK, Json(json!({ "verified": true }))),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "error": e.to_string() })),
-        ),
-    }
+    let outbox = &state.outbox;
+    in_transaction!(&state.db, |tx| {
+        let done = sqlx::query("UPDATE users SET email_verified = TRUE WHERE id = $1")
+            .bind(&request.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(Failure::db)?;
+        if done.rows_affected() == 0 {
+            return Err(Failure(StatusCode::NOT_FOUND, "no such user".to_owned()));
+        }
+        outbox.identify(&mut *tx, &customer, &update).await?;
+        outbox.track(&mut *tx, &customer, EmailVerified {}).await?
+    })?;
+    Ok(json!({ "verified": true }))
 }

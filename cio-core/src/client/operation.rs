@@ -67,6 +67,17 @@ impl Operation {
         })
     }
 
+    /// An operation read back from storage (the outbox): `bytes` as written by one of
+    /// the constructors, checked again against the 32 KB limit.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn from_stored(
+        bytes: Vec<u8>,
+        event_id: Option<EventId>,
+        kind: OperationKind,
+    ) -> Result<Self, Error> {
+        Operation::new(bytes, event_id, kind)
+    }
+
     /// Creates or updates `customer` with `attributes` (validated against the
     /// taxonomy and the attribute limits).
     pub fn identify<A: Attributes + ?Sized>(

@@ -1,13 +1,86 @@
-//! [`RetryPolicy`]: when and how long to wait before sending a request again.
+//! The one retry model of cio: [`RetryPolicy`] (when and how long to wait before
+//! sending again) and [`FailureClass`] (what a failure means), shared by the client,
+//! the [`Pipeline`](crate::Pipeline) and the outbox relay.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// How a failed request is retried: exponential backoff with decorrelated jitter on
-/// transient failures (connection errors, timeouts, 408, 429, 500, 502, 503, 504, 522,
-/// 524), `Retry-After` honoured up to a cap, and a total time budget.
+use super::Error;
+
+/// What a failure means for the operations concerned, the same in the client, the
+/// pipeline and the outbox relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FailureClass {
+    /// Sending again may succeed: a connection error, a timeout, 408, 500, 502, 503,
+    /// 504, 522, 524.
+    Transient,
+    /// The server asked to slow down (429), with the wait it asked for, if any (a
+    /// `503` with `Retry-After` is [`Transient`](FailureClass::Transient) with the
+    /// wait in [`Error::retry_after`]).
+    Throttled {
+        /// The server's `Retry-After`.
+        retry_after: Option<Duration>,
+    },
+    /// One operation was refused as invalid (an item of a 207 answer): the others
+    /// are not concerned, and sending it again cannot help.
+    InvalidItem,
+    /// The request was refused for what it carries (400, 413, 422, or a check before
+    /// sending): one bad operation may be the cause, so a batch is split to isolate
+    /// it; sending it unchanged cannot help.
+    InvalidRequest,
+    /// The request was refused for a reason that affects every request (401, 403, 404
+    /// and the other 4xx, a redirect to another region, the client's configuration):
+    /// nothing about the operations is wrong, and nothing will pass until it is fixed.
+    Fatal,
+}
+
+impl FailureClass {
+    /// `true` for [`Transient`](FailureClass::Transient) and
+    /// [`Throttled`](FailureClass::Throttled): worth sending again.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            FailureClass::Transient | FailureClass::Throttled { .. }
+        )
+    }
+}
+
+impl Error {
+    /// What this failure means: see [`FailureClass`]. The error itself keeps its
+    /// cause ([`source`](std::error::Error::source), where there is one).
+    pub fn class(&self) -> FailureClass {
+        match self {
+            Error::Status {
+                status: 429,
+                retry_after,
+                ..
+            } => FailureClass::Throttled {
+                retry_after: *retry_after,
+            },
+            error if error.is_transient() => FailureClass::Transient,
+            Error::Status {
+                status: 400 | 413 | 422,
+                ..
+            } => FailureClass::InvalidRequest,
+            error if error.is_validation() => FailureClass::InvalidRequest,
+            _ => FailureClass::Fatal,
+        }
+    }
+}
+
+/// How failed requests and operations are retried, in the client (one call), the
+/// [`Pipeline`](crate::Pipeline) and the outbox relay (operations kept across
+/// attempts): exponential backoff with jitter on retryable failures
+/// ([`FailureClass::is_retryable`]), `Retry-After` honoured up to a cap, at most a
+/// number of retries, and, for one client call, a total time budget.
 ///
-/// The default follows the official Node SDK: 3 retries, backoff from 200 ms up to
-/// 5 s, `Retry-After` capped at 300 s, 30 s in total.
+/// The backoff before retry `n` (after `n` failed attempts) is the first backoff
+/// doubled `n - 1` times, never past the largest, times a random factor between 1 and
+/// 2 (still never past the largest).
+///
+/// The client's default follows the official Node SDK: 3 retries, backoff from
+/// 200 ms up to 5 s, `Retry-After` capped at 300 s, 30 s in total. The pipeline and the
+/// relay start from their own defaults (see `PipelineConfig` and `RelayConfig`).
 ///
 /// ```
 /// use std::time::Duration;
@@ -82,20 +155,31 @@ impl RetryPolicy {
         self.total_budget
     }
 
-    /// The wait before the next retry: `Retry-After` (capped) when the server gave
-    /// one, otherwise decorrelated jitter, `min(max, random(base, previous * 3))`.
-    pub(crate) fn next_delay(&self, previous: Duration, retry_after: Option<Duration>) -> Duration {
+    /// The longest `Retry-After` honoured.
+    pub fn get_retry_after_cap(&self) -> Duration {
+        self.retry_after_cap
+    }
+
+    /// Whether another attempt may follow `attempts` failed ones.
+    pub fn allows_retry_after(&self, attempts: u32) -> bool {
+        attempts <= self.max_retries
+    }
+
+    /// The wait before the next attempt after `attempts` failed ones (at least 1):
+    /// `Retry-After` (capped) when the server gave one, otherwise the jittered
+    /// exponential backoff described on [`RetryPolicy`].
+    pub fn delay_after(&self, attempts: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(wait) = retry_after {
             return wait.min(self.retry_after_cap);
         }
-        let low = self.base.as_micros() as u64;
-        let high = (previous.max(self.base).as_micros() as u64).saturating_mul(3);
-        let pick = if high > low {
-            fastrand::u64(low..=high)
-        } else {
-            low
-        };
-        Duration::from_micros(pick).min(self.max_backoff)
+        let exponent = attempts.saturating_sub(1).min(30);
+        let nominal = self
+            .base
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_backoff);
+        // `mul_f64` would panic past `Duration::MAX` (a huge configured backoff).
+        Duration::try_from_secs_f64(nominal.as_secs_f64() * (1.0 + fastrand::f64()))
+            .map_or(self.max_backoff, |delay| delay.min(self.max_backoff))
     }
 }
 
@@ -262,31 +346,65 @@ mod tests {
         let policy = RetryPolicy::default().retry_after_cap(Duration::from_secs(9));
         for (value, _) in cases {
             let parsed = parse_retry_after(value, now);
-            let delay = policy.next_delay(Duration::ZERO, parsed);
+            let delay = policy.delay_after(1, parsed);
             assert!(delay <= Duration::from_secs(9), "{value:?}: {delay:?}");
         }
         let unbounded = RetryPolicy::default().retry_after_cap(Duration::MAX);
-        assert_eq!(
-            unbounded.next_delay(Duration::ZERO, Some(Duration::MAX)),
-            Duration::MAX
-        );
+        assert_eq!(unbounded.delay_after(1, Some(Duration::MAX)), Duration::MAX);
     }
 
     #[test]
-    fn delays_stay_within_bounds() {
-        let policy = RetryPolicy::default();
-        let mut previous = Duration::ZERO;
+    fn backoff_doubles_within_jitter_and_caps() {
+        let policy =
+            RetryPolicy::default().backoff(Duration::from_millis(100), Duration::from_secs(1));
         for _ in 0..100 {
-            let d = policy.next_delay(previous, None);
-            assert!(
-                d >= Duration::from_millis(200) && d <= Duration::from_secs(5),
-                "{d:?}"
-            );
-            previous = d;
+            let first = policy.delay_after(1, None);
+            assert!(first >= Duration::from_millis(100) && first <= Duration::from_millis(200));
+            let third = policy.delay_after(3, None);
+            assert!(third >= Duration::from_millis(400) && third <= Duration::from_millis(800));
+            assert_eq!(policy.delay_after(40, None), Duration::from_secs(1));
         }
         assert_eq!(
-            policy.next_delay(previous, Some(Duration::from_secs(1000))),
+            policy.delay_after(2, Some(Duration::from_secs(1000))),
             Duration::from_secs(300)
         );
+        let huge = RetryPolicy::default().backoff(Duration::MAX, Duration::MAX);
+        assert_eq!(huge.delay_after(u32::MAX, None), Duration::MAX);
+        assert!(policy.allows_retry_after(3) && !policy.allows_retry_after(4));
+    }
+
+    #[test]
+    fn failures_are_classified_once() {
+        let status = |status: u16, retry_after: Option<Duration>| Error::Status {
+            status,
+            message: String::new(),
+            retry_after,
+            attempts: 1,
+        };
+        let wait = Some(Duration::from_secs(2));
+        assert_eq!(
+            status(429, wait).class(),
+            FailureClass::Throttled { retry_after: wait }
+        );
+        for transient in [408, 500, 502, 503, 504, 522, 524] {
+            assert_eq!(status(transient, None).class(), FailureClass::Transient);
+        }
+        assert_eq!(
+            Error::Timeout { attempts: 1 }.class(),
+            FailureClass::Transient
+        );
+        for invalid in [400, 413, 422] {
+            assert_eq!(status(invalid, None).class(), FailureClass::InvalidRequest);
+        }
+        assert_eq!(
+            Error::InvalidIdentifier(String::new()).class(),
+            FailureClass::InvalidRequest
+        );
+        for fatal in [401, 403, 404, 405] {
+            assert_eq!(status(fatal, None).class(), FailureClass::Fatal);
+        }
+        assert_eq!(Error::Config(String::new()).class(), FailureClass::Fatal);
+        assert!(FailureClass::Throttled { retry_after: None }.is_retryable());
+        assert!(!FailureClass::InvalidItem.is_retryable());
     }
 }

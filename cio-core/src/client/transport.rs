@@ -1,6 +1,6 @@
 //! Sending one request: attempts, retries, status handling, tracing.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{
@@ -26,6 +26,9 @@ pub(crate) struct Request<'a> {
     /// The endpoint without identifiers, for logs (`PUT /api/v1/customers/{id}`).
     pub(crate) endpoint: &'a str,
     pub(crate) body: Option<Bytes>,
+    /// Whether to send the `Authorization` header (not to `/unsubscribe`, which the
+    /// host serves without auth).
+    pub(crate) auth: bool,
 }
 
 const MAX_MESSAGE: usize = 500;
@@ -62,7 +65,6 @@ impl Inner {
     async fn send_with_retries(&self, request: &Request<'_>, retry: bool) -> Result<Answer, Error> {
         let started = Instant::now();
         let policy = &self.retry;
-        let mut previous = Duration::ZERO;
         let mut attempt: u32 = 0;
         loop {
             let result = self.attempt(request, attempt).await;
@@ -80,18 +82,17 @@ impl Inner {
             if let Some(status) = error.status() {
                 span.record("status", status);
             }
-            if !retry || !error.is_transient() || attempt > policy.get_max_retries() {
+            if !retry || !error.class().is_retryable() || !policy.allows_retry_after(attempt) {
                 tracing::debug!(error = %error, "failed");
                 return Err(error);
             }
-            let delay = policy.next_delay(previous, error.retry_after());
+            let delay = policy.delay_after(attempt, error.retry_after());
             if started.elapsed().saturating_add(delay) > policy.get_total_budget() {
                 tracing::debug!(error = %error, ?delay, "retry budget exhausted");
                 return Err(error);
             }
             tracing::debug!(error = %error, ?delay, "retrying");
             tokio::time::sleep(delay).await;
-            previous = delay;
         }
     }
 
@@ -99,8 +100,10 @@ impl Inner {
         let mut builder = self
             .http
             .request(request.method.clone(), &request.url)
-            .header(AUTHORIZATION, self.auth.clone())
             .header(USER_AGENT, self.user_agent.clone());
+        if request.auth {
+            builder = builder.header(AUTHORIZATION, self.auth.clone());
+        }
         if let Some(body) = &request.body {
             builder = builder
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))

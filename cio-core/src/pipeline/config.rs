@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::client::Limit;
+use crate::client::{Limit, RetryPolicy};
 
 /// Customer.io's limit on one `/batch` request: 500 KB (500 × 1024 bytes).
 pub const MAX_BATCH_BYTES: usize = Limit::BatchRequest.max();
@@ -18,42 +18,6 @@ pub enum FullQueue {
     /// Return [`EnqueueError::QueueFull`](super::EnqueueError::QueueFull) at once and
     /// count the operation as `dropped`.
     Reject,
-}
-
-/// How failed requests are retried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryBackoff {
-    /// Attempts per operation, the first included, before it is reported as failed.
-    pub max_attempts: u32,
-    /// The delay before the first retry; doubled for each further one, with jitter
-    /// (each delay is between 1× and 2× its nominal value).
-    pub initial: Duration,
-    /// The longest delay between two attempts.
-    pub max: Duration,
-    /// The longest `Retry-After` honoured (a longer one is cut to this).
-    pub max_retry_after: Duration,
-}
-
-impl Default for RetryBackoff {
-    fn default() -> Self {
-        RetryBackoff {
-            max_attempts: 10,
-            initial: Duration::from_millis(200),
-            max: Duration::from_secs(30),
-            max_retry_after: Duration::from_secs(60),
-        }
-    }
-}
-
-impl RetryBackoff {
-    /// The delay before attempt `attempt + 1`, after `attempt` failed attempts (≥ 1).
-    pub(crate) fn delay(&self, attempt: u32) -> Duration {
-        let exponent = attempt.saturating_sub(1).min(30);
-        let nominal = self.initial.saturating_mul(1u32 << exponent).min(self.max);
-        // `mul_f64` would panic past `Duration::MAX` (a huge configured `max`).
-        Duration::try_from_secs_f64(nominal.as_secs_f64() * (1.0 + fastrand::f64()))
-            .map_or(self.max, |delay| delay.min(self.max))
-    }
 }
 
 /// Configuration of a [`Pipeline`](super::Pipeline).
@@ -79,14 +43,14 @@ pub struct PipelineConfig {
     pub(crate) max_in_flight: usize,
     pub(crate) requests_per_second: Option<u32>,
     pub(crate) burst: u32,
-    pub(crate) retry: RetryBackoff,
+    pub(crate) retry: RetryPolicy,
     pub(crate) max_retained_failures: usize,
 }
 
 impl Default for PipelineConfig {
     /// 100,000 operations or 64 MiB queued, [`FullQueue::Wait`], a flush every second,
     /// 500 KB batches, 4 requests in flight, 1,000 requests/s (Customer.io's documented
-    /// limit) with a burst of 10, [`RetryBackoff::default`], 10,000 retained failures.
+    /// limit) with a burst of 10, [`PipelineConfig::default_retry`], 10,000 retained failures.
     fn default() -> Self {
         PipelineConfig {
             max_queued_events: 100_000,
@@ -97,7 +61,7 @@ impl Default for PipelineConfig {
             max_in_flight: 4,
             requests_per_second: Some(1000),
             burst: 10,
-            retry: RetryBackoff::default(),
+            retry: PipelineConfig::default_retry(),
             max_retained_failures: 10_000,
         }
     }
@@ -164,14 +128,22 @@ impl PipelineConfig {
         self
     }
 
-    /// How failed requests are retried.
+    /// How failed batches are retried: the one [`RetryPolicy`] of cio (its total
+    /// budget applies to single client calls only; the pipeline counts retries per
+    /// operation).
     #[must_use]
-    pub fn retry(mut self, retry: RetryBackoff) -> Self {
-        self.retry = RetryBackoff {
-            max_attempts: retry.max_attempts.max(1),
-            ..retry
-        };
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
         self
+    }
+
+    /// The pipeline's retry policy unless another is given: 9 retries (10 attempts)
+    /// per operation, backoff from 200 ms up to 30 s, `Retry-After` honoured up to 60 s.
+    pub fn default_retry() -> RetryPolicy {
+        RetryPolicy::default()
+            .max_retries(9)
+            .backoff(Duration::from_millis(200), Duration::from_secs(30))
+            .retry_after_cap(Duration::from_secs(60))
     }
 
     /// How many failures [`Pipeline::failures`](super::Pipeline::failures) keeps until
@@ -198,25 +170,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_within_jitter_and_caps() {
-        let retry = RetryBackoff {
-            initial: Duration::from_millis(100),
-            max: Duration::from_secs(1),
-            ..RetryBackoff::default()
-        };
-        for _ in 0..100 {
-            let first = retry.delay(1);
-            assert!(first >= Duration::from_millis(100) && first <= Duration::from_millis(200));
-            let third = retry.delay(3);
-            assert!(third >= Duration::from_millis(400) && third <= Duration::from_millis(800));
-            assert_eq!(retry.delay(40), Duration::from_secs(1));
-        }
-        let huge = RetryBackoff {
-            initial: Duration::MAX,
-            max: Duration::MAX,
-            ..RetryBackoff::default()
-        };
-        assert_eq!(huge.delay(u32::MAX), Duration::MAX);
+    fn the_default_retry_is_ten_attempts() {
+        let retry = PipelineConfig::default().retry;
+        assert!(retry.allows_retry_after(9) && !retry.allows_retry_after(10));
+        assert_eq!(retry.get_retry_after_cap(), Duration::from_secs(60));
     }
 
     #[test]

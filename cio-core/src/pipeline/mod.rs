@@ -48,7 +48,7 @@ mod config;
 mod failure;
 mod queue;
 mod rate_limit;
-mod sink;
+pub(crate) mod sink;
 mod stats;
 mod worker;
 
@@ -58,14 +58,14 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-pub use config::{FullQueue, PipelineConfig, RetryBackoff, MAX_BATCH_BYTES, MAX_OPERATION_BYTES};
+pub use config::{FullQueue, PipelineConfig, MAX_BATCH_BYTES, MAX_OPERATION_BYTES};
 pub use failure::FailureReason;
 pub use stats::PipelineStats;
 
 use crate::client::{Customer, Error, Operation, TrackClient};
 use crate::{Attributes, Event, EventId, Tracked};
 use queue::PushError;
-use sink::{ItemError, SendOutcome, Sink};
+use sink::Sink;
 use worker::{Shared, Worker};
 
 /// Locks `mutex`, carrying on if a thread panicked while holding it (the data the
@@ -295,39 +295,6 @@ impl Pipeline {
             .into_iter()
             .map(|(operation, reason)| Failure { operation, reason })
             .collect()
-    }
-}
-
-/// 207 item reasons worth a retry: the server could not process the item now.
-const TRANSIENT_ITEM_REASONS: [&str; 4] = ["internal", "internal_error", "timeout", "unavailable"];
-
-impl Sink<Operation> for TrackClient {
-    async fn send(&self, ops: &[Operation]) -> SendOutcome {
-        match self.batch_once(ops).await {
-            Ok(outcome) if outcome.is_complete() => SendOutcome::Accepted,
-            Ok(outcome) => SendOutcome::Partial {
-                errors: outcome
-                    .failures
-                    .into_iter()
-                    .map(|failure| ItemError {
-                        index: failure.batch_index,
-                        transient: TRANSIENT_ITEM_REASONS.contains(&failure.reason.as_str()),
-                        reason: failure.reason,
-                        field: (!failure.field.is_empty()).then_some(failure.field),
-                        message: failure.message,
-                    })
-                    .collect(),
-                ambiguity: outcome.ambiguity,
-            },
-            Err(error) if error.is_transient() => SendOutcome::Transient {
-                retry_after: error.retry_after(),
-                error: error.to_string(),
-            },
-            Err(error) => SendOutcome::Rejected {
-                item_specific: error.is_validation() || matches!(error.status(), Some(400 | 413)),
-                error: error.to_string(),
-            },
-        }
     }
 }
 

@@ -1,7 +1,12 @@
-//! Where batches go: the seam between the worker and the HTTP client.
+//! The one sender of batches: [`Sink`], the seam between the HTTP client and the two
+//! things that keep operations across attempts (the pipeline's worker and the outbox
+//! relay), and its implementation over [`TrackClient`], which reads every answer
+//! through the one classification ([`FailureClass`]).
 
 use std::future::Future;
 use std::time::Duration;
+
+use crate::client::{FailureClass, Operation, TrackClient};
 
 /// The result of one `/batch` attempt, as the worker needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,3 +65,49 @@ pub(crate) trait Sink<T>: Send + Sync + 'static {
 pub(crate) trait Payload: Clone + Send + Sync + 'static {}
 
 impl<T: Clone + Send + Sync + 'static> Payload for T {}
+
+/// 207 item reasons worth a retry: the server could not process the item now.
+const TRANSIENT_ITEM_REASONS: [&str; 4] = ["internal", "internal_error", "timeout", "unavailable"];
+
+impl Sink<Operation> for TrackClient {
+    async fn send(&self, ops: &[Operation]) -> SendOutcome {
+        let error = match self.batch_once(ops).await {
+            Ok(outcome) if outcome.is_complete() => return SendOutcome::Accepted,
+            Ok(outcome) => {
+                return SendOutcome::Partial {
+                    errors: outcome
+                        .failures
+                        .into_iter()
+                        .map(|failure| ItemError {
+                            index: failure.batch_index,
+                            transient: TRANSIENT_ITEM_REASONS.contains(&failure.reason.as_str()),
+                            reason: failure.reason,
+                            field: (!failure.field.is_empty()).then_some(failure.field),
+                            message: failure.message,
+                        })
+                        .collect(),
+                    ambiguity: outcome.ambiguity,
+                }
+            }
+            Err(error) => error,
+        };
+        match error.class() {
+            FailureClass::Throttled { retry_after } => SendOutcome::Transient {
+                retry_after,
+                error: error.to_string(),
+            },
+            FailureClass::Transient => SendOutcome::Transient {
+                retry_after: error.retry_after(),
+                error: error.to_string(),
+            },
+            FailureClass::InvalidRequest | FailureClass::InvalidItem => SendOutcome::Rejected {
+                item_specific: true,
+                error: error.to_string(),
+            },
+            _ => SendOutcome::Rejected {
+                item_specific: false,
+                error: error.to_string(),
+            },
+        }
+    }
+}

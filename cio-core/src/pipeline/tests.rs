@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::Semaphore;
 
+use super::sink::{ItemError, SendOutcome};
 use super::*;
 
 #[derive(serde::Serialize)]
@@ -176,10 +177,7 @@ async fn retries_end_and_are_reported_after_max_attempts() {
         retry_after: None,
         error: "502 bad gateway".to_owned(),
     });
-    let retry = RetryBackoff {
-        max_attempts: 3,
-        ..RetryBackoff::default()
-    };
+    let retry = PipelineConfig::default_retry().max_retries(2);
     let pipeline = Pipeline::with_sink(sink.clone(), config().retry(retry));
     let ids = track_many(&pipeline, 2).await;
     pipeline.flush().await;
@@ -311,10 +309,7 @@ async fn an_always_ambiguous_207_ends_in_failures_with_the_reason() {
         errors: Vec::new(),
         ambiguity: Some("the 207 answer lists no error".to_owned()),
     });
-    let retry = RetryBackoff {
-        max_attempts: 2,
-        ..RetryBackoff::default()
-    };
+    let retry = PipelineConfig::default_retry().max_retries(1);
     let pipeline = Pipeline::with_sink(sink.clone(), config().retry(retry));
     track_many(&pipeline, 2).await;
     pipeline.flush().await;
@@ -543,12 +538,9 @@ async fn huge_durations_in_the_config_and_answers_do_not_panic() {
             SendOutcome::Accepted
         }
     });
-    let retry = RetryBackoff {
-        max_retry_after: Duration::from_millis(10),
-        max: Duration::MAX,
-        initial: Duration::MAX,
-        ..RetryBackoff::default()
-    };
+    let retry = PipelineConfig::default_retry()
+        .retry_after_cap(Duration::from_millis(10))
+        .backoff(Duration::MAX, Duration::MAX);
     let config = config().flush_interval(Duration::MAX).retry(retry);
     let pipeline = Pipeline::with_sink(sink.clone(), config);
     track_many(&pipeline, 3).await;

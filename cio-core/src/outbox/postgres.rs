@@ -1,0 +1,293 @@
+//! The outbox tables in PostgreSQL, in a schema of their own (`rows`,
+//! `dead_letters`, `rate`, `meta`), shared by any number of app instances and relays.
+//!
+//! Claims take due rows with `FOR UPDATE SKIP LOCKED` and lease them, so relays never
+//! wait on each other; a statement trigger sends a `NOTIFY` when rows are written
+//! (delivered on commit only) to wake the relays. Time is the database's clock.
+
+use std::sync::Arc;
+
+use sqlx::postgres::{PgConnection, PgPool};
+
+use super::error::OutboxError;
+use super::stats::OutboxStats;
+use super::store::{
+    check_version, read_dead_letters, read_rows, read_stats, Row, ROW_COLUMNS, SCHEMA_VERSION,
+};
+use super::DeadLetter;
+
+/// The database's "now" in Unix milliseconds (fixed for a statement).
+const NOW: &str = "(extract(epoch from now()) * 1000)::bigint";
+
+#[derive(Debug)]
+struct Sql {
+    insert: String,
+    claim: String,
+    delivered: String,
+    retry: String,
+    dead: String,
+    prune: String,
+    stats: String,
+    dead_list: String,
+    rate: String,
+}
+
+/// The outbox in one PostgreSQL schema.
+#[derive(Debug, Clone)]
+pub(crate) struct PgStore {
+    pool: PgPool,
+    channel: Arc<str>,
+    sql: Arc<Sql>,
+}
+
+fn migration_v1(s: &str, channel: &str) -> String {
+    format!(
+        "CREATE TABLE {s}.rows (
+            seq BIGSERIAL PRIMARY KEY,
+            event_id TEXT,
+            kind TEXT NOT NULL,
+            body BYTEA NOT NULL,
+            created_at BIGINT NOT NULL DEFAULT {NOW},
+            attempts INTEGER NOT NULL DEFAULT 0,
+            available_at BIGINT NOT NULL DEFAULT 0,
+            lease_owner TEXT,
+            last_error TEXT,
+            delivered_at BIGINT
+        );
+        CREATE INDEX rows_pending ON {s}.rows (seq) WHERE delivered_at IS NULL;
+        CREATE INDEX rows_delivered ON {s}.rows (delivered_at) WHERE delivered_at IS NOT NULL;
+        CREATE TABLE {s}.dead_letters (
+            seq BIGINT PRIMARY KEY,
+            event_id TEXT,
+            kind TEXT NOT NULL,
+            body BYTEA NOT NULL,
+            created_at BIGINT NOT NULL,
+            attempts INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            dead_at BIGINT NOT NULL
+        );
+        CREATE TABLE {s}.rate (id INTEGER PRIMARY KEY, next_at BIGINT NOT NULL);
+        INSERT INTO {s}.rate (id, next_at) VALUES (1, 0);
+        CREATE FUNCTION {s}.wake_relays() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('{channel}', ''); RETURN NULL; END $$;
+        CREATE TRIGGER rows_wake_relays AFTER INSERT ON {s}.rows
+            FOR EACH STATEMENT EXECUTE FUNCTION {s}.wake_relays();"
+    )
+}
+
+impl PgStore {
+    /// Creates or migrates the tables in schema `s`; refuses newer ones.
+    pub(crate) async fn open(pool: PgPool, s: &str) -> Result<Self, OutboxError> {
+        let channel = format!("{s}_wake");
+        let doing = "migrating the outbox tables";
+        let mut tx = pool.begin().await.map_err(OutboxError::db(doing))?;
+        // One migration at a time per schema, whatever the number of app instances.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(format!("cio_outbox:{s}"))
+            .execute(&mut *tx)
+            .await
+            .map_err(OutboxError::db(doing))?;
+        sqlx::raw_sql(&format!(
+            "CREATE SCHEMA IF NOT EXISTS {s};
+             CREATE TABLE IF NOT EXISTS {s}.meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);"
+        ))
+        .execute(&mut *tx)
+        .await
+        .map_err(OutboxError::db("creating the outbox schema"))?;
+        let found: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT value FROM {s}.meta WHERE key = 'schema_version'"
+        ))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(OutboxError::db("reading the outbox schema version"))?;
+        let found = check_version(s, found)?;
+        if found < 1 {
+            sqlx::raw_sql(&migration_v1(s, &channel))
+                .execute(&mut *tx)
+                .await
+                .map_err(OutboxError::db("creating the outbox tables"))?;
+        }
+        if found < SCHEMA_VERSION {
+            sqlx::query(&format!(
+                "INSERT INTO {s}.meta (key, value) VALUES ('schema_version', $1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            ))
+            .bind(SCHEMA_VERSION)
+            .execute(&mut *tx)
+            .await
+            .map_err(OutboxError::db("recording the outbox schema version"))?;
+        }
+        tx.commit().await.map_err(OutboxError::db(doing))?;
+        let cols = ROW_COLUMNS;
+        let sql = Sql {
+            insert: format!("INSERT INTO {s}.rows (event_id, kind, body) VALUES ($1, $2, $3)"),
+            claim: format!(
+                "UPDATE {s}.rows r SET lease_owner = $1, available_at = {NOW} + $2,
+                        attempts = r.attempts + 1
+                 WHERE r.seq IN (SELECT q.seq FROM {s}.rows q
+                                 WHERE q.delivered_at IS NULL AND q.available_at <= {NOW}
+                                 ORDER BY q.seq LIMIT $3 FOR UPDATE OF q SKIP LOCKED)
+                 RETURNING r.seq, r.event_id, r.kind, r.body, r.created_at, r.attempts::bigint"
+            ),
+            delivered: format!(
+                "UPDATE {s}.rows SET delivered_at = {NOW}, lease_owner = NULL, last_error = NULL
+                 WHERE seq = ANY($1)"
+            ),
+            retry: format!(
+                "UPDATE {s}.rows SET available_at = {NOW} + $2, lease_owner = NULL, last_error = $3
+                 WHERE seq = ANY($1) AND delivered_at IS NULL"
+            ),
+            dead: format!(
+                "WITH reasons AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS t(seq, reason)),
+                 moved AS (DELETE FROM {s}.rows r USING reasons
+                           WHERE r.seq = reasons.seq AND r.delivered_at IS NULL RETURNING r.*)
+                 INSERT INTO {s}.dead_letters ({cols}, reason, dead_at)
+                 SELECT m.seq, m.event_id, m.kind, m.body, m.created_at, m.attempts, reasons.reason, {NOW}
+                 FROM moved m JOIN reasons ON reasons.seq = m.seq
+                 ON CONFLICT (seq) DO NOTHING"
+            ),
+            prune: format!(
+                "DELETE FROM {s}.rows WHERE delivered_at IS NOT NULL AND delivered_at < {NOW} - $1"
+            ),
+            stats: format!(
+                "SELECT
+                    (SELECT count(*) FROM {s}.rows WHERE delivered_at IS NULL),
+                    (SELECT {NOW} - min(created_at) FROM {s}.rows WHERE delivered_at IS NULL),
+                    (SELECT count(*) FROM {s}.rows WHERE delivered_at IS NOT NULL),
+                    (SELECT count(*) FROM {s}.dead_letters)"
+            ),
+            dead_list: format!(
+                "SELECT seq, event_id, kind, body, created_at, attempts::bigint, reason
+                 FROM {s}.dead_letters ORDER BY seq LIMIT $1"
+            ),
+            rate: format!(
+                "UPDATE {s}.rate SET next_at = greatest(next_at, {NOW} - $2) + $1 WHERE id = 1
+                 RETURNING next_at - $1 - {NOW}"
+            ),
+        };
+        Ok(PgStore {
+            pool,
+            channel: channel.into(),
+            sql: Arc::new(sql),
+        })
+    }
+
+    /// Writes one operation's row on `conn` (the app's transaction, or not).
+    pub(crate) async fn insert(
+        &self,
+        conn: &mut PgConnection,
+        event_id: Option<String>,
+        kind: &'static str,
+        body: &[u8],
+    ) -> Result<(), OutboxError> {
+        sqlx::query(&self.sql.insert)
+            .bind(event_id)
+            .bind(kind)
+            .bind(body)
+            .execute(conn)
+            .await
+            .map_err(OutboxError::db("writing an outbox row"))?;
+        Ok(())
+    }
+
+    /// The pool the outbox was opened on.
+    pub(crate) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The `LISTEN` channel written rows are announced on.
+    pub(crate) fn channel(&self) -> &str {
+        &self.channel
+    }
+
+    pub(crate) async fn claim(
+        &self,
+        owner: &str,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<Row>, OutboxError> {
+        let rows = sqlx::query(&self.sql.claim)
+            .bind(owner)
+            .bind(lease_ms)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(OutboxError::db("claiming outbox rows"))?;
+        read_rows(&rows)
+    }
+
+    pub(crate) async fn delivered(&self, seqs: &[i64]) -> Result<(), OutboxError> {
+        sqlx::query(&self.sql.delivered)
+            .bind(seqs)
+            .execute(&self.pool)
+            .await
+            .map_err(OutboxError::db("marking outbox rows delivered"))?;
+        Ok(())
+    }
+
+    pub(crate) async fn retry_later(
+        &self,
+        seqs: &[i64],
+        delay_ms: i64,
+        error: &str,
+    ) -> Result<(), OutboxError> {
+        sqlx::query(&self.sql.retry)
+            .bind(seqs)
+            .bind(delay_ms)
+            .bind(error)
+            .execute(&self.pool)
+            .await
+            .map_err(OutboxError::db("scheduling outbox rows for a retry"))?;
+        Ok(())
+    }
+
+    pub(crate) async fn dead_letter(&self, rows: &[(i64, String)]) -> Result<(), OutboxError> {
+        let (seqs, reasons): (Vec<i64>, Vec<String>) = rows.iter().cloned().unzip();
+        sqlx::query(&self.sql.dead)
+            .bind(seqs)
+            .bind(reasons)
+            .execute(&self.pool)
+            .await
+            .map_err(OutboxError::db("moving outbox rows to the dead letters"))?;
+        Ok(())
+    }
+
+    pub(crate) async fn prune(&self, retention_ms: i64) -> Result<u64, OutboxError> {
+        let done = sqlx::query(&self.sql.prune)
+            .bind(retention_ms)
+            .execute(&self.pool)
+            .await
+            .map_err(OutboxError::db("pruning delivered outbox rows"))?;
+        Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn stats(&self) -> Result<OutboxStats, OutboxError> {
+        let row = sqlx::query(&self.sql.stats)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(OutboxError::db("counting outbox rows"))?;
+        read_stats(&row)
+    }
+
+    pub(crate) async fn dead_letters(&self, limit: i64) -> Result<Vec<DeadLetter>, OutboxError> {
+        let rows = sqlx::query(&self.sql.dead_list)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(OutboxError::db("reading the dead letters"))?;
+        read_dead_letters(&rows)
+    }
+
+    pub(crate) async fn rate_slot(
+        &self,
+        interval_ms: i64,
+        burst_ms: i64,
+    ) -> Result<i64, OutboxError> {
+        sqlx::query_scalar(&self.sql.rate)
+            .bind(interval_ms)
+            .bind(burst_ms)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(OutboxError::db("reserving a request slot"))
+    }
+}

@@ -1,0 +1,175 @@
+//! [`Relay`]: claims outbox rows, sends them, marks them delivered.
+
+mod config;
+mod deliver;
+mod wake;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
+use tracing::Instrument;
+
+pub use config::{RelayConfig, CAMPAIGN_WINDOW};
+
+use super::stats::{Counter, Counters, OutboxStats, RelayStats};
+use super::{Outbox, OutboxError};
+use crate::client::{Operation, TrackClient};
+use crate::pipeline::lock;
+use crate::pipeline::sink::Sink;
+use deliver::{batches, Context};
+use wake::Wake;
+
+/// Delivers an [`Outbox`]'s rows: a task in the app, or the `cio-relay` command.
+///
+/// Any number of relays may serve one outbox (in one process or many, on one
+/// PostgreSQL): each claims due rows under a lease, so every row is sent by one relay
+/// at a time, and a relay that dies leaves its rows to the others once the lease ends.
+/// A row is marked delivered only after Customer.io accepted it; it is sent again
+/// (with the same event id) after any failure, crash or lost answer.
+#[derive(Debug)]
+pub struct Relay {
+    outbox: Outbox,
+    counters: Arc<Counters>,
+    stop: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Relay {
+    /// Starts a relay sending `outbox`'s rows through `client`.
+    ///
+    /// Must be called from within a Tokio runtime (it spawns the relay's task).
+    pub fn start(outbox: Outbox, client: TrackClient, config: RelayConfig) -> Relay {
+        Relay::with_sink(outbox, client, config)
+    }
+
+    /// Starts a relay over any sink (the client, or a fake in unit tests).
+    pub(crate) fn with_sink<S: Sink<Operation>>(
+        outbox: Outbox,
+        sink: S,
+        config: RelayConfig,
+    ) -> Relay {
+        let counters = Arc::new(Counters::default());
+        let (stop, stopped) = watch::channel(false);
+        let context = Arc::new(Context {
+            store: outbox.store().clone(),
+            sink,
+            config,
+            counters: counters.clone(),
+        });
+        let task = tokio::spawn(run(context, stopped));
+        Relay {
+            outbox,
+            counters,
+            stop,
+            task: Mutex::new(Some(task)),
+        }
+    }
+
+    /// What this relay did so far.
+    pub fn stats(&self) -> RelayStats {
+        self.counters.snapshot()
+    }
+
+    /// Counts over the whole outbox (every relay's rows).
+    pub async fn outbox_stats(&self) -> Result<OutboxStats, OutboxError> {
+        self.outbox.stats().await
+    }
+
+    /// Stops claiming, waits for the batches in flight to be settled, and returns the
+    /// final counts. Rows not delivered stay in the outbox for the next relay.
+    pub async fn shutdown(&self) -> RelayStats {
+        self.stop.send_replace(true);
+        let task = lock(&self.task).take();
+        if let Some(task) = task {
+            if let Err(error) = task.await {
+                tracing::error!(%error, "the outbox relay's task ended abnormally");
+            }
+        }
+        self.stats()
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+    }
+}
+
+/// The relay's loop: claim while there is room, wait for a batch to end, for rows
+/// to be announced, or for the poll interval.
+async fn run<S: Sink<Operation>>(context: Arc<Context<S>>, mut stopped: watch::Receiver<bool>) {
+    let owner = ulid::Ulid::new().to_string();
+    let config = context.config.clone();
+    let mut wake = Wake::new(&context.store);
+    let mut tasks = JoinSet::new();
+    let mut next_prune = Instant::now();
+    let mut db_wait = Duration::ZERO;
+    tracing::info!(relay = %owner, "outbox relay started");
+    loop {
+        if *stopped.borrow() {
+            break;
+        }
+        if Instant::now() >= next_prune {
+            prune(&context).await;
+            next_prune = Instant::now() + config.prune_interval;
+        }
+        let mut idle = false;
+        while tasks.len() < config.max_in_flight {
+            let span = tracing::debug_span!("cio.outbox.claim", rows = tracing::field::Empty);
+            let claimed = context
+                .store
+                .claim(&owner, config.lease, config.claim_limit)
+                .instrument(span.clone())
+                .await;
+            match claimed {
+                Ok(rows) => {
+                    db_wait = Duration::ZERO;
+                    span.record("rows", rows.len());
+                    let full = rows.len() >= config.claim_limit;
+                    context.counters.add(Counter::Claimed, rows.len() as u64);
+                    for batch in batches(rows, config.max_batch_bytes) {
+                        tasks.spawn(context.clone().deliver(batch));
+                    }
+                    if !full {
+                        idle = true;
+                        break;
+                    }
+                }
+                Err(error) => {
+                    context.counters.add(Counter::DatabaseErrors, 1);
+                    db_wait =
+                        (db_wait * 2).clamp(Duration::from_millis(50), Duration::from_secs(5));
+                    tracing::warn!(%error, retry_in_ms = db_wait.as_millis() as u64, "cannot claim outbox rows");
+                    idle = true;
+                    break;
+                }
+            }
+        }
+        let wait = if db_wait.is_zero() {
+            config.poll_interval
+        } else {
+            db_wait
+        };
+        tokio::select! {
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            () = wake.wait(&context.store, wait), if idle => {}
+            _ = stopped.changed() => {}
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+    tracing::info!(relay = %owner, "outbox relay stopped");
+}
+
+async fn prune<S>(context: &Context<S>) {
+    match context.store.prune(context.config.retention).await {
+        Ok(0) => {}
+        Ok(pruned) => tracing::debug!(pruned, "delivered outbox rows pruned"),
+        Err(error) => {
+            context.counters.add(Counter::DatabaseErrors, 1);
+            tracing::warn!(%error, "cannot prune delivered outbox rows");
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! The outbox tables in SQLite: `{prefix}_rows`, `{prefix}_dead_letters`,
+//! `{prefix}_rate` and `{prefix}_meta`, next to the app's own tables.
+//!
+//! Claims run in `BEGIN IMMEDIATE` transactions (the write lock is taken first, so two
+//! relays never deadlock upgrading a read lock); time is the app's clock in Unix
+//! milliseconds.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sqlx::sqlite::{SqliteConnection, SqlitePool};
+
+use super::error::OutboxError;
+use super::stats::OutboxStats;
+use super::store::{
+    check_version, json_list, read_dead_letters, read_rows, read_stats, Row, ROW_COLUMNS,
+    SCHEMA_VERSION,
+};
+use super::DeadLetter;
+
+/// Now, in Unix milliseconds.
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The statements, written once for the chosen prefix.
+#[derive(Debug)]
+struct Sql {
+    insert: String,
+    claim: String,
+    delivered: String,
+    retry: String,
+    dead_copy: String,
+    dead_delete: String,
+    prune: String,
+    stats: String,
+    dead_list: String,
+    rate: String,
+}
+
+/// The outbox in one SQLite database.
+#[derive(Debug, Clone)]
+pub(crate) struct SqliteStore {
+    pool: SqlitePool,
+    sql: std::sync::Arc<Sql>,
+}
+
+fn migration_v1(p: &str) -> String {
+    format!(
+        "CREATE TABLE {p}_rows (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT,
+            kind TEXT NOT NULL,
+            body BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            available_at INTEGER NOT NULL DEFAULT 0,
+            lease_owner TEXT,
+            last_error TEXT,
+            delivered_at INTEGER
+        );
+        CREATE INDEX {p}_rows_pending ON {p}_rows (seq) WHERE delivered_at IS NULL;
+        CREATE INDEX {p}_rows_delivered ON {p}_rows (delivered_at) WHERE delivered_at IS NOT NULL;
+        CREATE TABLE {p}_dead_letters (
+            seq INTEGER PRIMARY KEY,
+            event_id TEXT,
+            kind TEXT NOT NULL,
+            body BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            dead_at INTEGER NOT NULL
+        );
+        CREATE TABLE {p}_rate (id INTEGER PRIMARY KEY, next_at INTEGER NOT NULL);
+        INSERT INTO {p}_rate (id, next_at) VALUES (1, 0);"
+    )
+}
+
+impl SqliteStore {
+    /// Creates or migrates the tables with prefix `p`; refuses newer ones.
+    pub(crate) async fn open(pool: SqlitePool, p: &str) -> Result<Self, OutboxError> {
+        let mut tx = pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(OutboxError::db("starting the outbox migration"))?;
+        let create_meta = format!(
+            "CREATE TABLE IF NOT EXISTS {p}_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+        );
+        sqlx::query(&create_meta)
+            .execute(&mut *tx)
+            .await
+            .map_err(OutboxError::db("creating the outbox tables"))?;
+        let found: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT value FROM {p}_meta WHERE key = 'schema_version'"
+        ))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(OutboxError::db("reading the outbox schema version"))?;
+        let found = check_version(p, found)?;
+        if found < 1 {
+            sqlx::raw_sql(&migration_v1(p))
+                .execute(&mut *tx)
+                .await
+                .map_err(OutboxError::db("creating the outbox tables"))?;
+        }
+        if found < SCHEMA_VERSION {
+            sqlx::query(&format!(
+                "INSERT INTO {p}_meta (key, value) VALUES ('schema_version', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            ))
+            .bind(SCHEMA_VERSION)
+            .execute(&mut *tx)
+            .await
+            .map_err(OutboxError::db("recording the outbox schema version"))?;
+        }
+        tx.commit()
+            .await
+            .map_err(OutboxError::db("committing the outbox migration"))?;
+        let cols = ROW_COLUMNS;
+        let sql = Sql {
+            insert: format!(
+                "INSERT INTO {p}_rows (event_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4)"
+            ),
+            claim: format!(
+                "UPDATE {p}_rows SET lease_owner = ?1, available_at = ?2 + ?3, attempts = attempts + 1
+                 WHERE seq IN (SELECT seq FROM {p}_rows
+                               WHERE delivered_at IS NULL AND available_at <= ?2
+                               ORDER BY seq LIMIT ?4)
+                 RETURNING {cols}"
+            ),
+            delivered: format!(
+                "UPDATE {p}_rows SET delivered_at = ?2, lease_owner = NULL, last_error = NULL
+                 WHERE seq IN (SELECT value FROM json_each(?1))"
+            ),
+            retry: format!(
+                "UPDATE {p}_rows SET available_at = ?2, lease_owner = NULL, last_error = ?3
+                 WHERE seq IN (SELECT value FROM json_each(?1)) AND delivered_at IS NULL"
+            ),
+            dead_copy: format!(
+                "INSERT OR REPLACE INTO {p}_dead_letters ({cols}, reason, dead_at)
+                 SELECT {cols}, ?2, ?3 FROM {p}_rows WHERE seq = ?1 AND delivered_at IS NULL"
+            ),
+            dead_delete: format!("DELETE FROM {p}_rows WHERE seq = ?1 AND delivered_at IS NULL"),
+            prune: format!(
+                "DELETE FROM {p}_rows WHERE delivered_at IS NOT NULL AND delivered_at < ?1"
+            ),
+            stats: format!(
+                "SELECT
+                    (SELECT count(*) FROM {p}_rows WHERE delivered_at IS NULL),
+                    (SELECT ?1 - min(created_at) FROM {p}_rows WHERE delivered_at IS NULL),
+                    (SELECT count(*) FROM {p}_rows WHERE delivered_at IS NOT NULL),
+                    (SELECT count(*) FROM {p}_dead_letters)"
+            ),
+            dead_list: format!(
+                "SELECT {cols}, reason FROM {p}_dead_letters ORDER BY seq LIMIT ?1"
+            ),
+            rate: format!(
+                "UPDATE {p}_rate SET next_at = max(next_at, ?3 - ?2) + ?1 WHERE id = 1
+                 RETURNING next_at - ?1 - ?3"
+            ),
+        };
+        Ok(SqliteStore {
+            pool,
+            sql: std::sync::Arc::new(sql),
+        })
+    }
+
+    /// Writes one operation's row on `conn` (the app's transaction, or not).
+    pub(crate) async fn insert(
+        &self,
+        conn: &mut SqliteConnection,
+        event_id: Option<String>,
+        kind: &'static str,
+        body: &[u8],
+    ) -> Result<(), OutboxError> {
+        sqlx::query(&self.sql.insert)
+            .bind(event_id)
+            .bind(kind)
+            .bind(body)
+            .bind(now_ms())
+            .execute(conn)
+            .await
+            .map_err(OutboxError::db("writing an outbox row"))?;
+        Ok(())
+    }
+
+    pub(crate) async fn claim(
+        &self,
+        owner: &str,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<Row>, OutboxError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(OutboxError::db("claiming outbox rows"))?;
+        let rows = sqlx::query(&self.sql.claim)
+            .bind(owner)
+            .bind(now_ms())
+            .bind(lease_ms)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(OutboxError::db("claiming outbox rows"))?;
+        tx.commit()
+            .await
+            .map_err(OutboxError::db("claiming outbox rows"))?;
+        read_rows(&rows)
+    }
+
+    pub(crate) async fn delivered(&self, seqs: &[i64]) -> Result<(), OutboxError> {
+        sqlx::query(&self.sql.delivered)
+            .bind(json_list(seqs))
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await
+            .map_err(OutboxError::db("marking outbox rows delivered"))?;
+        Ok(())
+    }
+
+    pub(crate) async fn retry_later(
+        &self,
+        seqs: &[i64],
+        delay_ms: i64,
+        error: &str,
+    ) -> Result<(), OutboxError> {
+        sqlx::query(&self.sql.retry)
+            .bind(json_list(seqs))
+            .bind(now_ms().saturating_add(delay_ms))
+            .bind(error)
+            .execute(&self.pool)
+            .await
+            .map_err(OutboxError::db("scheduling outbox rows for a retry"))?;
+        Ok(())
+    }
+
+    pub(crate) async fn dead_letter(&self, rows: &[(i64, String)]) -> Result<(), OutboxError> {
+        let doing = "moving outbox rows to the dead letters";
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(OutboxError::db(doing))?;
+        let now = now_ms();
+        for (seq, reason) in rows {
+            sqlx::query(&self.sql.dead_copy)
+                .bind(seq)
+                .bind(reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(OutboxError::db(doing))?;
+            sqlx::query(&self.sql.dead_delete)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(OutboxError::db(doing))?;
+        }
+        tx.commit().await.map_err(OutboxError::db(doing))
+    }
+
+    pub(crate) async fn prune(&self, retention_ms: i64) -> Result<u64, OutboxError> {
+        let done = sqlx::query(&self.sql.prune)
+            .bind(now_ms().saturating_sub(retention_ms))
+            .execute(&self.pool)
+            .await
+            .map_err(OutboxError::db("pruning delivered outbox rows"))?;
+        Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn stats(&self) -> Result<OutboxStats, OutboxError> {
+        let row = sqlx::query(&self.sql.stats)
+            .bind(now_ms())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(OutboxError::db("counting outbox rows"))?;
+        read_stats(&row)
+    }
+
+    pub(crate) async fn dead_letters(&self, limit: i64) -> Result<Vec<DeadLetter>, OutboxError> {
+        let rows = sqlx::query(&self.sql.dead_list)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(OutboxError::db("reading the dead letters"))?;
+        read_dead_letters(&rows)
+    }
+
+    pub(crate) async fn rate_slot(
+        &self,
+        interval_ms: i64,
+        burst_ms: i64,
+    ) -> Result<i64, OutboxError> {
+        sqlx::query_scalar(&self.sql.rate)
+            .bind(interval_ms)
+            .bind(burst_ms)
+            .bind(now_ms())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(OutboxError::db("reserving a request slot"))
+    }
+}

@@ -1,0 +1,336 @@
+//! The outbox on PostgreSQL (`CIO_TEST_POSTGRES_URL`; each test says it did not run
+//! when it is unset): rollback, connections cut mid-run, `NOTIFY` wake-ups, schema
+//! versions. Each test has a schema of its own, dropped first. Every test is bounded
+//! in time; waits poll a condition, none sleeps for timing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod outbox_support;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use cio_core::client::Customer;
+use cio_core::outbox::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use cio_core::outbox::sqlx::{self, PgPool};
+use cio_core::outbox::{Outbox, OutboxError, Relay};
+use cio_emulator::{Emulator, Faults};
+use outbox_support::*;
+
+/// A pool whose connections carry `application_name`, and a fresh schema `name`.
+async fn setup(url: &str, name: &str) -> PgPool {
+    let options = PgConnectOptions::from_str(url)
+        .unwrap()
+        .application_name(name);
+    let pool = PgPoolOptions::new()
+        .max_connections(6)
+        .connect_with(options)
+        .await
+        .unwrap();
+    sqlx::raw_sql(&format!(
+        "DROP SCHEMA IF EXISTS {name} CASCADE; DROP SCHEMA IF EXISTS {name}_app CASCADE;
+         CREATE SCHEMA {name}_app;
+         CREATE TABLE {name}_app.users (id BIGINT PRIMARY KEY)"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rolled_back_signup_never_sends_its_event() {
+    let Some(url) = postgres_url("a_rolled_back_signup_never_sends_its_event") else {
+        return;
+    };
+    bounded(60, async {
+        let name = "t_rollback";
+        let pool = setup(&url, name).await;
+        let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        let insert = format!("INSERT INTO {name}_app.users (id) VALUES ($1)");
+        let mut ids = Vec::new();
+        for (n, commit) in [(1, false), (2, true)] {
+            let mut tx = pool.begin().await.unwrap();
+            sqlx::query(&insert)
+                .bind(n)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            let id = outbox
+                .track(
+                    &mut *tx,
+                    &Customer::id(n.to_string()),
+                    SignedUp { plan: "pro", n: 1 },
+                )
+                .await
+                .unwrap();
+            ids.push(id.to_string());
+            if commit {
+                tx.commit().await.unwrap();
+            } else {
+                tx.rollback().await.unwrap();
+            }
+        }
+        let emulator = Emulator::start().await.unwrap();
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        drained(&outbox).await;
+        relay.shutdown().await;
+        let stored = stored_ids(&emulator);
+        assert_eq!(stored.len(), 1, "{stored:?}");
+        assert!(stored.contains_key(&ids[1]));
+        assert!(!stored.contains_key(&ids[0]));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_connections_are_reopened_and_nothing_is_lost() {
+    let Some(url) = postgres_url("cut_connections_are_reopened_and_nothing_is_lost") else {
+        return;
+    };
+    bounded(120, async {
+        let name = "t_terminate";
+        let pool = setup(&url, name).await;
+        let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        let mut written = std::collections::HashSet::new();
+        for chunk in 0..10u32 {
+            let mut tx = pool.begin().await.unwrap();
+            for i in 0..500 {
+                let n = chunk * 500 + i;
+                let id = outbox
+                    .track(
+                        &mut *tx,
+                        &Customer::id(n.to_string()),
+                        SignedUp { plan: "pro", n },
+                    )
+                    .await
+                    .unwrap();
+                written.insert(id.to_string());
+            }
+            tx.commit().await.unwrap();
+        }
+        let faults = Faults {
+            latency: Duration::from_millis(10),
+            ..Faults::NONE
+        };
+        let emulator = Emulator::builder().faults(faults).start().await.unwrap();
+        let relay = Relay::start(
+            outbox.clone(),
+            client(&emulator),
+            fast_relay().max_batch_bytes(33 * 1024).claim_limit(200),
+        );
+        // The test watches from connections of its own, not named like the relay's.
+        let watcher = PgPool::connect(&url).await.unwrap();
+        for threshold in [500, 1_500, 3_000] {
+            let emulator = &emulator;
+            until(|| async move { emulator.with_record(|r| r.event_count()) >= threshold }).await;
+            let cut: Vec<bool> = sqlx::query_scalar(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE application_name = $1 AND pid <> pg_backend_pid()",
+            )
+            .bind(name)
+            .fetch_all(&watcher)
+            .await
+            .unwrap();
+            assert!(!cut.is_empty(), "no relay connection to cut");
+        }
+        let watched = Outbox::postgres_in(watcher.clone(), name).await.unwrap();
+        drained(&watched).await;
+        let stats = relay.shutdown().await;
+        let stored = stored_ids(&emulator);
+        assert_eq!(stored.len(), 5_000);
+        assert!(stored.values().all(|&n| n == 1));
+        assert_eq!(
+            stored
+                .keys()
+                .cloned()
+                .collect::<std::collections::HashSet<_>>(),
+            written
+        );
+        assert!(stats.database_errors > 0, "{stats:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notify_wakes_an_idle_relay_long_before_its_poll() {
+    let Some(url) = postgres_url("a_notify_wakes_an_idle_relay_long_before_its_poll") else {
+        return;
+    };
+    let name = "t_notify";
+    let pool = setup(&url, name).await;
+    let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+    let emulator = Emulator::start().await.unwrap();
+    // A poll once an hour: only the NOTIFY can bring the row in within the bound.
+    let relay = Relay::start(
+        outbox.clone(),
+        client(&emulator),
+        fast_relay().poll_interval(Duration::from_secs(3600)),
+    );
+    // Wait until the relay has made its first (empty) claim and listens.
+    bounded(
+        30,
+        until(|| async { relay.stats().requests == 0 && listening(&pool, name).await }),
+    )
+    .await;
+    outbox
+        .track(&pool, &Customer::id("7"), SignedUp { plan: "pro", n: 7 })
+        .await
+        .unwrap();
+    bounded(
+        30,
+        until(|| async { emulator.with_record(|r| r.event_count()) == 1 }),
+    )
+    .await;
+    relay.shutdown().await;
+}
+
+/// Whether a connection LISTENs on the outbox's channel.
+async fn listening(pool: &PgPool, name: &str) -> bool {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
+    )
+    .bind(name)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    count > 0
+}
+
+#[tokio::test]
+async fn tables_of_a_newer_cio_are_refused() {
+    let Some(url) = postgres_url("tables_of_a_newer_cio_are_refused") else {
+        return;
+    };
+    let name = "t_newer";
+    let pool = setup(&url, name).await;
+    Outbox::postgres_in(pool.clone(), name).await.unwrap();
+    Outbox::postgres_in(pool.clone(), name).await.unwrap();
+    sqlx::query(&format!(
+        "UPDATE {name}.meta SET value = 7 WHERE key = 'schema_version'"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let error = Outbox::postgres_in(pool.clone(), name).await.unwrap_err();
+    assert!(
+        matches!(error, OutboxError::NewerSchema { found: 7, .. }),
+        "{error}"
+    );
+    // The app's own schema is untouched.
+    let users: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {name}_app.users"))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_event_arrives_exactly_once_through_faults() {
+    let Some(url) = postgres_url("every_event_arrives_exactly_once_through_faults") else {
+        return;
+    };
+    bounded(180, async {
+        let name = "t_faults";
+        let pool = setup(&url, name).await;
+        let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        let mut written = std::collections::HashSet::new();
+        for chunk in 0..10u32 {
+            let mut tx = pool.begin().await.unwrap();
+            for i in 0..500 {
+                let n = chunk * 500 + i;
+                let customer = Customer::id(format!("user-{}", n % 97));
+                let id = outbox
+                    .track(&mut *tx, &customer, SignedUp { plan: "pro", n })
+                    .await
+                    .unwrap();
+                written.insert(id.to_string());
+            }
+            tx.commit().await.unwrap();
+        }
+        let faults = Faults {
+            server_errors: 0.20,
+            too_many_requests: 0.10,
+            retry_after_secs: 1,
+            connection_resets: 0.05,
+            errors_after_apply: 0.05,
+            ..Faults::NONE
+        };
+        let emulator = Emulator::builder()
+            .faults(faults)
+            .seed(12)
+            .start()
+            .await
+            .unwrap();
+        // Two relays on the same outbox, as two app instances would run them.
+        let config = fast_relay().max_batch_bytes(40 * 1024).claim_limit(400);
+        let relays = [
+            Relay::start(outbox.clone(), client(&emulator), config.clone()),
+            Relay::start(outbox.clone(), client(&emulator), config),
+        ];
+        drained(&outbox).await;
+        let mut retried = 0;
+        for relay in &relays {
+            retried += relay.shutdown().await.retried;
+        }
+        let ids = stored_ids(&emulator);
+        assert_eq!(ids.len(), 5_000);
+        assert!(ids.values().all(|&n| n == 1));
+        assert_eq!(
+            ids.keys()
+                .cloned()
+                .collect::<std::collections::HashSet<_>>(),
+            written
+        );
+        assert!(retried > 0);
+        assert!(emulator.with_record(|r| r.duplicates_ignored) > 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_207_dead_letters_the_refused_items_with_their_reasons() {
+    let Some(url) = postgres_url("a_207_dead_letters_the_refused_items_with_their_reasons") else {
+        return;
+    };
+    bounded(60, async {
+        let name = "t_dead";
+        let pool = setup(&url, name).await;
+        let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        for n in 0..100u32 {
+            let customer = Customer::id(format!("user-{n}"));
+            if n % 33 == 7 {
+                outbox
+                    .track(&mut *tx, &customer, Poison { n })
+                    .await
+                    .unwrap();
+            } else {
+                outbox
+                    .track(&mut *tx, &customer, SignedUp { plan: "pro", n })
+                    .await
+                    .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        let emulator = Emulator::builder()
+            .reject_event("poison")
+            .start()
+            .await
+            .unwrap();
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        drained(&outbox).await;
+        let stats = relay.shutdown().await;
+        assert_eq!(
+            (stats.delivered, stats.dead_lettered, stats.retried),
+            (97, 3, 0)
+        );
+        assert_eq!(stored_ids(&emulator).len(), 97);
+        let dead = outbox.dead_letters(10).await.unwrap();
+        assert_eq!(dead.len(), 3);
+        assert!(dead
+            .iter()
+            .all(|d| !d.reason.trim().is_empty() && d.attempts == 1));
+    })
+    .await;
+}

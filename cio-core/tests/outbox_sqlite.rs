@@ -1,0 +1,426 @@
+//! The outbox on SQLite files, with in-process relays and the Track API emulator on
+//! 127.0.0.1: rollback, dead letters, faults, bad input, schema versions. Every test
+//! is bounded in time; waits poll a condition, none sleeps for timing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod outbox_support;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use cio_core::client::Customer;
+use cio_core::outbox::sqlx::{self, SqlitePool};
+use cio_core::outbox::{Outbox, OutboxError, Relay};
+use cio_emulator::{Emulator, Faults};
+use outbox_support::*;
+
+async fn pool(url: &str) -> SqlitePool {
+    let pool = SqlitePool::connect(&format!("{url}?mode=rwc"))
+        .await
+        .unwrap();
+    sqlx::query("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rolled_back_signup_never_sends_its_event() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("rollback")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("INSERT INTO users (id, email) VALUES (1, 'a@example.com')")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let rolled_back = outbox
+            .track(
+                &mut *tx,
+                &Customer::id("1"),
+                SignedUp { plan: "free", n: 1 },
+            )
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("INSERT INTO users (id, email) VALUES (2, 'b@example.com')")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let committed = outbox
+            .track(&mut *tx, &Customer::id("2"), SignedUp { plan: "pro", n: 2 })
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let emulator = Emulator::start().await.unwrap();
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        drained(&outbox).await;
+        let stats = relay.shutdown().await;
+
+        let ids = stored_ids(&emulator);
+        assert_eq!(ids.len(), 1, "{ids:?}");
+        assert_eq!(ids.get(&committed.to_string()), Some(&1));
+        assert!(!ids.contains_key(&rolled_back.to_string()));
+        assert_eq!(stats.delivered, 1);
+        let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(users, 1, "the outbox never touches the app's rows");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_207_dead_letters_the_refused_items_with_their_reasons() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("dead_letters")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        let mut poison = HashSet::new();
+        let mut tx = pool.begin().await.unwrap();
+        for n in 0..100u32 {
+            let customer = Customer::id(format!("user-{n}"));
+            if n % 33 == 7 {
+                let id = outbox
+                    .track(&mut *tx, &customer, Poison { n })
+                    .await
+                    .unwrap();
+                poison.insert(id.to_string());
+            } else {
+                outbox
+                    .track(&mut *tx, &customer, SignedUp { plan: "pro", n })
+                    .await
+                    .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        assert_eq!(poison.len(), 3);
+
+        let emulator = Emulator::builder()
+            .reject_event("poison")
+            .start()
+            .await
+            .unwrap();
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        drained(&outbox).await;
+        let stats = relay.shutdown().await;
+
+        assert_eq!(stored_ids(&emulator).len(), 97);
+        assert_eq!(stats.delivered, 97);
+        assert_eq!(stats.dead_lettered, 3);
+        assert_eq!(stats.retried, 0, "refused items are not retried");
+        assert_eq!(emulator.request_count(), 1, "one batch, answered 207");
+        let dead = outbox.dead_letters(10).await.unwrap();
+        let dead_ids: HashSet<String> = dead.iter().filter_map(|d| d.event_id.clone()).collect();
+        assert_eq!(dead_ids, poison);
+        for letter in &dead {
+            assert!(!letter.reason.trim().is_empty(), "{letter:?}");
+            assert!(
+                letter.body.starts_with(b"{\"type\":\"person\""),
+                "{letter:?}"
+            );
+        }
+        let outbox_stats = outbox.stats().await.unwrap();
+        assert_eq!(outbox_stats.dead_letters, 3);
+        assert_eq!(outbox_stats.pending, 0);
+        assert_eq!(outbox_stats.delivered_retained, 97);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_event_arrives_exactly_once_through_faults() {
+    bounded(180, async {
+        let pool = pool(&sqlite_url("faults")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        let mut written = HashSet::new();
+        for chunk in 0..20u32 {
+            let mut tx = pool.begin().await.unwrap();
+            for i in 0..250 {
+                let n = chunk * 250 + i;
+                let customer = Customer::id(format!("user-{}", n % 97));
+                let id = outbox
+                    .track(&mut *tx, &customer, SignedUp { plan: "pro", n })
+                    .await
+                    .unwrap();
+                written.insert(id.to_string());
+            }
+            tx.commit().await.unwrap();
+        }
+        let faults = Faults {
+            server_errors: 0.20,
+            too_many_requests: 0.10,
+            retry_after_secs: 1,
+            connection_resets: 0.05,
+            errors_after_apply: 0.05,
+            ..Faults::NONE
+        };
+        let emulator = Emulator::builder()
+            .faults(faults)
+            .seed(11)
+            .start()
+            .await
+            .unwrap();
+        let relay = Relay::start(
+            outbox.clone(),
+            client(&emulator),
+            fast_relay().max_batch_bytes(40 * 1024).claim_limit(400),
+        );
+        drained(&outbox).await;
+        let stats = relay.shutdown().await;
+
+        let ids = stored_ids(&emulator);
+        assert_eq!(ids.len(), 5_000);
+        assert!(ids.values().all(|&n| n == 1));
+        assert_eq!(ids.keys().cloned().collect::<HashSet<_>>(), written);
+        assert!(stats.retried > 0, "{stats:?}");
+        let duplicates = emulator.with_record(|r| r.duplicates_ignored);
+        assert!(
+            duplicates > 0,
+            "lost acknowledgements were re-sent with their ids"
+        );
+        assert_eq!(stats.dead_lettered, 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreadable_rows_are_dead_lettered_and_the_rest_delivered() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("corrupt")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        let good = outbox
+            .track(&pool, &Customer::id("1"), SignedUp { plan: "pro", n: 1 })
+            .await
+            .unwrap();
+        for (event_id, kind, body) in [
+            (None, "event", &b"{not json"[..]),
+            (Some("not-a-ulid"), "event", &b"{}"[..]),
+            (None, "teleport", &b"{}"[..]),
+        ] {
+            sqlx::query(
+                "INSERT INTO cio_outbox_rows (event_id, kind, body, created_at) VALUES (?, ?, ?, 0)",
+            )
+            .bind(event_id)
+            .bind(kind)
+            .bind(body)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        let emulator = Emulator::start().await.unwrap();
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        drained(&outbox).await;
+        let stats = relay.shutdown().await;
+
+        assert_eq!(stats.delivered, 1);
+        assert_eq!(stored_ids(&emulator).get(&good.to_string()), Some(&1));
+        let dead = outbox.dead_letters(10).await.unwrap();
+        let reasons: Vec<&str> = dead.iter().map(|d| d.reason.as_str()).collect();
+        assert_eq!(dead.len(), 3, "{reasons:?}");
+        assert!(reasons[0].contains("not JSON"), "{reasons:?}");
+        assert!(reasons[1].contains("`not-a-ulid` is not an event id"), "{reasons:?}");
+        assert!(reasons[2].contains("unknown operation kind `teleport`"), "{reasons:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_invalid_event_is_refused_before_anything_is_written() {
+    #[derive(serde::Serialize)]
+    struct Huge {
+        blob: String,
+    }
+    impl cio_core::Event for Huge {
+        const NAME: &'static str = "huge";
+    }
+    let pool = pool(&sqlite_url("invalid")).await;
+    let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+    let error = outbox
+        .track(
+            &pool,
+            &Customer::id("1"),
+            Huge {
+                blob: "x".repeat(40_000),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, OutboxError::Invalid(_)), "{error}");
+    let error = outbox
+        .track(&pool, &Customer::id(""), SignedUp { plan: "pro", n: 1 })
+        .await
+        .unwrap_err();
+    assert!(matches!(error, OutboxError::Invalid(_)), "{error}");
+    assert_eq!(outbox.stats().await.unwrap().pending, 0);
+}
+
+#[tokio::test]
+async fn tables_of_a_newer_cio_are_refused() {
+    let pool = pool(&sqlite_url("newer")).await;
+    Outbox::sqlite_in(pool.clone(), "app_outbox").await.unwrap();
+    // Opening again is a no-op migration.
+    Outbox::sqlite_in(pool.clone(), "app_outbox").await.unwrap();
+    sqlx::query("UPDATE app_outbox_meta SET value = 99 WHERE key = 'schema_version'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let error = Outbox::sqlite_in(pool.clone(), "app_outbox")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            OutboxError::NewerSchema {
+                found: 99,
+                supported: 1,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(error.to_string().contains("upgrade cio"), "{error}");
+    // Another prefix in the same file is independent.
+    Outbox::sqlite_in(pool, "other").await.unwrap();
+}
+
+#[tokio::test]
+async fn bad_databases_give_clear_errors() {
+    let missing_dir = format!("sqlite:{}/no/such/dir/x.db", env!("CARGO_TARGET_TMPDIR"));
+    let error = Outbox::connect(&missing_dir, "cio_outbox")
+        .await
+        .unwrap_err();
+    assert!(matches!(error, OutboxError::Connect { .. }), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("cannot open the outbox database"),
+        "{error}"
+    );
+
+    // A read-only file: opening works, creating the tables does not.
+    let url = sqlite_url("read_only");
+    let path = url.trim_start_matches("sqlite:").to_owned();
+    {
+        let pool = pool(&url).await;
+        pool.close().await;
+    }
+    let pool = SqlitePool::connect(&format!("{url}?mode=ro"))
+        .await
+        .unwrap();
+    let error = Outbox::sqlite(pool).await.unwrap_err();
+    assert!(matches!(error, OutboxError::Database { .. }), "{error}");
+    assert!(error.to_string().contains("outbox"), "{error}");
+    assert!(std::error::Error::source(&error).is_some());
+    assert!(std::path::Path::new(&path).exists());
+
+    let error = Outbox::connect("mysql://localhost/x", "cio_outbox")
+        .await
+        .unwrap_err();
+    assert!(matches!(error, OutboxError::UnsupportedUrl(_)), "{error}");
+    let error = Outbox::connect(&sqlite_url("ns"), "Robert'); DROP")
+        .await
+        .unwrap_err();
+    assert!(matches!(error, OutboxError::InvalidNamespace(_)), "{error}");
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_a_clear_error_in_bounded_time() {
+    let error = bounded(
+        30,
+        Outbox::connect("postgres://app:secret@127.0.0.1:1/db", "cio_outbox"),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(error, OutboxError::Connect { .. }), "{error}");
+    let text = error.to_string();
+    assert!(!text.contains("secret"), "{text}");
+    assert!(text.contains("127.0.0.1:1"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delivered_rows_are_pruned_and_pending_ones_kept() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("prune")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        for n in 0..10 {
+            outbox
+                .track(&pool, &Customer::id("1"), SignedUp { plan: "pro", n })
+                .await
+                .unwrap();
+        }
+        // A row not due for a long time: pending through every prune.
+        let op = cio_core::client::Operation::event(
+            &Customer::id("2"),
+            &cio_core::Tracked::new(SignedUp { plan: "pro", n: 99 }),
+        )
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO cio_outbox_rows (event_id, kind, body, created_at, available_at)
+             VALUES (?, 'event', ?, 0, 9223372036854775807)",
+        )
+        .bind(op.event_id().map(|id| id.to_string()))
+        .bind(op.as_bytes())
+        .execute(&pool)
+        .await
+        .unwrap();
+        let emulator = Emulator::start().await.unwrap();
+        let relay = Relay::start(
+            outbox.clone(),
+            client(&emulator),
+            fast_relay()
+                .retention(Duration::ZERO)
+                .prune_interval(Duration::from_secs(1)),
+        );
+        until(|| async {
+            let stats = outbox.stats().await.unwrap();
+            relay.stats().delivered == 10 && stats.delivered_retained == 0
+        })
+        .await;
+        relay.shutdown().await;
+        let stats = outbox.stats().await.unwrap();
+        assert_eq!(stats.pending, 1, "{stats:?}");
+        assert!(stats.oldest_pending_age.is_some());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_written_over_72_hours_ago_are_counted_when_delivered() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("stale")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        for (n, age_hours) in [(1u32, 73i64), (2, 1)] {
+            let op = cio_core::client::Operation::event(
+                &Customer::id("1"),
+                &cio_core::Tracked::new(SignedUp { plan: "pro", n }),
+            )
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO cio_outbox_rows (event_id, kind, body, created_at) VALUES (?, 'event', ?, ?)",
+            )
+            .bind(op.event_id().map(|id| id.to_string()))
+            .bind(op.as_bytes())
+            .bind(now_ms - age_hours * 3_600_000)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        let emulator = Emulator::start().await.unwrap();
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        drained(&outbox).await;
+        let stats = relay.shutdown().await;
+        assert_eq!((stats.delivered, stats.delivered_stale), (2, 1));
+    })
+    .await;
+}

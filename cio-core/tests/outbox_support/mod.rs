@@ -1,0 +1,121 @@
+//! Helpers of the outbox tests: the emulator, a fast relay configuration, databases
+//! of their own per test, and bounded waits.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+use cio_core::client::{RetryPolicy, TrackClient};
+use cio_core::outbox::{Outbox, RelayConfig};
+use cio_core::Event;
+use cio_emulator::Emulator;
+
+/// The event the tests write.
+#[derive(serde::Serialize)]
+pub struct SignedUp {
+    pub plan: &'static str,
+    pub n: u32,
+}
+
+impl Event for SignedUp {
+    const NAME: &'static str = "signed_up";
+}
+
+/// An event the emulator is told to refuse.
+#[derive(serde::Serialize)]
+pub struct Poison {
+    pub n: u32,
+}
+
+impl Event for Poison {
+    const NAME: &'static str = "poison";
+}
+
+/// Runs `test` or fails after `secs` seconds.
+pub async fn bounded<T>(secs: u64, test: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(secs), test)
+        .await
+        .expect("the test did not finish in time")
+}
+
+/// Polls `condition` every 10 ms until it holds (the caller bounds the whole test).
+pub async fn until<F, Fut>(mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    while !condition().await {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+pub fn client(emulator: &Emulator) -> TrackClient {
+    TrackClient::builder(emulator.site_id(), emulator.api_key())
+        .base_url(emulator.base_url())
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap()
+}
+
+/// A relay fast enough for tests: short lease and poll, no rate limit, quick retries
+/// (a `Retry-After` is still honoured, up to 1 s).
+pub fn fast_relay() -> RelayConfig {
+    RelayConfig::default()
+        .lease(Duration::from_secs(3))
+        .poll_interval(Duration::from_millis(20))
+        .unlimited_rate()
+        .retry(
+            RetryPolicy::default()
+                .max_retries(u32::MAX)
+                .backoff(Duration::from_millis(1), Duration::from_millis(20))
+                .retry_after_cap(Duration::from_secs(1)),
+        )
+}
+
+/// The event ids the emulator stored, with how many times each.
+pub fn stored_ids(emulator: &Emulator) -> HashMap<String, usize> {
+    emulator.with_record(|record| {
+        let mut ids = HashMap::new();
+        for event in record.all_events() {
+            *ids.entry(event.id.clone().unwrap_or_default()).or_insert(0) += 1;
+        }
+        ids
+    })
+}
+
+/// A SQLite file of its own for a test, removed first so re-runs start clean.
+pub fn sqlite_url(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    format!("sqlite:{}", path.display())
+}
+
+/// The PostgreSQL URL of the tests, or `None` (and a note) when it is not set.
+pub fn postgres_url(test: &str) -> Option<String> {
+    match std::env::var("CIO_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            // Straight to stderr, past the test harness's capture, so that it shows.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "{test}: did not run: set CIO_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test)"
+            );
+            None
+        }
+    }
+}
+
+/// A schema name of its own for a test.
+pub fn schema(test: &str) -> String {
+    format!("t_{test}_{}", std::process::id())
+}
+
+/// Waits until the outbox has nothing pending.
+pub async fn drained(outbox: &Outbox) {
+    until(|| async { outbox.stats().await.unwrap().pending == 0 }).await;
+}
