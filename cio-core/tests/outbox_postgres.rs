@@ -224,3 +224,113 @@ async fn tables_of_a_newer_cio_are_refused() {
         .unwrap();
     assert_eq!(users, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_event_arrives_exactly_once_through_faults() {
+    let Some(url) = postgres_url("every_event_arrives_exactly_once_through_faults") else {
+        return;
+    };
+    bounded(180, async {
+        let name = "t_faults";
+        let pool = setup(&url, name).await;
+        let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        let mut written = std::collections::HashSet::new();
+        for chunk in 0..10u32 {
+            let mut tx = pool.begin().await.unwrap();
+            for i in 0..500 {
+                let n = chunk * 500 + i;
+                let customer = Customer::id(format!("user-{}", n % 97));
+                let id = outbox
+                    .track(&mut *tx, &customer, SignedUp { plan: "pro", n })
+                    .await
+                    .unwrap();
+                written.insert(id.to_string());
+            }
+            tx.commit().await.unwrap();
+        }
+        let faults = Faults {
+            server_errors: 0.20,
+            too_many_requests: 0.10,
+            retry_after_secs: 1,
+            connection_resets: 0.05,
+            errors_after_apply: 0.05,
+            ..Faults::NONE
+        };
+        let emulator = Emulator::builder()
+            .faults(faults)
+            .seed(12)
+            .start()
+            .await
+            .unwrap();
+        // Two relays on the same outbox, as two app instances would run them.
+        let config = fast_relay().max_batch_bytes(40 * 1024).claim_limit(400);
+        let relays = [
+            Relay::start(outbox.clone(), client(&emulator), config.clone()),
+            Relay::start(outbox.clone(), client(&emulator), config),
+        ];
+        drained(&outbox).await;
+        let mut retried = 0;
+        for relay in &relays {
+            retried += relay.shutdown().await.retried;
+        }
+        let ids = stored_ids(&emulator);
+        assert_eq!(ids.len(), 5_000);
+        assert!(ids.values().all(|&n| n == 1));
+        assert_eq!(
+            ids.keys()
+                .cloned()
+                .collect::<std::collections::HashSet<_>>(),
+            written
+        );
+        assert!(retried > 0);
+        assert!(emulator.with_record(|r| r.duplicates_ignored) > 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_207_dead_letters_the_refused_items_with_their_reasons() {
+    let Some(url) = postgres_url("a_207_dead_letters_the_refused_items_with_their_reasons") else {
+        return;
+    };
+    bounded(60, async {
+        let name = "t_dead";
+        let pool = setup(&url, name).await;
+        let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        for n in 0..100u32 {
+            let customer = Customer::id(format!("user-{n}"));
+            if n % 33 == 7 {
+                outbox
+                    .track(&mut *tx, &customer, Poison { n })
+                    .await
+                    .unwrap();
+            } else {
+                outbox
+                    .track(&mut *tx, &customer, SignedUp { plan: "pro", n })
+                    .await
+                    .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        let emulator = Emulator::builder()
+            .reject_event("poison")
+            .start()
+            .await
+            .unwrap();
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        drained(&outbox).await;
+        let stats = relay.shutdown().await;
+        assert_eq!(
+            (stats.delivered, stats.dead_lettered, stats.retried),
+            (97, 3, 0)
+        );
+        assert_eq!(stored_ids(&emulator).len(), 97);
+        let dead = outbox.dead_letters(10).await.unwrap();
+        assert_eq!(dead.len(), 3);
+        assert!(dead
+            .iter()
+            .all(|d| !d.reason.trim().is_empty() && d.attempts == 1));
+    })
+    .await;
+}

@@ -7,6 +7,7 @@
 mod outbox_support;
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use cio_core::client::Customer;
 use cio_core::outbox::sqlx::{self, SqlitePool};
@@ -341,4 +342,85 @@ async fn an_unreachable_postgres_is_a_clear_error_in_bounded_time() {
     let text = error.to_string();
     assert!(!text.contains("secret"), "{text}");
     assert!(text.contains("127.0.0.1:1"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delivered_rows_are_pruned_and_pending_ones_kept() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("prune")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        for n in 0..10 {
+            outbox
+                .track(&pool, &Customer::id("1"), SignedUp { plan: "pro", n })
+                .await
+                .unwrap();
+        }
+        // A row not due for a long time: pending through every prune.
+        let op = cio_core::client::Operation::event(
+            &Customer::id("2"),
+            &cio_core::Tracked::new(SignedUp { plan: "pro", n: 99 }),
+        )
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO cio_outbox_rows (event_id, kind, body, created_at, available_at)
+             VALUES (?, 'event', ?, 0, 9223372036854775807)",
+        )
+        .bind(op.event_id().map(|id| id.to_string()))
+        .bind(op.as_bytes())
+        .execute(&pool)
+        .await
+        .unwrap();
+        let emulator = Emulator::start().await.unwrap();
+        let relay = Relay::start(
+            outbox.clone(),
+            client(&emulator),
+            fast_relay()
+                .retention(Duration::ZERO)
+                .prune_interval(Duration::from_secs(1)),
+        );
+        until(|| async {
+            let stats = outbox.stats().await.unwrap();
+            relay.stats().delivered == 10 && stats.delivered_retained == 0
+        })
+        .await;
+        relay.shutdown().await;
+        let stats = outbox.stats().await.unwrap();
+        assert_eq!(stats.pending, 1, "{stats:?}");
+        assert!(stats.oldest_pending_age.is_some());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_written_over_72_hours_ago_are_counted_when_delivered() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("stale")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        for (n, age_hours) in [(1u32, 73i64), (2, 1)] {
+            let op = cio_core::client::Operation::event(
+                &Customer::id("1"),
+                &cio_core::Tracked::new(SignedUp { plan: "pro", n }),
+            )
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO cio_outbox_rows (event_id, kind, body, created_at) VALUES (?, 'event', ?, ?)",
+            )
+            .bind(op.event_id().map(|id| id.to_string()))
+            .bind(op.as_bytes())
+            .bind(now_ms - age_hours * 3_600_000)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        let emulator = Emulator::start().await.unwrap();
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        drained(&outbox).await;
+        let stats = relay.shutdown().await;
+        assert_eq!((stats.delivered, stats.delivered_stale), (2, 1));
+    })
+    .await;
 }

@@ -8,11 +8,12 @@
 use std::sync::Arc;
 
 use sqlx::postgres::{PgConnection, PgPool};
-use sqlx::Row as _;
 
 use super::error::OutboxError;
 use super::stats::OutboxStats;
-use super::store::{check_version, Row, SCHEMA_VERSION};
+use super::store::{
+    check_version, read_dead_letters, read_rows, read_stats, Row, ROW_COLUMNS, SCHEMA_VERSION,
+};
 use super::DeadLetter;
 
 /// The database's "now" in Unix milliseconds (fixed for a statement).
@@ -117,7 +118,7 @@ impl PgStore {
             .map_err(OutboxError::db("recording the outbox schema version"))?;
         }
         tx.commit().await.map_err(OutboxError::db(doing))?;
-        let cols = "seq, event_id, kind, body, created_at, attempts";
+        let cols = ROW_COLUMNS;
         let sql = Sql {
             insert: format!("INSERT INTO {s}.rows (event_id, kind, body) VALUES ($1, $2, $3)"),
             claim: format!(
@@ -156,7 +157,8 @@ impl PgStore {
                     (SELECT count(*) FROM {s}.dead_letters)"
             ),
             dead_list: format!(
-                "SELECT {cols}, attempts::bigint, reason FROM {s}.dead_letters ORDER BY seq LIMIT $1"
+                "SELECT seq, event_id, kind, body, created_at, attempts::bigint, reason
+                 FROM {s}.dead_letters ORDER BY seq LIMIT $1"
             ),
             rate: format!(
                 "UPDATE {s}.rate SET next_at = greatest(next_at, {NOW} - $2) + $1 WHERE id = 1
@@ -211,19 +213,7 @@ impl PgStore {
             .fetch_all(&self.pool)
             .await
             .map_err(OutboxError::db("claiming outbox rows"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(Row {
-                    seq: row.try_get(0)?,
-                    event_id: row.try_get(1)?,
-                    kind: row.try_get(2)?,
-                    body: row.try_get(3)?,
-                    created_at: row.try_get(4)?,
-                    attempts: row.try_get(5)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(OutboxError::db("reading claimed outbox rows"))
+        read_rows(&rows)
     }
 
     pub(crate) async fn delivered(&self, seqs: &[i64]) -> Result<(), OutboxError> {
@@ -276,15 +266,7 @@ impl PgStore {
             .fetch_one(&self.pool)
             .await
             .map_err(OutboxError::db("counting outbox rows"))?;
-        let read = || -> Result<OutboxStats, sqlx::Error> {
-            Ok(OutboxStats::from_counts(
-                row.try_get(0)?,
-                row.try_get(1)?,
-                row.try_get(2)?,
-                row.try_get(3)?,
-            ))
-        };
-        read().map_err(OutboxError::db("counting outbox rows"))
+        read_stats(&row)
     }
 
     pub(crate) async fn dead_letters(&self, limit: i64) -> Result<Vec<DeadLetter>, OutboxError> {
@@ -293,19 +275,7 @@ impl PgStore {
             .fetch_all(&self.pool)
             .await
             .map_err(OutboxError::db("reading the dead letters"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(DeadLetter {
-                    seq: row.try_get(0)?,
-                    event_id: row.try_get(1)?,
-                    kind: row.try_get(2)?,
-                    body: row.try_get(3)?,
-                    attempts: row.try_get(6)?,
-                    reason: row.try_get(7)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(OutboxError::db("reading the dead letters"))
+        read_dead_letters(&rows)
     }
 
     pub(crate) async fn rate_slot(

@@ -8,11 +8,13 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
-use sqlx::Row as _;
 
 use super::error::OutboxError;
 use super::stats::OutboxStats;
-use super::store::{check_version, json_list, Row, SCHEMA_VERSION};
+use super::store::{
+    check_version, json_list, read_dead_letters, read_rows, read_stats, Row, ROW_COLUMNS,
+    SCHEMA_VERSION,
+};
 use super::DeadLetter;
 
 /// Now, in Unix milliseconds.
@@ -47,7 +49,7 @@ pub(crate) struct SqliteStore {
 fn migration_v1(p: &str) -> String {
     format!(
         "CREATE TABLE {p}_rows (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq INTEGER PRIMARY KEY,
             event_id TEXT,
             kind TEXT NOT NULL,
             body BLOB NOT NULL,
@@ -61,7 +63,8 @@ fn migration_v1(p: &str) -> String {
         CREATE INDEX {p}_rows_pending ON {p}_rows (seq) WHERE delivered_at IS NULL;
         CREATE INDEX {p}_rows_delivered ON {p}_rows (delivered_at) WHERE delivered_at IS NOT NULL;
         CREATE TABLE {p}_dead_letters (
-            seq INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY,
+            seq INTEGER NOT NULL,
             event_id TEXT,
             kind TEXT NOT NULL,
             body BLOB NOT NULL,
@@ -115,7 +118,7 @@ impl SqliteStore {
         tx.commit()
             .await
             .map_err(OutboxError::db("committing the outbox migration"))?;
-        let cols = "seq, event_id, kind, body, created_at, attempts";
+        let cols = ROW_COLUMNS;
         let sql = Sql {
             insert: format!(
                 "INSERT INTO {p}_rows (event_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4)"
@@ -136,7 +139,7 @@ impl SqliteStore {
                  WHERE seq IN (SELECT value FROM json_each(?1)) AND delivered_at IS NULL"
             ),
             dead_copy: format!(
-                "INSERT OR REPLACE INTO {p}_dead_letters ({cols}, reason, dead_at)
+                "INSERT INTO {p}_dead_letters ({cols}, reason, dead_at)
                  SELECT {cols}, ?2, ?3 FROM {p}_rows WHERE seq = ?1 AND delivered_at IS NULL"
             ),
             dead_delete: format!("DELETE FROM {p}_rows WHERE seq = ?1 AND delivered_at IS NULL"),
@@ -146,12 +149,12 @@ impl SqliteStore {
             stats: format!(
                 "SELECT
                     (SELECT count(*) FROM {p}_rows WHERE delivered_at IS NULL),
-                    (SELECT min(created_at) FROM {p}_rows WHERE delivered_at IS NULL),
+                    (SELECT ?1 - min(created_at) FROM {p}_rows WHERE delivered_at IS NULL),
                     (SELECT count(*) FROM {p}_rows WHERE delivered_at IS NOT NULL),
                     (SELECT count(*) FROM {p}_dead_letters)"
             ),
             dead_list: format!(
-                "SELECT {cols}, reason FROM {p}_dead_letters ORDER BY seq LIMIT ?1"
+                "SELECT {cols}, reason FROM {p}_dead_letters ORDER BY id LIMIT ?1"
             ),
             rate: format!(
                 "UPDATE {p}_rate SET next_at = max(next_at, ?3 - ?2) + ?1 WHERE id = 1
@@ -205,19 +208,7 @@ impl SqliteStore {
         tx.commit()
             .await
             .map_err(OutboxError::db("claiming outbox rows"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(Row {
-                    seq: row.try_get(0)?,
-                    event_id: row.try_get(1)?,
-                    kind: row.try_get(2)?,
-                    body: row.try_get(3)?,
-                    created_at: row.try_get(4)?,
-                    attempts: row.try_get(5)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(OutboxError::db("reading claimed outbox rows"))
+        read_rows(&rows)
     }
 
     pub(crate) async fn delivered(&self, seqs: &[i64]) -> Result<(), OutboxError> {
@@ -282,19 +273,11 @@ impl SqliteStore {
 
     pub(crate) async fn stats(&self) -> Result<OutboxStats, OutboxError> {
         let row = sqlx::query(&self.sql.stats)
+            .bind(now_ms())
             .fetch_one(&self.pool)
             .await
             .map_err(OutboxError::db("counting outbox rows"))?;
-        let read = || -> Result<OutboxStats, sqlx::Error> {
-            let oldest: Option<i64> = row.try_get(1)?;
-            Ok(OutboxStats::from_counts(
-                row.try_get(0)?,
-                oldest.map(|at| now_ms().saturating_sub(at)),
-                row.try_get(2)?,
-                row.try_get(3)?,
-            ))
-        };
-        read().map_err(OutboxError::db("counting outbox rows"))
+        read_stats(&row)
     }
 
     pub(crate) async fn dead_letters(&self, limit: i64) -> Result<Vec<DeadLetter>, OutboxError> {
@@ -303,19 +286,7 @@ impl SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(OutboxError::db("reading the dead letters"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(DeadLetter {
-                    seq: row.try_get(0)?,
-                    event_id: row.try_get(1)?,
-                    kind: row.try_get(2)?,
-                    body: row.try_get(3)?,
-                    attempts: row.try_get(5)?,
-                    reason: row.try_get(6)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(OutboxError::db("reading the dead letters"))
+        read_dead_letters(&rows)
     }
 
     pub(crate) async fn rate_slot(

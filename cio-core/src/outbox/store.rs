@@ -26,6 +26,88 @@ pub(crate) struct Row {
     pub(crate) created_at: i64,
 }
 
+/// Reads one column of a result row.
+fn get<'r, R, T>(row: &'r R, index: usize) -> Result<T, sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    T: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    row.try_get(index)
+}
+
+/// The columns every backend selects for a row, in this order:
+/// `seq, event_id, kind, body, created_at, attempts` (attempts as a 64-bit integer).
+pub(crate) const ROW_COLUMNS: &str = "seq, event_id, kind, body, created_at, attempts";
+
+/// Reads claimed rows selected as [`ROW_COLUMNS`].
+pub(crate) fn read_rows<R>(rows: &[R]) -> Result<Vec<Row>, OutboxError>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let read = |row: &R| {
+        Ok(Row {
+            seq: get(row, 0)?,
+            event_id: get(row, 1)?,
+            kind: get(row, 2)?,
+            body: get(row, 3)?,
+            created_at: get(row, 4)?,
+            attempts: get(row, 5)?,
+        })
+    };
+    rows.iter()
+        .map(read)
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(OutboxError::db("reading claimed outbox rows"))
+}
+
+/// Reads dead letters selected as [`ROW_COLUMNS`] followed by `reason`.
+pub(crate) fn read_dead_letters<R>(rows: &[R]) -> Result<Vec<DeadLetter>, OutboxError>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let read = |row: &R| {
+        Ok(DeadLetter {
+            seq: get(row, 0)?,
+            event_id: get(row, 1)?,
+            kind: get(row, 2)?,
+            body: get(row, 3)?,
+            attempts: get(row, 5)?,
+            reason: get(row, 6)?,
+        })
+    };
+    rows.iter()
+        .map(read)
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(OutboxError::db("reading the dead letters"))
+}
+
+/// Reads the stats row: pending, age of the oldest pending (ms), delivered, dead.
+pub(crate) fn read_stats<R>(row: &R) -> Result<OutboxStats, OutboxError>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let read = || {
+        Ok(OutboxStats::from_counts(
+            get(row, 0)?,
+            get(row, 1)?,
+            get(row, 2)?,
+            get(row, 3)?,
+        ))
+    };
+    read().map_err(OutboxError::db("counting outbox rows"))
+}
+
 /// The outbox's tables in one database.
 #[derive(Debug, Clone)]
 pub(crate) enum Store {

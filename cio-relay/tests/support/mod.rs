@@ -3,8 +3,6 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::collections::HashMap;
-use std::future::Future;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -14,6 +12,10 @@ use cio_core::outbox::{Outbox, Relay, RelayConfig};
 use cio_core::{Event, EventId, Tracked};
 use cio_emulator::Emulator;
 use tokio::process::{Child, Command};
+
+#[path = "../../../cio-core/tests/outbox_support/mod.rs"]
+mod shared;
+pub use shared::{bounded, postgres_url, sqlite_url, stored_ids, until};
 
 /// The events the children write.
 #[derive(serde::Serialize)]
@@ -36,42 +38,6 @@ pub fn event_id(n: u32) -> EventId {
         .unwrap()
 }
 
-pub async fn bounded<T>(secs: u64, test: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(secs), test)
-        .await
-        .expect("the test did not finish in time")
-}
-
-/// Polls `condition` every 10 ms until it holds (the caller bounds the whole test).
-pub async fn until(mut condition: impl FnMut() -> bool) {
-    while !condition() {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
-pub fn sqlite_url(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.db"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    format!("sqlite:{}", path.display())
-}
-
-pub fn postgres_url(test: &str) -> Option<String> {
-    match std::env::var("CIO_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            // Straight to stderr, past the test harness's capture, so that it shows.
-            use std::io::Write as _;
-            let _ = writeln!(
-                std::io::stderr(),
-                "{test}: did not run: set CIO_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test)"
-            );
-            None
-        }
-    }
-}
-
 /// A schema of its own for a test, dropped first so re-runs start clean.
 pub async fn fresh_schema(url: &str, name: &str) -> String {
     let pool = PgPool::connect(url).await.unwrap();
@@ -83,17 +49,6 @@ pub async fn fresh_schema(url: &str, name: &str) -> String {
     .unwrap();
     pool.close().await;
     name.to_owned()
-}
-
-/// The ids the emulator stored, with how many times each.
-pub fn stored_ids(emulator: &Emulator) -> HashMap<String, usize> {
-    emulator.with_record(|record| {
-        let mut ids = HashMap::new();
-        for event in record.all_events() {
-            *ids.entry(event.id.clone().unwrap_or_default()).or_insert(0) += 1;
-        }
-        ids
-    })
 }
 
 pub fn stored_count(emulator: &Emulator) -> usize {
@@ -197,6 +152,31 @@ pub async fn writer_main() {
         .poll_interval(Duration::from_millis(20))
         .unlimited_rate()
         .max_batch_bytes(33 * 1024);
+    // The same writes whichever the database: the user row and its event in one
+    // transaction, 100 signups per transaction.
+    macro_rules! write_signups {
+        ($pool:expr, $outbox:expr, $insert:expr) => {
+            for chunk in 0..EVENTS / 100 {
+                let mut tx = $pool.begin().await.unwrap();
+                for n in chunk * 100..(chunk + 1) * 100 {
+                    sqlx::query($insert)
+                        .bind(i64::from(n))
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap();
+                    let event = Tracked::with_id(SignedUp { n }, event_id(n));
+                    $outbox
+                        .track(&mut *tx, &Customer::id(n.to_string()), event)
+                        .await
+                        .unwrap();
+                }
+                tx.commit().await.unwrap();
+            }
+        };
+    }
+    let relay = |outbox: &Outbox| {
+        start_relay.then(|| Relay::start(outbox.clone(), client.clone(), config.clone()))
+    };
     let _relay = if url.starts_with("sqlite:") {
         let pool = SqlitePool::connect(&format!("{url}?mode=rwc"))
             .await
@@ -206,25 +186,9 @@ pub async fn writer_main() {
             .await
             .unwrap();
         let outbox = Outbox::sqlite_in(pool.clone(), &namespace).await.unwrap();
-        let relay =
-            start_relay.then(|| Relay::start(outbox.clone(), client.clone(), config.clone()));
-        for chunk in 0..EVENTS / 100 {
-            let mut tx = pool.begin().await.unwrap();
-            for n in chunk * 100..(chunk + 1) * 100 {
-                sqlx::query("INSERT INTO users (id) VALUES (?)")
-                    .bind(i64::from(n))
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                let event = Tracked::with_id(SignedUp { n }, event_id(n));
-                outbox
-                    .track(&mut *tx, &Customer::id(n.to_string()), event)
-                    .await
-                    .unwrap();
-            }
-            tx.commit().await.unwrap();
-        }
-        relay
+        let running = relay(&outbox);
+        write_signups!(pool, outbox, "INSERT INTO users (id) VALUES ($1)");
+        running
     } else {
         let pool = PgPool::connect(&url).await.unwrap();
         let app = format!("{namespace}_app");
@@ -235,26 +199,10 @@ pub async fn writer_main() {
         .await
         .unwrap();
         let outbox = Outbox::postgres_in(pool.clone(), &namespace).await.unwrap();
-        let relay =
-            start_relay.then(|| Relay::start(outbox.clone(), client.clone(), config.clone()));
+        let running = relay(&outbox);
         let insert = format!("INSERT INTO {app}.users (id) VALUES ($1)");
-        for chunk in 0..EVENTS / 100 {
-            let mut tx = pool.begin().await.unwrap();
-            for n in chunk * 100..(chunk + 1) * 100 {
-                sqlx::query(&insert)
-                    .bind(i64::from(n))
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                let event = Tracked::with_id(SignedUp { n }, event_id(n));
-                outbox
-                    .track(&mut *tx, &Customer::id(n.to_string()), event)
-                    .await
-                    .unwrap();
-            }
-            tx.commit().await.unwrap();
-        }
-        relay
+        write_signups!(pool, outbox, &insert);
+        running
     };
     std::fs::write(written_marker(&namespace), b"").unwrap();
     // Relay until killed.

@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
+use tracing::Instrument;
 
 pub use config::{RelayConfig, CAMPAIGN_WINDOW};
 
@@ -118,13 +119,11 @@ async fn run<S: Sink<Operation>>(context: Arc<Context<S>>, mut stopped: watch::R
         let mut idle = false;
         while tasks.len() < config.max_in_flight {
             let span = tracing::debug_span!("cio.outbox.claim", rows = tracing::field::Empty);
-            let claimed = {
-                let _in = span.enter();
-                context
-                    .store
-                    .claim(&owner, config.lease, config.claim_limit)
-            }
-            .await;
+            let claimed = context
+                .store
+                .claim(&owner, config.lease, config.claim_limit)
+                .instrument(span.clone())
+                .await;
             match claimed {
                 Ok(rows) => {
                     db_wait = Duration::ZERO;

@@ -1,0 +1,376 @@
+//! Outbox benchmark (a bench binary, not criterion: a figure is a whole run of a
+//! relay, or a ratio of two timed loops run alternately).
+//!
+//! - Enqueue cost: `Outbox::track` inside the app's transaction (validation,
+//!   serialization and the row) against the same transaction with a plain `INSERT`
+//!   of the same, already serialized, bytes into a table of the same columns. Two
+//!   shapes: one signup per transaction (user row + event, committed: what a request
+//!   handler does) and 1,000 events in one transaction (the statement alone).
+//! - Relay throughput: events/s from the outbox into the in-process emulator over
+//!   loopback, `RelayConfig::default()` without its rate limit, with one relay and
+//!   with three on the same outbox; timed from the relays' start to the last row
+//!   marked delivered.
+//! - Resume after a kill: a `cio-relay` process claims rows (the emulator holds its
+//!   requests), is killed with SIGKILL, and a relay in this process starts: the time
+//!   until every row is delivered (the lease is 2 s).
+//!
+//! SQLite on a file in `target/`; PostgreSQL when `CIO_TEST_POSTGRES_URL` is set.
+//! Run: `cargo bench -p cio-relay --bench outbox` (five runs each, median and range).
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use cio_core::client::{Customer, Operation, TrackClient};
+use cio_core::outbox::sqlx::{self, PgPool, SqlitePool};
+use cio_core::outbox::{Outbox, Relay, RelayConfig};
+use cio_core::{Event, Tracked};
+use cio_emulator::{Emulator, Faults};
+
+#[derive(serde::Serialize)]
+struct SignedUp {
+    plan: &'static str,
+    method: &'static str,
+    seats: u32,
+    trial: bool,
+}
+
+impl Event for SignedUp {
+    const NAME: &'static str = "signed_up";
+}
+
+fn event(n: u32) -> SignedUp {
+    SignedUp {
+        plan: "pro",
+        method: "email",
+        seats: n % 50,
+        trial: n.is_multiple_of(2),
+    }
+}
+
+fn customer(n: u32) -> Customer {
+    Customer::id(format!("user-{n}"))
+}
+
+const RUNS: usize = 5;
+
+fn summary(mut values: Vec<f64>) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    (
+        values[values.len() / 2],
+        values[0],
+        values[values.len() - 1],
+    )
+}
+
+/// The two databases of the benchmark: a fresh outbox and app tables in each.
+#[derive(Clone)]
+enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Db {
+    fn name(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "SQLite",
+            Db::Postgres(_) => "PostgreSQL",
+        }
+    }
+}
+
+const APP_TABLES: &str = "
+    DROP TABLE IF EXISTS bench_users; DROP TABLE IF EXISTS bench_plain;
+    CREATE TABLE bench_users (id BIGINT PRIMARY KEY);
+    CREATE TABLE bench_plain (seq INTEGER PRIMARY KEY, event_id TEXT, kind TEXT NOT NULL,
+        body BLOB NOT NULL, created_at BIGINT NOT NULL);";
+
+async fn open(db: &str) -> Option<(Db, Outbox)> {
+    if db == "sqlite" {
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("outbox_bench.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let url = format!("sqlite:{}", path.display());
+        let outbox = Outbox::connect(&url, "cio_outbox").await.unwrap();
+        let pool = SqlitePool::connect(&url).await.unwrap();
+        sqlx::raw_sql(APP_TABLES).execute(&pool).await.unwrap();
+        return Some((Db::Sqlite(pool), outbox));
+    }
+    let url = std::env::var("CIO_TEST_POSTGRES_URL").ok()?;
+    let pool = PgPool::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "DROP SCHEMA IF EXISTS bench_outbox CASCADE; DROP SCHEMA IF EXISTS bench_app CASCADE;
+         CREATE SCHEMA bench_app",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let options: sqlx::postgres::PgConnectOptions = url.parse().unwrap();
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(8)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("SET search_path TO bench_app")
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .connect_with(options)
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        &APP_TABLES
+            .replace("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY")
+            .replace("BLOB", "BYTEA"),
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let outbox = Outbox::postgres_in(pool.clone(), "bench_outbox")
+        .await
+        .unwrap();
+    Some((Db::Postgres(pool), outbox))
+}
+
+/// Runs `$body` in a transaction `$tx` of `$db` and commits it.
+macro_rules! in_tx {
+    ($db:expr, |$tx:ident| $body:block) => {
+        match $db {
+            Db::Sqlite(pool) => {
+                let mut $tx = pool.begin().await.unwrap();
+                $body
+                $tx.commit().await.unwrap();
+            }
+            Db::Postgres(pool) => {
+                let mut $tx = pool.begin().await.unwrap();
+                $body
+                $tx.commit().await.unwrap();
+            }
+        }
+    };
+}
+
+const PLAIN: &str =
+    "INSERT INTO bench_plain (event_id, kind, body, created_at) VALUES ($1, $2, $3, $4)";
+
+/// Seconds for `count` transactions (or `count` statements in one transaction when
+/// `one_tx`), through the outbox or with the plain insert.
+async fn enqueue_run(db: &Db, outbox: &Outbox, outbox_side: bool, one_tx: bool, base: u32) -> f64 {
+    let count: u32 = if one_tx { 1_000 } else { 500 };
+    let sample = Operation::event(&customer(0), &Tracked::new(event(0))).unwrap();
+    let bytes = sample.as_bytes().to_vec();
+    let id = sample.event_id().map(|id| id.to_string());
+    let started = Instant::now();
+    macro_rules! one {
+        ($tx:ident, $n:expr) => {
+            if outbox_side {
+                outbox
+                    .track(&mut *$tx, &customer($n), event($n))
+                    .await
+                    .unwrap();
+            } else {
+                sqlx::query(PLAIN)
+                    .bind(id.clone())
+                    .bind("event")
+                    .bind(bytes.as_slice())
+                    .bind(0i64)
+                    .execute(&mut *$tx)
+                    .await
+                    .unwrap();
+            }
+        };
+    }
+    if one_tx {
+        in_tx!(db, |tx| {
+            for n in base..base + count {
+                one!(tx, n);
+            }
+        });
+    } else {
+        for n in base..base + count {
+            in_tx!(db, |tx| {
+                sqlx::query("INSERT INTO bench_users (id) VALUES ($1)")
+                    .bind(i64::from(n))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                one!(tx, n);
+            });
+        }
+    }
+    started.elapsed().as_secs_f64() / f64::from(count)
+}
+
+async fn enqueue_cost(db: &Db, outbox: &Outbox) {
+    for one_tx in [false, true] {
+        let (mut with_outbox, mut plain, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for run in 0..RUNS as u32 {
+            let base = (run + u32::from(one_tx) * 100) * 10_000;
+            let a = enqueue_run(db, outbox, true, one_tx, base).await;
+            let b = enqueue_run(db, outbox, false, one_tx, base + 5_000).await;
+            with_outbox.push(a * 1e6);
+            plain.push(b * 1e6);
+            ratios.push(a / b);
+        }
+        let (o, _, _) = summary(with_outbox);
+        let (p, _, _) = summary(plain);
+        let (r, lo, hi) = summary(ratios);
+        let shape = if one_tx {
+            "1,000 events in one transaction, per event"
+        } else {
+            "one signup per transaction (user row + event, commit)"
+        };
+        println!(
+            "{} enqueue, {shape}: outbox {o:.1} µs, plain INSERT {p:.1} µs, ratio {r:.2}x (range {lo:.2}-{hi:.2})",
+            db.name()
+        );
+    }
+}
+
+fn client(emulator: &Emulator) -> TrackClient {
+    TrackClient::builder(emulator.site_id(), emulator.api_key())
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap()
+}
+
+/// Writes `count` events, 5,000 per transaction.
+async fn fill(db: &Db, outbox: &Outbox, count: u32) {
+    let mut n = 0;
+    while n < count {
+        let end = (n + 5_000).min(count);
+        in_tx!(db, |tx| {
+            for i in n..end {
+                outbox
+                    .track(&mut *tx, &customer(i), event(i))
+                    .await
+                    .unwrap();
+            }
+        });
+        n = end;
+    }
+}
+
+async fn throughput(db: &Db, outbox: &Outbox) {
+    const EVENTS: u32 = 100_000;
+    for relays in [1usize, 3] {
+        let mut rates = Vec::new();
+        for _ in 0..RUNS {
+            fill(db, outbox, EVENTS).await;
+            // Everything pending is delivered and counted (rows the enqueue runs wrote too).
+            let pending = outbox.stats().await.unwrap().pending;
+            let emulator = Emulator::builder()
+                .log_requests(false)
+                .start()
+                .await
+                .unwrap();
+            let started = Instant::now();
+            let running: Vec<Relay> = (0..relays)
+                .map(|_| {
+                    Relay::start(
+                        outbox.clone(),
+                        client(&emulator),
+                        RelayConfig::default().unlimited_rate(),
+                    )
+                })
+                .collect();
+            loop {
+                let delivered: u64 = running.iter().map(|r| r.stats().delivered).sum();
+                if delivered >= pending {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            let secs = started.elapsed().as_secs_f64();
+            for relay in &running {
+                relay.shutdown().await;
+            }
+            assert_eq!(emulator.with_record(|r| r.event_count()) as u64, pending);
+            rates.push(pending as f64 / secs);
+            emulator.shutdown().await;
+        }
+        let (median, lo, hi) = summary(rates);
+        println!(
+            "{} relay throughput, {relays} relay(s), {EVENTS} events or more a run: {median:.0} events/s (range {lo:.0}-{hi:.0})",
+            db.name()
+        );
+    }
+}
+
+async fn resume_after_kill(db: &Db, outbox: &Outbox, url: &str, namespace: &str) {
+    let mut waits = Vec::new();
+    for _ in 0..3 {
+        fill(db, outbox, 2_000).await;
+        let faults = Faults {
+            latency: Duration::from_secs(30),
+            ..Faults::NONE
+        };
+        let emulator = Emulator::builder().faults(faults).start().await.unwrap();
+        let mut victim = tokio::process::Command::new(env!("CARGO_BIN_EXE_cio-relay"))
+            .args(["--database-url", url, "--namespace", namespace])
+            .args([
+                "--base-url",
+                &emulator.base_url(),
+                "--lease-secs",
+                "2",
+                "--unlimited-rate",
+            ])
+            .env("CUSTOMERIO_SITE_ID", emulator.site_id())
+            .env("CUSTOMERIO_TRACK_API_KEY", emulator.api_key())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        while emulator.request_count() == 0 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        victim.kill().await.unwrap();
+        emulator.set_faults(Faults::NONE);
+        let started = Instant::now();
+        let relay = Relay::start(
+            outbox.clone(),
+            client(&emulator),
+            RelayConfig::default()
+                .unlimited_rate()
+                .lease(Duration::from_secs(2))
+                .poll_interval(Duration::from_millis(50)),
+        );
+        while outbox.stats().await.unwrap().pending > 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        waits.push(started.elapsed().as_secs_f64());
+        relay.shutdown().await;
+        emulator.shutdown().await;
+    }
+    let (median, lo, hi) = summary(waits);
+    println!(
+        "{} resume after a relay is killed (lease 2 s, poll 50 ms, 2,000 rows): {median:.2} s (range {lo:.2}-{hi:.2})",
+        db.name()
+    );
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    for which in ["sqlite", "postgres"] {
+        let Some((db, outbox)) = open(which).await else {
+            println!("PostgreSQL: not measured (set CIO_TEST_POSTGRES_URL)");
+            continue;
+        };
+        enqueue_cost(&db, &outbox).await;
+        throughput(&db, &outbox).await;
+        let url = match which {
+            "sqlite" => format!(
+                "sqlite:{}",
+                std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                    .join("outbox_bench.db")
+                    .display()
+            ),
+            _ => std::env::var("CIO_TEST_POSTGRES_URL").unwrap(),
+        };
+        resume_after_kill(&db, &outbox, &url, outbox.namespace()).await;
+    }
+}
