@@ -305,7 +305,7 @@ pub(crate) fn read_messages(
     out
 }
 
-fn inline(s: &Str) -> Template {
+pub(super) fn inline(s: &Str) -> Template {
     Template {
         source: s.text.clone(),
         origin: TemplateOrigin::Inline {
@@ -315,7 +315,7 @@ fn inline(s: &Str) -> Template {
     }
 }
 
-fn read_channel(sink: &mut Sink<'_>, s: &Str, what: &str) -> Option<Channel> {
+pub(super) fn read_channel(sink: &mut Sink<'_>, s: &Str, what: &str) -> Option<Channel> {
     Some(match s.text.as_str() {
         "email" => Channel::Email,
         "sms" => Channel::Sms,
@@ -359,7 +359,12 @@ fn read_allow(sink: &mut Sink<'_>, items: &[Value<'_>], what: &str) -> Vec<Name>
     out
 }
 
-fn read_file(sink: &mut Sink<'_>, s: &Str, what: &str, files: &mut Files<'_>) -> Option<Template> {
+pub(super) fn read_file(
+    sink: &mut Sink<'_>,
+    s: &Str,
+    what: &str,
+    files: &mut Files<'_>,
+) -> Option<Template> {
     let written = s.name();
     let relative = Path::new(&s.text);
     if s.text.is_empty() {
