@@ -33,7 +33,7 @@ mod server;
 
 pub use faults::{Fault, Faults};
 pub use offline::TrackApi;
-pub use record::{ApiVersion, Record, RequestLog, StoredDevice, StoredEvent};
+pub use record::{ApiVersion, Record, RequestLog, StoredDevice, StoredEvent, StoredMetric};
 
 use record::State;
 use server::Shared;
@@ -110,6 +110,14 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn reject_event(mut self, name: impl Into<String>) -> Self {
         self.rules.rejected_events.push(name.into());
+        self
+    }
+
+    /// Declares the manual segment `id`: segment calls to any other answer `404`, as
+    /// Customer.io does for a segment that does not exist.
+    #[must_use]
+    pub fn manual_segment(mut self, id: u64) -> Self {
+        self.rules.manual_segments.push(id);
         self
     }
 

@@ -54,6 +54,24 @@ pub struct RequestLog {
     pub status: Option<u16>,
 }
 
+/// A delivery metric (`/api/v1/metrics`) or push event (`/api/v1/push/events`) the
+/// emulator accepted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMetric {
+    /// `metrics` or `push/events`.
+    pub endpoint: String,
+    /// The delivery it is about.
+    pub delivery_id: String,
+    /// The `metric` (or the push `event`).
+    pub metric: String,
+    /// The push event's `device_id`.
+    pub device_id: Option<String>,
+    /// The `timestamp`, if given.
+    pub timestamp: Option<i64>,
+    /// The whole body.
+    pub body: Map<String, Value>,
+}
+
 /// A push device the emulator stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredDevice {
@@ -86,6 +104,15 @@ pub struct Record {
     pub merges: Vec<(String, String)>,
     /// Events not stored because an event with the same `id` already was.
     pub duplicates_ignored: u64,
+    /// Delivery metrics and push events, in arrival order.
+    pub metrics: Vec<StoredMetric>,
+    /// Form submissions as (form id, data), in arrival order.
+    pub forms: Vec<(String, Map<String, Value>)>,
+    /// The members of each manual segment (identifiers as addressed: `cio_…` for a
+    /// `cio_id`).
+    pub segments: BTreeMap<u64, BTreeSet<String>>,
+    /// Unsubscribe calls as (delivery id, unsubscribe), in arrival order.
+    pub unsubscribes: Vec<(String, bool)>,
     /// Every request, in arrival order (empty when the log is off).
     pub requests: Vec<RequestLog>,
 }

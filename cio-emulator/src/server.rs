@@ -195,11 +195,14 @@ async fn handle(
         Some(reply) => Some(reply),
         None if reset => None,
         None if shared.wrong_region => Some(redirect(301, &parts.uri)),
-        None if parts.headers.get(AUTHORIZATION) != Some(&shared.expected_auth) => {
+        None if !api::is_public(path)
+            && parts.headers.get(AUTHORIZATION) != Some(&shared.expected_auth) =>
+        {
             Some(Reply::v1_single(401, "Unauthorized request"))
         }
         None => {
-            let action = api::route(method, path, &body, &shared.rules);
+            let target = parts.uri.path_and_query().map_or(path, |p| p.as_str());
+            let action = api::route(method, target, &body, &shared.rules);
             let mut state = match shared.state.lock() {
                 Ok(state) => state,
                 Err(poisoned) => poisoned.into_inner(),

@@ -258,6 +258,8 @@ async fn throughput(db: &Db, outbox: &Outbox) {
         let mut rates = Vec::new();
         for _ in 0..RUNS {
             fill(db, outbox, EVENTS).await;
+            // Everything pending is delivered and counted (rows the enqueue runs wrote too).
+            let pending = outbox.stats().await.unwrap().pending;
             let emulator = Emulator::builder()
                 .log_requests(false)
                 .start()
@@ -275,7 +277,7 @@ async fn throughput(db: &Db, outbox: &Outbox) {
                 .collect();
             loop {
                 let delivered: u64 = running.iter().map(|r| r.stats().delivered).sum();
-                if delivered >= u64::from(EVENTS) {
+                if delivered >= pending {
                     break;
                 }
                 tokio::time::sleep(Duration::from_millis(2)).await;
@@ -284,13 +286,13 @@ async fn throughput(db: &Db, outbox: &Outbox) {
             for relay in &running {
                 relay.shutdown().await;
             }
-            assert_eq!(emulator.with_record(|r| r.event_count()), EVENTS as usize);
-            rates.push(f64::from(EVENTS) / secs);
+            assert_eq!(emulator.with_record(|r| r.event_count()) as u64, pending);
+            rates.push(pending as f64 / secs);
             emulator.shutdown().await;
         }
         let (median, lo, hi) = summary(rates);
         println!(
-            "{} relay throughput, {relays} relay(s), {EVENTS} events: {median:.0} events/s (range {lo:.0}-{hi:.0})",
+            "{} relay throughput, {relays} relay(s), {EVENTS} events or more a run: {median:.0} events/s (range {lo:.0}-{hi:.0})",
             db.name()
         );
     }

@@ -99,8 +99,10 @@ async fn postgres_three_relays_one_killed_share_the_rows_and_the_rate() {
         }
         assert_exactly_all(&emulator);
 
-        // The request rate, over all relays, stays within the limit: no one-second
-        // window holds more than the rate plus the burst (one more for clock jitter).
+        // The request rate, over all relays, stays within the limit (three relays
+        // pacing alone would reach three times it). Slots are reserved in the
+        // database and a request leaves when its slot comes; on a loaded machine a
+        // late task can still bunch a few arrivals, hence the margins.
         let arrivals: Vec<_> = emulator.with_record(|record| {
             record
                 .requests_to("/api/v2/batch")
@@ -112,6 +114,14 @@ async fn postgres_three_relays_one_killed_share_the_rows_and_the_rate() {
             "too few requests to judge the rate: {}",
             arrivals.len()
         );
+        let span = arrivals[arrivals.len() - 1]
+            .duration_since(arrivals[0])
+            .as_secs_f64();
+        let average = (arrivals.len() - BURST) as f64 / span;
+        assert!(
+            average <= RATE as f64 * 1.15,
+            "{average:.1} requests/s on average, limit {RATE}"
+        );
         let mut busiest = 0;
         for (i, start) in arrivals.iter().enumerate() {
             let within = arrivals[i..]
@@ -121,7 +131,7 @@ async fn postgres_three_relays_one_killed_share_the_rows_and_the_rate() {
             busiest = busiest.max(within);
         }
         assert!(
-            busiest <= RATE + BURST + 1,
+            busiest <= RATE * 3 / 2,
             "{busiest} requests in one second, limit {RATE}"
         );
     })

@@ -72,6 +72,12 @@ pub struct Taxonomy {
     pub campaigns: Vec<Campaign>,
     /// Messages (`[messages.NAME]`), in declaration order.
     pub messages: Vec<Message>,
+    /// Transactional messages (`[transactional.NAME]`), in declaration order.
+    pub transactional: Vec<AppMessage>,
+    /// API-triggered broadcasts (`[broadcasts.NAME]`), in declaration order.
+    pub broadcasts: Vec<AppMessage>,
+    /// Manual segments (`[segments]`), in declaration order.
+    pub segments: Vec<SegmentDef>,
 }
 
 impl Taxonomy {
@@ -332,6 +338,20 @@ pub enum CompareOp {
     Ge,
 }
 
+impl CompareOp {
+    /// The operator as written (`==`, `<=`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "==",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Gt => ">",
+            CompareOp::Le => "<=",
+            CompareOp::Ge => ">=",
+        }
+    }
+}
+
 /// A literal on the right of a comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
@@ -358,6 +378,20 @@ pub enum Channel {
     Webhook,
     /// `slack`.
     Slack,
+}
+
+impl Channel {
+    /// The channel as written in `events.toml` (`email`, `in_app`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Push => "push",
+            Channel::InApp => "in_app",
+            Channel::Webhook => "webhook",
+            Channel::Slack => "slack",
+        }
+    }
 }
 
 /// A message: `[messages.welcome]`.
@@ -403,4 +437,73 @@ pub enum TemplateOrigin {
         /// The resolved path that was read.
         path: PathBuf,
     },
+}
+
+/// Which App API call sends an [`AppMessage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppMessageKind {
+    /// `[transactional.NAME]`: `POST /v1/send/{channel}`, to one person.
+    Transactional,
+    /// `[broadcasts.NAME]`: `POST /v1/campaigns/{id}/triggers`, to an audience.
+    Broadcast,
+}
+
+/// How Customer.io knows an [`AppMessage`]: its number, or (transactional messages
+/// only) its name or string id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppMessageId {
+    /// `id = 42`.
+    Number(u64),
+    /// `id = "password_reset"`.
+    Text(String),
+}
+
+/// A message sent through the App API with its own data, read in its templates as
+/// `{{ trigger.* }}`: `[transactional.password_reset]` or `[broadcasts.product_update]`.
+#[derive(Debug, Clone)]
+pub struct AppMessage {
+    /// The message's name (`password_reset`).
+    pub name: Name,
+    /// Transactional message or broadcast.
+    pub kind: AppMessageKind,
+    /// Its id in Customer.io.
+    pub id: AppMessageId,
+    /// Where the id was written.
+    pub id_span: Span,
+    /// The channel (`email` when not given).
+    pub channel: Channel,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// The data it is sent with (`message_data` or the broadcast's `data`).
+    pub data: Vec<Field>,
+    /// The subject template, if declared here.
+    pub subject: Option<Template>,
+    /// The body template (inline `body` or `file`), if declared here.
+    pub body: Option<Template>,
+}
+
+impl AppMessage {
+    /// `transactional message` or `broadcast`, for messages.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            AppMessageKind::Transactional => format!("transactional message `{}`", self.name.value),
+            AppMessageKind::Broadcast => format!("broadcast `{}`", self.name.value),
+        }
+    }
+
+    /// The data field declared under `name`, if any.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.data.iter().find(|f| f.name.value == name)
+    }
+}
+
+/// A manual segment: `beta_testers = 7` in `[segments]`.
+#[derive(Debug, Clone)]
+pub struct SegmentDef {
+    /// The segment's name (`beta_testers`).
+    pub name: Name,
+    /// Its id in Customer.io.
+    pub id: u64,
+    /// Doc text (long form `{ id = 7, doc = "..." }`).
+    pub doc: Option<String>,
 }

@@ -78,6 +78,18 @@ fn check_names(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
     for m in &taxonomy.messages {
         invalid(sink, &m.name, &format!("message `{}`", m.name.value));
     }
+    for m in taxonomy.transactional.iter().chain(&taxonomy.broadcasts) {
+        let what = m.describe();
+        invalid(sink, &m.name, &what);
+        check_fields(sink, &m.data, &|f| format!("field `{f}` of {what}"));
+    }
+    for segment in &taxonomy.segments {
+        invalid(
+            sink,
+            &segment.name,
+            &format!("segment `{}`", segment.name.value),
+        );
+    }
 }
 
 fn check_fields(sink: &mut Sink<'_>, fields: &[Field], what: &dyn Fn(&str) -> String) {
@@ -178,6 +190,21 @@ fn check_type_collisions(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
         for f in event.data.iter().filter(|f| valid(&f.name)) {
             if matches!(f.ty, FieldType::InlineEnum(_)) {
                 let owner = format!("field `{}` of event `{}`", f.name.value, event.name.value);
+                types.push(inline(&ty, &owner, f));
+            }
+        }
+    }
+    for m in taxonomy
+        .transactional
+        .iter()
+        .chain(&taxonomy.broadcasts)
+        .filter(|m| valid(&m.name))
+    {
+        let ty = type_name(&m.name.value);
+        types.push((ty.clone(), m.describe(), m.name.span));
+        for f in m.data.iter().filter(|f| valid(&f.name)) {
+            if matches!(f.ty, FieldType::InlineEnum(_)) {
+                let owner = format!("field `{}` of {}", f.name.value, m.describe());
                 types.push(inline(&ty, &owner, f));
             }
         }

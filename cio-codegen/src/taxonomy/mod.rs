@@ -19,6 +19,7 @@ use docs::{deprecated, docs};
 
 mod constants;
 mod docs;
+mod journeys;
 mod profile;
 
 /// What `taxonomy!(...)` takes: `crate = path` for a renamed dependency, then the
@@ -117,7 +118,8 @@ pub(crate) fn generate(schema: &Schema, krate: &str) -> String {
         event(&mut out, def, schema);
     }
     profile::profile(&mut out, taxonomy);
-    constants::constants(&mut out.text, schema);
+    let private = out.private_path();
+    constants::constants(&mut out.text, &private, schema);
     out.text
 }
 

@@ -30,8 +30,10 @@ use reqwest::Method;
 
 mod attributes;
 mod body;
+mod calls;
 mod config;
 mod customer;
+mod delivery;
 mod device;
 mod error;
 mod limits;
@@ -39,11 +41,17 @@ mod operation;
 mod payload;
 mod region;
 mod retry;
+mod segment;
 mod transport;
 mod view;
 
+pub use calls::AccountRegion;
 pub use config::{ApiKey, TrackClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use customer::{Customer, IdentifierKind};
+pub use delivery::{
+    DeliveryMetric, EmailMetric, InAppMetric, Metric, PushEvent, PushEventKind, PushMetric,
+    SmsMetric,
+};
 pub use device::{Device, Platform};
 pub use error::{Error, Limit};
 pub use operation::{
@@ -51,13 +59,17 @@ pub use operation::{
 };
 pub use region::Region;
 pub use retry::{FailureClass, RetryPolicy};
+pub use segment::{Segment, SEGMENT_BATCH};
 pub use view::{View, ViewKind};
 
 use crate::{Attributes, Event, EventId, Tracked};
 use error::check_limit;
 use transport::{Answer, Request};
 
-/// A client of the Customer.io Track API (v1 calls and v2 `/batch`).
+/// A client of the Customer.io Track API (v1 calls and v2 `/batch`), with every call
+/// shape of the official Node client's `TrackClient`: people, events, views, devices,
+/// merges, push and delivery metrics, forms, unsubscribes, manual segments and the
+/// account's region.
 ///
 /// Cheap to clone: clones share one connection pool (keep-alive, rustls). Redirects are
 /// never followed; a redirect is reported as [`Error::WrongRegion`].
@@ -188,6 +200,7 @@ impl TrackClient {
                 url,
                 endpoint,
                 body,
+                auth: true,
             })
             .await
     }
@@ -388,6 +401,7 @@ impl TrackClient {
                 url: format!("{}/batch", self.inner.v2),
                 endpoint: "POST /api/v2/batch",
                 body: Some(Bytes::from(body)),
+                auth: true,
             })
             .await?;
         Ok(outcome(&answer, operations.len()))

@@ -26,6 +26,9 @@ pub(crate) struct Request<'a> {
     /// The endpoint without identifiers, for logs (`PUT /api/v1/customers/{id}`).
     pub(crate) endpoint: &'a str,
     pub(crate) body: Option<Bytes>,
+    /// Whether to send the `Authorization` header (not to `/unsubscribe`, which the
+    /// host serves without auth).
+    pub(crate) auth: bool,
 }
 
 const MAX_MESSAGE: usize = 500;
@@ -97,8 +100,10 @@ impl Inner {
         let mut builder = self
             .http
             .request(request.method.clone(), &request.url)
-            .header(AUTHORIZATION, self.auth.clone())
             .header(USER_AGENT, self.user_agent.clone());
+        if request.auth {
+            builder = builder.header(AUTHORIZATION, self.auth.clone());
+        }
         if let Some(body) = &request.body {
             builder = builder
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))

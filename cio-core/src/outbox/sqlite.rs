@@ -49,7 +49,7 @@ pub(crate) struct SqliteStore {
 fn migration_v1(p: &str) -> String {
     format!(
         "CREATE TABLE {p}_rows (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq INTEGER PRIMARY KEY,
             event_id TEXT,
             kind TEXT NOT NULL,
             body BLOB NOT NULL,
@@ -63,7 +63,8 @@ fn migration_v1(p: &str) -> String {
         CREATE INDEX {p}_rows_pending ON {p}_rows (seq) WHERE delivered_at IS NULL;
         CREATE INDEX {p}_rows_delivered ON {p}_rows (delivered_at) WHERE delivered_at IS NOT NULL;
         CREATE TABLE {p}_dead_letters (
-            seq INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY,
+            seq INTEGER NOT NULL,
             event_id TEXT,
             kind TEXT NOT NULL,
             body BLOB NOT NULL,
@@ -138,7 +139,7 @@ impl SqliteStore {
                  WHERE seq IN (SELECT value FROM json_each(?1)) AND delivered_at IS NULL"
             ),
             dead_copy: format!(
-                "INSERT OR REPLACE INTO {p}_dead_letters ({cols}, reason, dead_at)
+                "INSERT INTO {p}_dead_letters ({cols}, reason, dead_at)
                  SELECT {cols}, ?2, ?3 FROM {p}_rows WHERE seq = ?1 AND delivered_at IS NULL"
             ),
             dead_delete: format!("DELETE FROM {p}_rows WHERE seq = ?1 AND delivered_at IS NULL"),
@@ -153,7 +154,7 @@ impl SqliteStore {
                     (SELECT count(*) FROM {p}_dead_letters)"
             ),
             dead_list: format!(
-                "SELECT {cols}, reason FROM {p}_dead_letters ORDER BY seq LIMIT ?1"
+                "SELECT {cols}, reason FROM {p}_dead_letters ORDER BY id LIMIT ?1"
             ),
             rate: format!(
                 "UPDATE {p}_rate SET next_at = max(next_at, ?3 - ?2) + ?1 WHERE id = 1

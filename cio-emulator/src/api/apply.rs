@@ -24,6 +24,26 @@ pub(crate) fn apply(state: &mut State, action: Action) -> Reply {
             state.merge(&primary, &secondary);
         }
         Action::Ignore => {}
+        Action::Metric(metric) => state.record.metrics.push(metric),
+        Action::Form(form, data) => {
+            state.record.forms.push((form, data));
+            return Reply::new(204, Vec::new());
+        }
+        Action::Segment {
+            segment,
+            add,
+            members,
+        } => {
+            let set = state.record.segments.entry(segment).or_default();
+            for member in members {
+                if add {
+                    set.insert(member);
+                } else {
+                    set.remove(&member);
+                }
+            }
+        }
+        Action::Unsubscribe(delivery, on) => state.record.unsubscribes.push((delivery, on)),
         Action::Region => {
             return Reply::new(
                 200,

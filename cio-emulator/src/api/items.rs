@@ -44,7 +44,7 @@ fn serialized_len(value: &Value) -> usize {
 }
 
 /// A timestamp in seconds (or null).
-fn check_seconds(field: &str, value: &Value) -> Result<Option<i64>, ItemError> {
+pub(super) fn check_seconds(field: &str, value: &Value) -> Result<Option<i64>, ItemError> {
     match value {
         Value::Null => Ok(None),
         Value::Number(n) => match n.as_i64() {

@@ -4,12 +4,13 @@
 
 mod apply;
 mod items;
+mod reports;
 mod v1;
 mod v2;
 
 use serde_json::{json, Map, Value};
 
-use crate::record::{StoredDevice, StoredEvent};
+use crate::record::{StoredDevice, StoredEvent, StoredMetric};
 pub(crate) use apply::apply;
 
 /// Track API limits, in bytes (a count for attributes).
@@ -89,6 +90,8 @@ impl Reply {
 pub(crate) struct Rules {
     /// Events with these names are invalid (a poison item).
     pub(crate) rejected_events: Vec<String>,
+    /// The ids of the manual segments that exist (others answer `404`).
+    pub(crate) manual_segments: Vec<u64>,
 }
 
 /// Why one v2 operation (or a v1 body) is invalid.
@@ -122,17 +125,44 @@ pub(crate) enum Action {
     /// An operation accepted but not recorded (objects, relationships, deliveries).
     Ignore,
     Region,
+    /// A delivery metric (`/metrics`) or push event (`/push/events`).
+    Metric(StoredMetric),
+    /// A form submission: the form id and its data.
+    Form(String, Map<String, Value>),
+    /// Members added to or removed from a manual segment.
+    Segment {
+        segment: u64,
+        add: bool,
+        members: Vec<String>,
+    },
+    /// An unsubscribe (or resubscribe) by delivery id.
+    Unsubscribe(String, bool),
     /// A v2 batch: the valid operations and the invalid ones, by index.
     Batch(Vec<(usize, Action)>, Vec<(usize, ItemError)>),
 }
 
-/// Routes a request to the reader of its API version; `Err` is the answer to give at
-/// once.
+/// Whether a path is served without credentials (`/unsubscribe/{delivery_id}`).
+pub(crate) fn is_public(path: &str) -> bool {
+    path.starts_with("/unsubscribe/")
+}
+
+/// Routes a request (its path, with or without a query) to the reader of its API
+/// version; `Err` is the answer to give at once.
 pub(crate) fn route(method: &str, path: &str, body: &[u8], rules: &Rules) -> Result<Action, Reply> {
+    let (path, query) = match path.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path, None),
+    };
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match segments.as_slice() {
         ["api", "v2", rest @ ..] => v2::route(method, rest, body, rules),
-        ["api", "v1", rest @ ..] => v1::route(method, rest, body, rules),
+        ["api", "v1", rest @ ..] => v1::route(method, rest, query, body, rules),
+        ["unsubscribe", id] if method == "POST" => {
+            let id = v1::v1_customer(id)?;
+            let object = v1::parse_object(body).map_err(|m| Reply::v1(400, &m))?;
+            reports::unsubscribe(id, &object)
+        }
+        ["unsubscribe", _] => Err(Reply::v1(405, "method not allowed")),
         _ => Err(Reply::v1(404, "not found")),
     }
 }

@@ -4,13 +4,14 @@
 use serde_json::{Map, Value};
 
 use super::items::{check_attributes, device_of, event_of, identifier};
-use super::{limits, Action, Reply, Rules};
+use super::{limits, reports, Action, Reply, Rules};
 use crate::record::ApiVersion;
 
 /// Reads a v1 request; `path` is what follows `/api/v1/`.
 pub(super) fn route(
     method: &str,
     path: &[&str],
+    query: Option<&str>,
     body: &[u8],
     rules: &Rules,
 ) -> Result<Action, Reply> {
@@ -65,9 +66,37 @@ pub(super) fn route(
             };
             Ok(Action::Merge(side("primary")?, side("secondary")?))
         }
-        (_, ["customers", ..] | ["events"] | ["merge_customers"] | ["accounts", "region"]) => {
-            Err(Reply::v1(405, "method not allowed"))
+        ("POST", ["metrics"]) => {
+            reports::metric(parse_object(body).map_err(|m| Reply::v1(400, &m))?)
         }
+        ("POST", ["push", "events"]) => {
+            reports::push_event(parse_object(body).map_err(|m| Reply::v1(400, &m))?)
+        }
+        ("POST", ["forms", id, "submit"]) => {
+            let id = v1_customer(id)?;
+            reports::form(id, parse_object(body).map_err(|m| Reply::v1(400, &m))?)
+        }
+        ("POST", ["segments", id, action @ ("add_customers" | "remove_customers")]) => {
+            let object = parse_object(body).map_err(|m| Reply::v1(400, &m))?;
+            let action = reports::segment(id, *action == "add_customers", query, object)?;
+            match &action {
+                Action::Segment { segment, .. } if !rules.manual_segments.contains(segment) => {
+                    Err(Reply::v1(404, "segment not found"))
+                }
+                _ => Ok(action),
+            }
+        }
+        (
+            _,
+            ["customers", ..]
+            | ["events"]
+            | ["merge_customers"]
+            | ["accounts", "region"]
+            | ["metrics"]
+            | ["push", "events"]
+            | ["forms", _, "submit"]
+            | ["segments", _, "add_customers" | "remove_customers"],
+        ) => Err(Reply::v1(405, "method not allowed")),
         _ => Err(Reply::v1(404, "not found")),
     }
 }
@@ -81,7 +110,7 @@ fn decode(segment: &str) -> Result<String, Reply> {
 }
 
 /// A customer id from the path (1 to 150 bytes).
-fn v1_customer(segment: &str) -> Result<String, Reply> {
+pub(super) fn v1_customer(segment: &str) -> Result<String, Reply> {
     let id = decode(segment)?;
     if id.is_empty() {
         return Err(Reply::v1(400, "identifier is required"));
@@ -93,7 +122,7 @@ fn v1_customer(segment: &str) -> Result<String, Reply> {
 }
 
 /// The body as a JSON object (an empty body is an empty object).
-fn parse_object(body: &[u8]) -> Result<Map<String, Value>, String> {
+pub(super) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }

@@ -28,7 +28,7 @@ use crate::{Diagnostic, SourceFile, Taxonomy};
 
 /// What is wrong with one read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Problem {
+pub(super) enum Problem {
     Unknown,
     Optional,
     Deeper,
@@ -216,7 +216,7 @@ fn check_uses(
 }
 
 /// `"; did you mean `root.x`?"` for the field of `u` closest to one of `fields`.
-fn hint<'a>(u: &VariableUse, fields: impl Iterator<Item = &'a Field>) -> String {
+pub(super) fn hint<'a>(u: &VariableUse, fields: impl Iterator<Item = &'a Field>) -> String {
     let Some(field) = u.field() else {
         return String::new();
     };
@@ -226,7 +226,7 @@ fn hint<'a>(u: &VariableUse, fields: impl Iterator<Item = &'a Field>) -> String 
 }
 
 /// The problem with reading `u` from `fields`, with an explanation for deeper paths.
-fn check_field(fields: &[Field], u: &VariableUse) -> Option<(Problem, String)> {
+pub(super) fn check_field(fields: &[Field], u: &VariableUse) -> Option<(Problem, String)> {
     let first = u.field()?;
     let Some(field) = fields.iter().find(|f| f.name.value == first) else {
         return Some((Problem::Unknown, String::new()));
@@ -296,14 +296,14 @@ fn allows(pattern: &str, u: &VariableUse) -> bool {
 }
 
 /// Where a template's text lives, for locating errors.
-struct Place<'a> {
-    template: &'a Template,
-    events_toml: &'a SourceFile,
+pub(super) struct Place<'a> {
+    pub(super) template: &'a Template,
+    pub(super) events_toml: &'a SourceFile,
 }
 
 impl Place<'_> {
     /// A diagnostic at `offset..offset + len` of the template.
-    fn error(&self, offset: usize, len: usize, message: String) -> Diagnostic {
+    pub(super) fn error(&self, offset: usize, len: usize, message: String) -> Diagnostic {
         match &self.template.origin {
             TemplateOrigin::File { written, .. } => {
                 SourceFile::new(written.value.clone(), self.template.source.clone())

@@ -77,6 +77,7 @@ mod expr;
 mod lexer;
 mod quiet;
 mod syntax;
+mod trigger;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -211,8 +212,13 @@ pub fn check_syntax(source: &str) -> Result<(), SyntaxError> {
 /// Checks every message of `taxonomy`: Liquid syntax, and each variable it reads
 /// against the trigger events of the campaigns that send it and the profile.
 /// `events_toml` is the source the taxonomy was parsed from (for inline templates).
+///
+/// Transactional messages and broadcasts are checked against their own `data`
+/// (`trigger.*`) and the profile; an `event.*` read in them is an error.
 pub fn check_taxonomy(taxonomy: &Taxonomy, events_toml: &SourceFile) -> Vec<Diagnostic> {
-    check::check_taxonomy(taxonomy, events_toml)
+    let mut out = check::check_taxonomy(taxonomy, events_toml);
+    out.extend(trigger::check_app_messages(taxonomy, events_toml));
+    out
 }
 
 /// For each event (by name), the data fields that messages of the campaigns it

@@ -17,6 +17,9 @@ pub(crate) enum Owner<'a> {
     Profile,
     /// `[events.NAME]`.
     Event(&'a str),
+    /// `[transactional.NAME]` or `[broadcasts.NAME]`, as described
+    /// ("transactional message `x`").
+    App(&'a str),
 }
 
 impl Owner<'_> {
@@ -25,6 +28,7 @@ impl Owner<'_> {
         match self {
             Owner::Profile => format!("profile attribute `{field}`"),
             Owner::Event(event) => format!("field `{field}` of event `{event}`"),
+            Owner::App(what) => format!("field `{field}` of {what}"),
         }
     }
 }

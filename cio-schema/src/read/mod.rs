@@ -4,6 +4,7 @@
 //! into the model, recording every mistake (never stopping at the first). A declaration
 //! with an error is left out of the model, and its name is kept in [`Declared`].
 
+mod app;
 mod condition;
 mod duration;
 mod fields;
@@ -17,11 +18,20 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Sink;
-use crate::model::{Declared, Span, Taxonomy};
+use crate::model::{AppMessageKind, Declared, Span, Taxonomy};
 use crate::suggest::hint;
 use reader::{entries, span, table};
 
-const SECTIONS: [&str; 5] = ["enums", "profile", "events", "campaigns", "messages"];
+const SECTIONS: [&str; 8] = [
+    "enums",
+    "profile",
+    "events",
+    "campaigns",
+    "messages",
+    "transactional",
+    "broadcasts",
+    "segments",
+];
 
 /// The first stage's outcome for a file that is valid TOML.
 pub(crate) struct Read {
@@ -132,11 +142,30 @@ fn read_sections(
             "events" => events = fields::read_events(sink, value, &enum_names),
             "campaigns" => taxonomy.campaigns = workflow::read_campaigns(sink, value),
             "messages" => taxonomy.messages = workflow::read_messages(sink, value, files),
+            "transactional" => {
+                taxonomy.transactional = app::read_app_messages(
+                    sink,
+                    value,
+                    AppMessageKind::Transactional,
+                    &enum_names,
+                    files,
+                )
+            }
+            "broadcasts" => {
+                taxonomy.broadcasts = app::read_app_messages(
+                    sink,
+                    value,
+                    AppMessageKind::Broadcast,
+                    &enum_names,
+                    files,
+                )
+            }
+            "segments" => taxonomy.segments = app::read_segments(sink, value),
             other => {
                 let mut hint = hint(other, SECTIONS);
                 if hint.is_empty() {
                     hint =
-                        "; sections are `enums`, `profile`, `events`, `campaigns` and `messages`"
+                        "; sections are `enums`, `profile`, `events`, `campaigns`, `messages`, `transactional`, `broadcasts` and `segments`"
                             .into();
                 }
                 sink.error(span(key), format!("unknown section `{other}`{hint}"));

@@ -263,7 +263,7 @@ pub(crate) fn read_messages(
                     at,
                     format!(
                         "{what} is sent on channel `{}`, which has no subject; remove `subject`",
-                        channel_name(channel)
+                        channel.as_str()
                     ),
                 );
             }
@@ -305,7 +305,7 @@ pub(crate) fn read_messages(
     out
 }
 
-fn inline(s: &Str) -> Template {
+pub(super) fn inline(s: &Str) -> Template {
     Template {
         source: s.text.clone(),
         origin: TemplateOrigin::Inline {
@@ -315,18 +315,7 @@ fn inline(s: &Str) -> Template {
     }
 }
 
-fn channel_name(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Email => "email",
-        Channel::Sms => "sms",
-        Channel::Push => "push",
-        Channel::InApp => "in_app",
-        Channel::Webhook => "webhook",
-        Channel::Slack => "slack",
-    }
-}
-
-fn read_channel(sink: &mut Sink<'_>, s: &Str, what: &str) -> Option<Channel> {
+pub(super) fn read_channel(sink: &mut Sink<'_>, s: &Str, what: &str) -> Option<Channel> {
     Some(match s.text.as_str() {
         "email" => Channel::Email,
         "sms" => Channel::Sms,
@@ -370,7 +359,12 @@ fn read_allow(sink: &mut Sink<'_>, items: &[Value<'_>], what: &str) -> Vec<Name>
     out
 }
 
-fn read_file(sink: &mut Sink<'_>, s: &Str, what: &str, files: &mut Files<'_>) -> Option<Template> {
+pub(super) fn read_file(
+    sink: &mut Sink<'_>,
+    s: &Str,
+    what: &str,
+    files: &mut Files<'_>,
+) -> Option<Template> {
     let written = s.name();
     let relative = Path::new(&s.text);
     if s.text.is_empty() {

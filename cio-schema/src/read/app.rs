@@ -1,0 +1,255 @@
+//! `[transactional.*]`, `[broadcasts.*]` and `[segments]`: what the App API sends, and
+//! the manual segments.
+
+use toml::de::DeValue;
+
+use super::fields::{read_fields, Owner};
+use super::reader::{entries, key_name, kind, named_tables, span, string, table, unsigned, Value};
+use super::workflow::{inline, read_channel, read_file, Files};
+use crate::diagnostic::Sink;
+use crate::model::{AppMessage, AppMessageId, AppMessageKind, Channel, SegmentDef, Span};
+
+const TRANSACTIONAL_KEYS: [&str; 7] = ["id", "channel", "doc", "data", "subject", "body", "file"];
+const SEGMENT_KEYS: [&str; 2] = ["id", "doc"];
+
+/// Reads `[transactional]` or `[broadcasts]`.
+pub(crate) fn read_app_messages(
+    sink: &mut Sink<'_>,
+    value: &Value<'_>,
+    kind_of: AppMessageKind,
+    enums: &[&str],
+    files: &mut Files<'_>,
+) -> Vec<AppMessage> {
+    let (section, noun) = match kind_of {
+        AppMessageKind::Transactional => ("transactional", "transactional message"),
+        AppMessageKind::Broadcast => ("broadcasts", "broadcast"),
+    };
+    let mut out = Vec::new();
+    for (name, what, t) in named_tables(sink, value, section, noun) {
+        let mut id = None;
+        let mut channel = Channel::Email;
+        let mut channel_span = None;
+        let mut doc = None;
+        let mut data = Vec::new();
+        let mut subject = None;
+        let mut subject_key = None;
+        let mut body = None;
+        let mut file = None;
+        let mut broken = false;
+        for (k, v) in entries(t) {
+            match k.get_ref().as_ref() {
+                "id" => match read_id(sink, v, kind_of, &what) {
+                    Some(read) => id = Some(read),
+                    None => broken = true,
+                },
+                "channel" => match string(sink, v, &format!("`channel` of {what}"))
+                    .and_then(|s| read_channel(sink, &s, &what).map(|c| (c, s.content_span())))
+                {
+                    Some((c, at)) => {
+                        channel = c;
+                        channel_span = Some(at);
+                    }
+                    None => broken = true,
+                },
+                "doc" => doc = string(sink, v, &format!("`doc` of {what}")).map(|s| s.text),
+                "data" => {
+                    if let Some(d) = table(sink, v, &format!("`data` of {what}")) {
+                        data = read_fields(sink, d, Owner::App(&what), enums);
+                    }
+                }
+                "subject" => {
+                    subject_key = Some(span(k));
+                    match string(sink, v, &format!("`subject` of {what}")) {
+                        Some(s) => subject = Some(inline(&s)),
+                        None => broken = true,
+                    }
+                }
+                "body" => match string(sink, v, &format!("`body` of {what}")) {
+                    Some(s) => body = Some(inline(&s)),
+                    None => broken = true,
+                },
+                "file" => match string(sink, v, &format!("`file` of {what}")) {
+                    Some(s) => file = Some((s, span(k))),
+                    None => broken = true,
+                },
+                _ => sink.unknown_key(&key_name(k), &what, &TRANSACTIONAL_KEYS),
+            }
+        }
+        if kind_of == AppMessageKind::Transactional
+            && !matches!(channel, Channel::Email | Channel::Push | Channel::Sms)
+        {
+            sink.error(
+                channel_span.unwrap_or(name.span),
+                format!(
+                    "{what} is sent on channel `{}`; transactional messages are sent by email, push or sms",
+                    channel.as_str()
+                ),
+            );
+            broken = true;
+        }
+        if let Some(at) = subject_key {
+            if !matches!(channel, Channel::Email | Channel::Push) {
+                sink.error(
+                    at,
+                    format!(
+                        "{what} is sent on channel `{}`, which has no subject; remove `subject`",
+                        channel.as_str()
+                    ),
+                );
+                broken = true;
+            }
+        }
+        let body = match (body, file) {
+            (Some(_), Some((_, file_key))) => {
+                sink.error(
+                    file_key,
+                    format!("{what} has both `body` and `file`; keep one"),
+                );
+                continue;
+            }
+            (None, Some((path, _))) => match read_file(sink, &path, &what, files) {
+                Some(t) => Some(t),
+                None => continue,
+            },
+            (body, None) => body,
+        };
+        let Some((id, id_span)) = id else {
+            if !broken {
+                sink.error(
+                    name.span,
+                    format!("{what} has no `id`: give its id in Customer.io"),
+                );
+            }
+            continue;
+        };
+        if broken {
+            continue;
+        }
+        out.push(AppMessage {
+            name,
+            kind: kind_of,
+            id,
+            id_span,
+            channel,
+            doc,
+            data,
+            subject,
+            body,
+        });
+    }
+    out
+}
+
+/// A transactional message's id (a positive integer or a non-empty string) or a
+/// broadcast's (a positive integer).
+fn read_id(
+    sink: &mut Sink<'_>,
+    v: &Value<'_>,
+    kind_of: AppMessageKind,
+    what: &str,
+) -> Option<(AppMessageId, Span)> {
+    match (v.get_ref(), kind_of) {
+        (DeValue::Integer(_), _) => match unsigned(v.get_ref()).filter(|n| *n > 0) {
+            Some(n) => Some((AppMessageId::Number(n), span(v))),
+            None => {
+                sink.error(
+                    span(v),
+                    format!("`id` of {what} must be a positive integer"),
+                );
+                None
+            }
+        },
+        (DeValue::String(_), AppMessageKind::Transactional) => {
+            let s = string(sink, v, &format!("`id` of {what}"))?;
+            if s.text.trim().is_empty() {
+                sink.error(s.value_span, format!("`id` of {what} is empty"));
+                return None;
+            }
+            Some((AppMessageId::Text(s.text.clone()), s.content_span()))
+        }
+        (other, AppMessageKind::Transactional) => {
+            sink.error(
+                span(v),
+                format!(
+                    "`id` of {what} must be its id (a positive integer) or its name (a string), found {}",
+                    kind(other)
+                ),
+            );
+            None
+        }
+        (other, AppMessageKind::Broadcast) => {
+            sink.error(
+                span(v),
+                format!(
+                    "`id` of {what} must be the broadcast's id, a positive integer, found {}",
+                    kind(other)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Reads `[segments]`: `name = 7` or `name = { id = 7, doc = "..." }`.
+pub(crate) fn read_segments(sink: &mut Sink<'_>, value: &Value<'_>) -> Vec<SegmentDef> {
+    let Some(t) = table(sink, value, "`segments`") else {
+        return Vec::new();
+    };
+    let mut out: Vec<SegmentDef> = Vec::new();
+    for (key, v) in entries(t) {
+        let name = key_name(key);
+        let what = format!("segment `{}`", name.value);
+        let (id, doc) = match v.get_ref() {
+            DeValue::Integer(_) => (segment_id(sink, v, &what), None),
+            DeValue::Table(long) => {
+                let mut id = None;
+                let mut doc = None;
+                for (k, v) in entries(long) {
+                    match k.get_ref().as_ref() {
+                        "id" => id = segment_id(sink, v, &what),
+                        "doc" => doc = string(sink, v, &format!("`doc` of {what}")).map(|s| s.text),
+                        _ => sink.unknown_key(&key_name(k), &what, &SEGMENT_KEYS),
+                    }
+                }
+                if !long.contains_key("id") {
+                    sink.error(name.span, format!("{what} has no `id`"));
+                }
+                (id, doc)
+            }
+            other => {
+                sink.error(
+                    span(v),
+                    format!(
+                        "{what} must be the segment's id (a positive integer) or `{{ id = 7, doc = \"...\" }}`, found {}",
+                        kind(other)
+                    ),
+                );
+                (None, None)
+            }
+        };
+        let Some(id) = id else { continue };
+        if let Some(first) = out.iter().find(|s| s.id == id) {
+            sink.error(
+                span(v),
+                format!(
+                    "{what} has the id {id} of segment `{}`; each segment is declared once",
+                    first.name.value
+                ),
+            );
+            continue;
+        }
+        out.push(SegmentDef { name, id, doc });
+    }
+    out
+}
+
+fn segment_id(sink: &mut Sink<'_>, v: &Value<'_>, what: &str) -> Option<u64> {
+    let id = unsigned(v.get_ref()).filter(|n| *n > 0);
+    if id.is_none() {
+        sink.error(
+            span(v),
+            format!("the id of {what} must be a positive integer"),
+        );
+    }
+    id
+}

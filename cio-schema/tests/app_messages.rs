@@ -1,0 +1,306 @@
+//! `[transactional]`, `[broadcasts]` and `[segments]`: the model read from a valid file,
+//! and each rule with its exact message and `events.toml:LINE:COL`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use cio_schema::{AppMessageId, AppMessageKind, Channel, FieldType};
+
+const PROFILE: &str = r#"
+[profile]
+email = "email"
+first_name = "string"
+nickname = "string?"
+"#;
+
+/// Every error of `PROFILE` + `src` (whose first non-blank line is line 5), as (position, message).
+fn errors(src: &str) -> Vec<(String, String)> {
+    let full = format!("{}{}", PROFILE.trim_start(), src.trim_start());
+    match cio_schema::parse_str(&full, "events.toml", None) {
+        Ok(_) => panic!("expected errors, the taxonomy is valid:\n{full}"),
+        Err(diagnostics) => diagnostics
+            .iter()
+            .map(|d| (d.position().unwrap_or_default(), d.message.clone()))
+            .collect(),
+    }
+}
+
+fn expect(src: &str, expected: &[(&str, &str)]) {
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(p, m)| (format!("events.toml:{p}"), m.to_string()))
+        .collect();
+    assert_eq!(errors(src), expected);
+}
+
+const VALID: &str = r#"
+[transactional.password_reset]
+id = "password_reset"
+channel = "email"
+doc = "Sent when a user asks to reset their password."
+data = { reset_url = "url", expires_in_minutes = "int", device = "string?" }
+subject = "Reset your password, {{ customer.first_name }}"
+body = "Open {{ trigger.reset_url }} within {{ trigger.expires_in_minutes }} minutes{% if trigger.device %} on {{ trigger.device }}{% endif %}."
+
+[transactional.login_code]
+id = 12
+channel = "sms"
+data = { code = "string" }
+body = "Your code: {{ trigger.code }}"
+
+[broadcasts.product_update]
+id = 42
+data = { headline = "string", link = "url" }
+subject = "{{ trigger.headline }}"
+body = "Read more: {{ trigger.link }}"
+
+[segments]
+beta_testers = 7
+churn_risk = { id = 9, doc = "People likely to cancel." }
+"#;
+
+#[test]
+fn a_valid_file_reads_into_the_model() {
+    let full = format!("{}{}", PROFILE.trim_start(), VALID);
+    let taxonomy = cio_schema::parse_str(&full, "events.toml", None).unwrap();
+    let reset = &taxonomy.transactional[0];
+    assert_eq!(reset.name.as_str(), "password_reset");
+    assert_eq!(reset.kind, AppMessageKind::Transactional);
+    assert_eq!(reset.id, AppMessageId::Text("password_reset".into()));
+    assert_eq!(reset.channel, Channel::Email);
+    assert_eq!(reset.data.len(), 3);
+    assert_eq!(reset.field("reset_url").unwrap().ty, FieldType::Url);
+    assert!(reset.field("device").unwrap().optional);
+    assert!(reset.subject.is_some() && reset.body.is_some());
+    let code = &taxonomy.transactional[1];
+    assert_eq!(
+        (code.id.clone(), code.channel),
+        (AppMessageId::Number(12), Channel::Sms)
+    );
+    let update = &taxonomy.broadcasts[0];
+    assert_eq!(update.kind, AppMessageKind::Broadcast);
+    assert_eq!(update.id, AppMessageId::Number(42));
+    let segments: Vec<(&str, u64)> = taxonomy
+        .segments
+        .iter()
+        .map(|s| (s.name.as_str(), s.id))
+        .collect();
+    assert_eq!(segments, [("beta_testers", 7), ("churn_risk", 9)]);
+    assert_eq!(
+        taxonomy.segments[1].doc.as_deref(),
+        Some("People likely to cancel.")
+    );
+}
+
+#[test]
+fn trigger_reads_must_be_data_fields() {
+    expect(
+        r#"
+[transactional.password_reset]
+id = "password_reset"
+data = { reset_url = "url" }
+body = "Open {{ trigger.reset_ulr }}"
+"#,
+        &[(
+            "8:17",
+            "transactional message `password_reset` reads `trigger.reset_ulr`, which is not a field of its `data`; did you mean `trigger.reset_url`?",
+        )],
+    );
+}
+
+#[test]
+fn optional_trigger_fields_need_a_default_or_a_guard() {
+    expect(
+        r#"
+[broadcasts.product_update]
+id = 42
+data = { headline = "string?" }
+subject = "{{ trigger.headline }}"
+body = "{{ trigger.headline | default: 'News' }}{% if trigger.headline %}{{ trigger.headline }}{% endif %}"
+"#,
+        &[(
+            "8:15",
+            "broadcast `product_update` reads optional `trigger.headline` without a `default` filter or an `if` guard",
+        )],
+    );
+}
+
+#[test]
+fn event_reads_say_to_use_trigger() {
+    expect(
+        r#"
+[transactional.password_reset]
+id = "password_reset"
+data = { reset_url = "url" }
+body = "Open {{ event.reset_url }}"
+"#,
+        &[(
+            "8:17",
+            "transactional message `password_reset` reads `event.reset_url`, but it is sent with its own data, not an event: read `trigger.reset_url`",
+        )],
+    );
+}
+
+#[test]
+fn customer_reads_must_be_profile_attributes() {
+    expect(
+        r#"
+[transactional.password_reset]
+id = "password_reset"
+subject = "Hi {{ customer.first_nam }}, {{ customer.nickname }}"
+"#,
+        &[
+            (
+                "7:18",
+                "transactional message `password_reset` reads `customer.first_nam`, which is not a profile attribute; did you mean `customer.first_name`?",
+            ),
+            (
+                "7:44",
+                "transactional message `password_reset` reads optional `customer.nickname` without a `default` filter or an `if` guard",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn no_data_and_bad_liquid() {
+    expect(
+        r#"
+[broadcasts.news]
+id = 3
+body = "{{ trigger.x }}"
+
+[broadcasts.broken]
+id = 4
+body = "{% if %}"
+"#,
+        &[
+            ("7:12", "broadcast `news` reads `trigger.x`, but it declares no `data`"),
+            (
+                "11:9",
+                "broadcast `broken`: the body is not valid Liquid: `{% if %}` is never closed: add `{% endif %}`",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn ids_and_channels() {
+    expect(
+        r#"
+[transactional.a]
+channel = "email"
+
+[transactional.b]
+id = 0
+
+[transactional.c]
+id = ""
+
+[transactional.d]
+id = 1
+channel = "slack"
+
+[transactional.e]
+id = 2
+channel = "sms"
+subject = "x"
+
+[broadcasts.f]
+id = "f"
+
+[transactional.g]
+id = 3
+channel = "emial"
+"#,
+        &[
+            ("5:16", "transactional message `a` has no `id`: give its id in Customer.io"),
+            ("9:6", "`id` of transactional message `b` must be a positive integer"),
+            ("12:6", "`id` of transactional message `c` is empty"),
+            (
+                "16:12",
+                "transactional message `d` is sent on channel `slack`; transactional messages are sent by email, push or sms",
+            ),
+            (
+                "21:1",
+                "transactional message `e` is sent on channel `sms`, which has no subject; remove `subject`",
+            ),
+            (
+                "24:6",
+                "`id` of broadcast `f` must be the broadcast's id, a positive integer, found a string",
+            ),
+            (
+                "28:12",
+                "unknown channel `emial` for transactional message `g`; did you mean `email`?",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn unknown_keys_and_sections() {
+    expect(
+        r#"
+[transactional.a]
+id = 1
+dta = { x = "string" }
+
+[transactionals.b]
+id = 2
+"#,
+        &[
+            (
+                "7:1",
+                "unknown key `dta` in transactional message `a`; did you mean `data`?",
+            ),
+            (
+                "9:2",
+                "unknown section `transactionals`; did you mean `transactional`?",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn segments_rules() {
+    expect(
+        r#"
+[segments]
+a = 7
+b = 7
+c = "x"
+d = { doc = "no id" }
+e = 0
+"#,
+        &[
+            (
+                "7:5",
+                "segment `b` has the id 7 of segment `a`; each segment is declared once",
+            ),
+            (
+                "8:5",
+                "segment `c` must be the segment's id (a positive integer) or `{ id = 7, doc = \"...\" }`, found a string",
+            ),
+            ("9:1", "segment `d` has no `id`"),
+            ("10:5", "the id of segment `e` must be a positive integer"),
+        ],
+    );
+}
+
+#[test]
+fn names_and_types_must_not_collide() {
+    expect(
+        r#"
+[events.password_reset]
+
+[transactional.password_reset]
+id = 1
+
+"#,
+        &[
+            (
+                "7:16",
+                "event `password_reset` and transactional message `password_reset` both become the Rust type `PasswordReset`",
+            ),
+        ],
+    );
+}
