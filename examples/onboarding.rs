@@ -13,13 +13,18 @@
 use std::error::Error;
 
 use cio::client::TrackClient;
+use cio::journey::Simulation;
+use cio::Timestamp;
 use cio_emulator::Emulator;
 
 #[path = "shared/messaging.rs"]
 mod messaging;
 
-use messaging::events::{Plan, SignupMethod};
-use messaging::{demo_users, MessagingService};
+use messaging::events::taxonomy::JOURNEYS;
+use messaging::events::{EmailVerified, Plan, SignedUp, SignupMethod, SubscriptionCancelled};
+use messaging::{
+    cancellation_update, demo_users, signup_profile, verified_update, MessagingService, User,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
@@ -100,5 +105,69 @@ async fn main() -> Result<(), Box<dyn Error>> {
         );
         emulator.shutdown().await;
     }
+    timeline(&users);
     Ok(())
+}
+
+/// The same calls on the journeys' virtual clock: which messages the onboarding and
+/// win-back campaigns send each demo user over 30 days, and when, rendered.
+fn timeline(users: &[User]) {
+    let start = Timestamp::now();
+    let mut sim = Simulation::new(&JOURNEYS, start);
+    for user in users {
+        sim.identify(&user.id, &signup_profile(user));
+        sim.track(
+            &user.id,
+            &SignedUp {
+                method: SignupMethod::Google,
+                plan: user.plan,
+            },
+        );
+        sim.identify(&user.id, &verified_update());
+        sim.track(&user.id, &EmailVerified {});
+    }
+    if let Some(user) = users.get(1) {
+        sim.identify(&user.id, &cancellation_update("too_expensive"));
+        sim.track(
+            &user.id,
+            &SubscriptionCancelled {
+                reason: "too_expensive".into(),
+            },
+        );
+    }
+    sim.advance(std::time::Duration::from_secs(30 * 24 * 3600));
+    println!("\nWhat the campaigns would send over 30 days (cio::journey::Simulation):");
+    for user in users {
+        println!("\n{}", user.id);
+        for delivery in sim.deliveries_to(&user.id) {
+            let offset = delivery.time.as_unix() - start.as_unix();
+            let subject = match (&delivery.subject, &delivery.error) {
+                (_, Some(error)) => format!("render error: {error}"),
+                (Some(subject), None) => format!("{subject:?}"),
+                (None, None) => String::new(),
+            };
+            println!(
+                "  {:>7}  {:<16} {:<18} {subject}",
+                since(offset),
+                delivery.campaign,
+                delivery.message
+            );
+        }
+    }
+}
+
+/// `+5m`, `+1d5m`, `+3d`: a delay in days, hours and minutes.
+fn since(secs: i64) -> String {
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (hours, minutes) = (rest / 3600, rest % 3600 / 60);
+    let mut out = String::from("+");
+    for (n, unit) in [(days, "d"), (hours, "h"), (minutes, "m")] {
+        if n > 0 {
+            out.push_str(&format!("{n}{unit}"));
+        }
+    }
+    if out.len() == 1 {
+        out.push_str("0m");
+    }
+    out
 }

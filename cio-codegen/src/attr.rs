@@ -33,12 +33,16 @@ impl quote::ToTokens for Krate {
 impl Krate {
     /// The path given by `crate = "path"` (a renamed dependency).
     fn parse(lit: &LitStr) -> syn::Result<Krate> {
-        let path: syn::Path = lit.parse()?;
+        Ok(Krate::of(&lit.parse()?))
+    }
+
+    /// The crate at `path`.
+    pub(crate) fn of(path: &syn::Path) -> Krate {
         let tokens = path.to_token_stream();
-        Ok(Krate {
+        Krate {
             text: tokens.to_string(),
             tokens,
-        })
+        }
     }
 }
 

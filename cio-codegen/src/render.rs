@@ -34,6 +34,11 @@ impl Out {
         }
     }
 
+    /// `{krate}::__private::` as text.
+    pub(crate) fn private_path(&self) -> String {
+        format!("{}::__private::", self.krate)
+    }
+
     /// `{krate}::__private::`: the one doorway every emitted path goes through.
     pub(crate) fn private(&mut self) {
         self.text.push_str(&self.krate);

@@ -22,6 +22,18 @@ pub use crate::{
 };
 pub use visit::{Limits, Numbers, Texts, Timestamps};
 
+/// The journey data types and short names of their variants, for the static
+/// `taxonomy::JOURNEYS` that `taxonomy!()` writes.
+pub mod journey {
+    pub use crate::journey::Channel::{Email, InApp, Push, Slack, Sms, Webhook};
+    pub use crate::journey::CompareOp::{Eq, Ge, Gt, Le, Lt, Ne};
+    pub use crate::journey::Condition::{And, Compare, Not, Or, Performed, Truthy};
+    pub use crate::journey::Literal::{Bool, Number as Num, String as Str};
+    pub use crate::journey::Path::{Customer, Event};
+    pub use crate::journey::Step::{Branch, Send, Wait};
+    pub use crate::journey::{Campaign, Journeys, Message};
+}
+
 pub use crate::constraint::Violation;
 use crate::constraint::{check_email, check_finite, check_timestamp, check_url};
 pub use crate::{Attributes, Enum, Event, Timestamp};

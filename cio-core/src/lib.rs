@@ -6,6 +6,7 @@
 pub mod client;
 pub mod constraint;
 mod event;
+pub mod journey;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod outbox;
 pub mod pipeline;

@@ -15,7 +15,10 @@ fn manifest_dir() -> PathBuf {
 ///
 /// `cio::taxonomy!()` reads the first `events.toml` found from the crate root
 /// upward; `cio::taxonomy!("path/events.toml")` reads that file, relative to the
-/// crate root. Every mistake in the file is a compile error pointing at its line.
+/// crate root. Every mistake in the file is a compile error pointing at its line;
+/// the declarations without one are still generated, so that the error stands
+/// alone. A crate that renames the dependency names it first:
+/// `my_cio::taxonomy!(crate = my_cio, "events.toml")`.
 #[proc_macro]
 pub fn taxonomy(input: TokenStream) -> TokenStream {
     let expansion = cio_codegen::taxonomy_expansion(input.into(), &manifest_dir());
@@ -33,7 +36,8 @@ pub fn taxonomy(input: TokenStream) -> TokenStream {
 /// Checks a struct against an event of `events.toml` and implements `cio::Event`.
 ///
 /// `#[cio(name = "signed_up")]` names the event (default: the struct's name in
-/// snake_case); `#[cio(taxonomy = "path")]` names the file. On fields,
+/// snake_case); `#[cio(taxonomy = "path")]` names the file; `#[cio(crate = "my_cio")]`
+/// names a renamed dependency (as on every derive). On fields,
 /// `#[cio(rename = "wireName")]` and `#[cio(skip)]`.
 #[proc_macro_derive(Event, attributes(cio))]
 pub fn derive_event(input: TokenStream) -> TokenStream {

@@ -22,6 +22,7 @@ pub mod liquid;
 pub mod model;
 pub mod naming;
 mod read;
+pub mod report;
 pub mod suggest;
 mod validate;
 

@@ -338,6 +338,20 @@ pub enum CompareOp {
     Ge,
 }
 
+impl CompareOp {
+    /// The operator as written (`==`, `<=`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "==",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Gt => ">",
+            CompareOp::Le => "<=",
+            CompareOp::Ge => ">=",
+        }
+    }
+}
+
 /// A literal on the right of a comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
@@ -364,6 +378,20 @@ pub enum Channel {
     Webhook,
     /// `slack`.
     Slack,
+}
+
+impl Channel {
+    /// The channel as written in `events.toml` (`email`, `in_app`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Push => "push",
+            Channel::InApp => "in_app",
+            Channel::Webhook => "webhook",
+            Channel::Slack => "slack",
+        }
+    }
 }
 
 /// A message: `[messages.welcome]`.

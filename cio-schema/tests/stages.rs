@@ -127,7 +127,7 @@ fn liquid_errors_in_a_template_file_point_into_it() {
 }
 
 /// The top-level modules of the crate that every stage may use.
-const SHARED: [&str; 4] = ["model", "diagnostic", "naming", "suggest"];
+const SHARED: [&str; 5] = ["model", "diagnostic", "naming", "suggest", "report"];
 /// The stages, in the order the crate root runs them.
 const STAGES: [&str; 3] = ["read", "validate", "liquid"];
 

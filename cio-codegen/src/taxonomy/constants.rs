@@ -6,7 +6,7 @@ use crate::cache::Schema;
 use crate::render::lit;
 
 /// The `taxonomy` module of constants.
-pub(super) fn constants(out: &mut String, schema: &Schema) {
+pub(super) fn constants(out: &mut String, private: &str, schema: &Schema) {
     let taxonomy = &schema.taxonomy;
     let list = |names: &mut dyn Iterator<Item = &str>| {
         names
@@ -50,7 +50,6 @@ pub(super) fn constants(out: &mut String, schema: &Schema) {
             "pub const CAMPAIGNS: &[(&str, &str, &[&str])] = &[{campaigns}];\n",
             "#[doc = \" Every message name.\"]\n",
             "pub const MESSAGES: &[&str] = &[{messages}];\n",
-            "}}\n",
         ),
         events = list(&mut taxonomy.events.iter().map(|e| e.name.value.as_str())),
         attributes = list(&mut taxonomy.profile.iter().map(|a| a.name.value.as_str())),
@@ -58,4 +57,6 @@ pub(super) fn constants(out: &mut String, schema: &Schema) {
         campaigns = campaigns.join(", "),
         messages = list(&mut taxonomy.messages.iter().map(|m| m.name.value.as_str())),
     );
+    super::journeys::journeys(out, private, taxonomy);
+    out.push_str("}\n");
 }

@@ -4,9 +4,10 @@ use std::path::Path;
 
 use cio_schema::{EventDef, Field, FieldType, NamedEnum};
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned, ToTokens as _};
+use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 
+use crate::attr::Krate;
 use crate::cache::{self, Schema};
 use crate::emit;
 use crate::items;
@@ -18,6 +19,7 @@ use docs::{deprecated, docs};
 
 mod constants;
 mod docs;
+mod journeys;
 mod profile;
 
 /// What `taxonomy!(...)` takes: `crate = path` for a renamed dependency, then the
@@ -64,7 +66,7 @@ pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TaxonomyExpansi
             }
         });
     };
-    let krate = krate.map_or_else(|| "::cio".to_string(), |k| k.to_token_stream().to_string());
+    let krate = krate.as_ref().map_or_else(Krate::default, Krate::of).text;
     let span = path
         .as_ref()
         .map_or_else(Span::call_site, syn::LitStr::span);
@@ -116,7 +118,8 @@ pub(crate) fn generate(schema: &Schema, krate: &str) -> String {
         event(&mut out, def, schema);
     }
     profile::profile(&mut out, taxonomy);
-    constants::constants(&mut out.text, schema);
+    let private = out.private_path();
+    constants::constants(&mut out.text, &private, schema);
     out.text
 }
 

@@ -86,4 +86,25 @@ pub mod taxonomy {
     ];
     /// Every message name.
     pub const MESSAGES: &[&str] = &["welcome"];
+    /// The campaigns and messages of events.toml as data: what a journey `Simulation` runs.
+    pub static JOURNEYS: ::cio::__private::journey::Journeys = {
+        use ::cio::__private::journey::*;
+        Journeys {
+            campaigns: &[
+                Campaign {
+                    name: "onboarding",
+                    trigger: "signed_up",
+                    steps: &[Send("welcome")],
+                },
+            ],
+            messages: &[
+                Message {
+                    name: "welcome",
+                    channel: Email,
+                    subject: ::core::option::Option::None,
+                    body: "You signed up with {{ event.method }}.",
+                },
+            ],
+        }
+    };
 }

@@ -5,7 +5,7 @@ use toml::de::DeValue;
 
 use super::fields::{read_fields, Owner};
 use super::reader::{entries, key_name, kind, named_tables, span, string, table, unsigned, Value};
-use super::workflow::{channel_name, inline, read_channel, read_file, Files};
+use super::workflow::{inline, read_channel, read_file, Files};
 use crate::diagnostic::Sink;
 use crate::model::{AppMessage, AppMessageId, AppMessageKind, Channel, SegmentDef, Span};
 
@@ -82,7 +82,7 @@ pub(crate) fn read_app_messages(
                 channel_span.unwrap_or(name.span),
                 format!(
                     "{what} is sent on channel `{}`; transactional messages are sent by email, push or sms",
-                    channel_name(channel)
+                    channel.as_str()
                 ),
             );
             broken = true;
@@ -93,7 +93,7 @@ pub(crate) fn read_app_messages(
                     at,
                     format!(
                         "{what} is sent on channel `{}`, which has no subject; remove `subject`",
-                        channel_name(channel)
+                        channel.as_str()
                     ),
                 );
                 broken = true;

@@ -281,14 +281,7 @@ impl Parser<'_> {
     }
 
     fn literal(&mut self, op: CompareOp) -> Result<Literal, SyntaxError> {
-        let symbol = match op {
-            CompareOp::Eq => "==",
-            CompareOp::Ne => "!=",
-            CompareOp::Lt => "<",
-            CompareOp::Gt => ">",
-            CompareOp::Le => "<=",
-            CompareOp::Ge => ">=",
-        };
+        let symbol = op.as_str();
         let Some(token) = self.peek().cloned() else {
             return err(self.text_len, format!("expected a value after `{symbol}`"));
         };

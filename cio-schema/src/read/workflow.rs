@@ -263,7 +263,7 @@ pub(crate) fn read_messages(
                     at,
                     format!(
                         "{what} is sent on channel `{}`, which has no subject; remove `subject`",
-                        channel_name(channel)
+                        channel.as_str()
                     ),
                 );
             }
@@ -312,17 +312,6 @@ pub(super) fn inline(s: &Str) -> Template {
             span: s.value_span,
             content_start: s.content_start,
         },
-    }
-}
-
-pub(super) fn channel_name(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Email => "email",
-        Channel::Sms => "sms",
-        Channel::Push => "push",
-        Channel::InApp => "in_app",
-        Channel::Webhook => "webhook",
-        Channel::Slack => "slack",
     }
 }
 
