@@ -155,6 +155,7 @@ pub(crate) fn record(out: &mut Out, spec: &RecordSpec<'_>, define: bool) {
             out.text.push_str("] {\n");
         }
         RecordKind::Attributes => out.text.push_str(": Attributes {\n"),
+        RecordKind::MessageData => out.text.push_str(": MessageData {\n"),
     }
     for field in &spec.fields {
         out.text.push_str(&field.attrs);

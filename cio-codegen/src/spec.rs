@@ -75,6 +75,8 @@ pub(crate) enum RecordKind<'a> {
     Event { name: &'a str, liquid: Vec<&'a str> },
     /// `cio::Attributes`.
     Attributes,
+    /// `cio::MessageData`: the data of a transactional message or a broadcast.
+    MessageData,
 }
 
 /// A struct sent to Customer.io: an event or profile attributes.

@@ -17,11 +17,12 @@ pub use serde;
 pub use serde_json;
 
 pub use crate::{
-    __cio_enum as enumeration, __cio_enum_impls as enum_impls, __cio_record as record,
-    __cio_record_impls as record_impls, __cio_ty as ty,
+    __cio_app_message as app_message, __cio_enum as enumeration, __cio_enum_impls as enum_impls,
+    __cio_record as record, __cio_record_impls as record_impls, __cio_ty as ty,
 };
 pub use visit::{Limits, Numbers, Texts, Timestamps};
 
+pub use crate::client::Segment;
 /// The journey data types and short names of their variants, for the static
 /// `taxonomy::JOURNEYS` that `taxonomy!()` writes.
 pub mod journey {
@@ -36,7 +37,10 @@ pub mod journey {
 
 pub use crate::constraint::Violation;
 use crate::constraint::{check_email, check_finite, check_timestamp, check_url};
-pub use crate::{Attributes, Enum, Event, Timestamp};
+pub use crate::{
+    Attributes, Broadcast, Enum, Event, MessageChannel, MessageData, Timestamp, TransactionalId,
+    TransactionalMessage,
+};
 
 /// A free-form JSON object, the Rust type of `object`.
 pub type Object = serde_json::Map<String, serde_json::Value>;

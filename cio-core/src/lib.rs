@@ -7,6 +7,7 @@ pub mod client;
 pub mod constraint;
 mod event;
 pub mod journey;
+mod message;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod outbox;
 pub mod pipeline;
@@ -18,5 +19,6 @@ pub mod __private;
 pub use client::{Customer, Region, TrackClient};
 pub use constraint::{Problem, Violation};
 pub use event::{Attributes, Enum, Event, EventId, InvalidEventId, Tracked};
+pub use message::{Broadcast, MessageChannel, MessageData, TransactionalId, TransactionalMessage};
 pub use pipeline::{FullQueue, Pipeline, PipelineConfig, PipelineStats, ShutdownReport};
 pub use timestamp::Timestamp;

@@ -27,14 +27,22 @@ use tokio::task::JoinHandle;
 
 mod api;
 mod faults;
+mod inbox;
+mod journeys;
 mod offline;
 mod record;
 mod server;
 
 pub use faults::{Fault, Faults};
 pub use offline::TrackApi;
-pub use record::{ApiVersion, Record, RequestLog, StoredDevice, StoredEvent, StoredMetric};
+pub use record::{
+    ApiVersion, Record, RequestLog, StoredDevice, StoredEvent, StoredMetric, StoredSend,
+    StoredTrigger,
+};
 
+use cio_core::journey::{Delivery, Journeys, Simulation};
+use cio_core::Timestamp;
+use journeys::Engine;
 use record::State;
 use server::Shared;
 
@@ -42,6 +50,8 @@ use server::Shared;
 pub const DEFAULT_SITE_ID: &str = "emulator-site";
 /// The API key an emulator accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "emulator-key";
+/// The App API key an emulator accepts (`Authorization: Bearer ...`) unless told otherwise.
+pub const DEFAULT_APP_API_KEY: &str = "emulator-app-key";
 /// The origin a wrong-region redirect points to.
 pub const EU_ORIGIN: &str = server::EU_ORIGIN;
 
@@ -50,20 +60,51 @@ pub const EU_ORIGIN: &str = server::EU_ORIGIN;
 pub struct EmulatorBuilder {
     site_id: String,
     api_key: String,
+    app_api_key: String,
     faults: Faults,
     seed: u64,
     addr: SocketAddr,
     log_requests: bool,
     wrong_region: bool,
     rules: api::Rules,
+    journeys: Option<&'static Journeys>,
+    clock_start: Option<Timestamp>,
 }
 
 impl EmulatorBuilder {
+    /// Runs these campaigns (a taxonomy's `taxonomy::JOURNEYS`) on what the emulator
+    /// receives: every accepted identify and event of an identified person goes to a
+    /// [`Simulation`] (as with [`Simulation::identify_json`] and
+    /// [`Simulation::track_json`], at the simulation's clock, whatever `timestamp` the
+    /// request carries), whose clock moves only with [`Emulator::advance`],
+    /// [`Emulator::advance_until`], `POST /__clock` or the inbox's buttons.
+    /// Anonymous events, page and screen views, and suppressed people start nothing;
+    /// deletes and merges leave the simulation as it is.
+    #[must_use]
+    pub fn journeys(mut self, journeys: &'static Journeys) -> Self {
+        self.journeys = Some(journeys);
+        self
+    }
+
+    /// Where the journeys' clock starts (the time the emulator starts, by default).
+    #[must_use]
+    pub fn clock_start(mut self, start: Timestamp) -> Self {
+        self.clock_start = Some(start);
+        self
+    }
+
     /// The credentials the emulator accepts (others get `401`).
     #[must_use]
     pub fn credentials(mut self, site_id: impl Into<String>, api_key: impl Into<String>) -> Self {
         self.site_id = site_id.into();
         self.api_key = api_key.into();
+        self
+    }
+
+    /// The App API key accepted (`Authorization: Bearer`; others get `401`).
+    #[must_use]
+    pub fn app_api_key(mut self, key: impl Into<String>) -> Self {
+        self.app_api_key = key.into();
         self
     }
 
@@ -129,8 +170,16 @@ impl EmulatorBuilder {
         let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
         let expected_auth = HeaderValue::from_str(&format!("Basic {encoded}"))
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let expected_app_auth = HeaderValue::from_str(&format!("Bearer {}", self.app_api_key))
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let shared = Arc::new(Shared {
-            state: Mutex::new(State::default()),
+            expected_app_auth,
+            state: Mutex::new(State {
+                journeys: self.journeys.map(|journeys| {
+                    Engine::new(journeys, self.clock_start.unwrap_or_else(Timestamp::now))
+                }),
+                ..State::default()
+            }),
             faults: RwLock::new(self.faults),
             script: Mutex::new(VecDeque::new()),
             seed: self.seed,
@@ -147,6 +196,7 @@ impl EmulatorBuilder {
             addr,
             site_id: self.site_id,
             api_key: self.api_key,
+            app_api_key: self.app_api_key,
             shared,
             stop,
             task,
@@ -160,6 +210,7 @@ pub struct Emulator {
     addr: SocketAddr,
     site_id: String,
     api_key: String,
+    app_api_key: String,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
@@ -185,12 +236,15 @@ impl Emulator {
         EmulatorBuilder {
             site_id: DEFAULT_SITE_ID.to_owned(),
             api_key: DEFAULT_API_KEY.to_owned(),
+            app_api_key: DEFAULT_APP_API_KEY.to_owned(),
             faults: Faults::NONE,
             seed: 0,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             log_requests: true,
             wrong_region: false,
             rules: api::Rules::default(),
+            journeys: None,
+            clock_start: None,
         }
     }
 
@@ -214,6 +268,11 @@ impl Emulator {
         &self.api_key
     }
 
+    /// The App API key accepted.
+    pub fn app_api_key(&self) -> &str {
+        &self.app_api_key
+    }
+
     /// A snapshot of everything accepted so far.
     pub fn record(&self) -> Record {
         self.with_state(|s| s.record.clone())
@@ -232,15 +291,65 @@ impl Emulator {
         f(&mut state)
     }
 
+    /// `http://127.0.0.1:PORT/`: the web inbox (people, journeys, rendered messages).
+    pub fn inbox_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// The messages the journeys delivered so far, in the order they were sent
+    /// (empty when the emulator runs no [journeys](EmulatorBuilder::journeys)).
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.with_simulation(|sim| sim.deliveries().to_vec())
+            .unwrap_or_default()
+    }
+
+    /// Reads the journeys' simulation (people, journeys and where they stand,
+    /// deliveries), if the emulator runs journeys.
+    pub fn with_simulation<T>(&self, f: impl FnOnce(&Simulation) -> T) -> Option<T> {
+        self.with_state(|s| s.journeys.as_ref().map(|e| f(&e.simulation)))
+    }
+
+    /// The journeys' clock, if the emulator runs journeys.
+    pub fn now(&self) -> Option<Timestamp> {
+        self.with_simulation(Simulation::now)
+    }
+
+    /// Moves the journeys' clock forward by `by`, running every step that falls due
+    /// (nothing when the emulator runs no journeys).
+    pub fn advance(&self, by: std::time::Duration) {
+        self.with_state(|s| {
+            if let Some(engine) = &mut s.journeys {
+                engine.advance(by);
+            }
+        });
+    }
+
+    /// Moves the journeys' clock to `time` (never backwards), running every step due
+    /// up to it.
+    pub fn advance_until(&self, time: Timestamp) {
+        self.with_state(|s| {
+            if let Some(engine) = &mut s.journeys {
+                engine.advance_until(time);
+            }
+        });
+    }
+
     /// The number of requests received (faulted ones included).
     pub fn request_count(&self) -> u64 {
         self.shared.sequence.load(Ordering::Relaxed)
     }
 
-    /// Forgets everything recorded (profiles, events, dedup ids, request log) and
-    /// resets the request count.
+    /// Forgets everything recorded (profiles, events, dedup ids, request log, and the
+    /// journeys' people and deliveries, their clock back at its start) and resets the
+    /// request count.
     pub fn clear(&self) {
-        self.with_state(|s| *s = State::default());
+        self.with_state(|s| {
+            let journeys = s.journeys.as_ref().map(Engine::fresh);
+            *s = State {
+                journeys,
+                ..State::default()
+            };
+        });
         self.shared.sequence.store(0, Ordering::Relaxed);
     }
 

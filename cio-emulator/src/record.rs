@@ -5,6 +5,8 @@ use std::time::Instant;
 
 use serde_json::{Map, Value};
 
+use crate::journeys::Engine;
+
 /// Which API version carried a request or an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApiVersion {
@@ -72,6 +74,40 @@ pub struct StoredMetric {
     pub body: Map<String, Value>,
 }
 
+/// A transactional send the emulator accepted (App API `POST /v1/send/{channel}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSend {
+    /// `email`, `push` or `sms`.
+    pub channel: String,
+    /// The `transactional_message_id` (a string or a number).
+    pub message_id: Value,
+    /// The `identifiers` object.
+    pub identifiers: Map<String, Value>,
+    /// The `message_data` (what the template reads as `trigger.*`).
+    pub message_data: Map<String, Value>,
+    /// The attachments' filenames.
+    pub attachments: Vec<String>,
+    /// The delivery id answered (`emu_dlv_1`, ...).
+    pub delivery_id: String,
+    /// The whole body.
+    pub body: Map<String, Value>,
+}
+
+/// A broadcast trigger the emulator accepted (App API `POST /v1/campaigns/{id}/triggers`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTrigger {
+    /// The broadcast's id.
+    pub broadcast: u64,
+    /// Which audience key it carried (`ids`, `emails`, `per_user_data`, `recipients`, ...).
+    pub audience: String,
+    /// The `data`.
+    pub data: Map<String, Value>,
+    /// The trigger id answered.
+    pub id: u64,
+    /// The whole body.
+    pub body: Map<String, Value>,
+}
+
 /// A push device the emulator stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredDevice {
@@ -113,6 +149,10 @@ pub struct Record {
     pub segments: BTreeMap<u64, BTreeSet<String>>,
     /// Unsubscribe calls as (delivery id, unsubscribe), in arrival order.
     pub unsubscribes: Vec<(String, bool)>,
+    /// Transactional sends (App API), in arrival order.
+    pub sends: Vec<StoredSend>,
+    /// Broadcast triggers (App API), in arrival order.
+    pub broadcast_triggers: Vec<StoredTrigger>,
     /// Every request, in arrival order (empty when the log is off).
     pub requests: Vec<RequestLog>,
 }
@@ -149,17 +189,22 @@ impl Record {
     }
 }
 
-/// The mutable state behind the record, plus the dedup set.
+/// The mutable state behind the record, plus the dedup set and the journeys run on
+/// what is accepted.
 #[derive(Debug, Default)]
 pub(crate) struct State {
     pub(crate) record: Record,
     pub(crate) seen_ids: HashSet<String>,
+    pub(crate) journeys: Option<Engine>,
 }
 
 impl State {
     pub(crate) fn identify(&mut self, customer: &str, attributes: Map<String, Value>) {
         if self.record.suppressed.contains(customer) {
             return;
+        }
+        if let Some(engine) = &mut self.journeys {
+            engine.identify(customer, &attributes);
         }
         let profile = self.record.profiles.entry(customer.to_owned()).or_default();
         for (k, v) in attributes {
@@ -176,12 +221,17 @@ impl State {
             }
         }
         match customer {
-            Some(c) => self
-                .record
-                .events
-                .entry(c.to_owned())
-                .or_default()
-                .push(event),
+            Some(c) => {
+                let suppressed = self.record.suppressed.contains(c);
+                if let (Some(engine), false) = (&mut self.journeys, suppressed) {
+                    engine.event(c, &event.kind, &event.name, &event.data);
+                }
+                self.record
+                    .events
+                    .entry(c.to_owned())
+                    .or_default()
+                    .push(event);
+            }
             None => self.record.anonymous_events.push(event),
         }
         true

@@ -10,7 +10,10 @@ use std::time::Instant;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use hyper::header::{
+    HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTENT_SECURITY_POLICY as CSP, CONTENT_TYPE,
+    LOCATION, RETRY_AFTER,
+};
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
@@ -18,6 +21,7 @@ use tokio::sync::watch;
 
 use crate::api::{self, limits, Reply};
 use crate::faults::{Fault, Faults};
+use crate::inbox::{self, CONTENT_SECURITY_POLICY};
 use crate::record::{RequestLog, State};
 
 /// The EU origin a wrong-region redirect points to.
@@ -30,6 +34,7 @@ pub(crate) struct Shared {
     pub(crate) script: Mutex<VecDeque<Fault>>,
     pub(crate) seed: u64,
     pub(crate) expected_auth: HeaderValue,
+    pub(crate) expected_app_auth: HeaderValue,
     pub(crate) log_requests: bool,
     pub(crate) wrong_region: bool,
     pub(crate) sequence: AtomicU64,
@@ -121,6 +126,9 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Reset> {
     let (parts, body) = req.into_parts();
+    if inbox::handles(parts.uri.path()) {
+        return Ok(inbox_answer(&shared, &parts, body).await);
+    }
     let seq = shared.sequence.fetch_add(1, Ordering::Relaxed);
     let body = match Limited::new(body, limits::V1_BODY.max(limits::BATCH) + 1)
         .collect()
@@ -195,7 +203,13 @@ async fn handle(
         Some(reply) => Some(reply),
         None if reset => None,
         None if shared.wrong_region => Some(redirect(301, &parts.uri)),
+        None if api::is_app_api(path)
+            && parts.headers.get(AUTHORIZATION) != Some(&shared.expected_app_auth) =>
+        {
+            Some(Reply::v1_single(401, "Unauthorized"))
+        }
         None if !api::is_public(path)
+            && !api::is_app_api(path)
             && parts.headers.get(AUTHORIZATION) != Some(&shared.expected_auth) =>
         {
             Some(Reply::v1_single(401, "Unauthorized request"))
@@ -241,6 +255,55 @@ async fn handle(
         Some(reply) => Ok(respond(reply)),
         None => Err(Reset),
     }
+}
+
+/// The largest body an inbox route reads (a clock move is a few bytes).
+const INBOX_BODY: usize = 4 * 1024;
+
+/// Answers an inbox or control route: outside authentication, fault injection, the
+/// request count and the request log.
+async fn inbox_answer(
+    shared: &Shared,
+    parts: &hyper::http::request::Parts,
+    body: Incoming,
+) -> Response<Full<Bytes>> {
+    let page = match Limited::new(body, INBOX_BODY).collect().await {
+        Ok(body) => {
+            let body = body.to_bytes();
+            let mut state = match shared.state.lock() {
+                Ok(state) => state,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            inbox::answer(
+                &mut state,
+                parts.method.as_str(),
+                parts.uri.path(),
+                parts.uri.query(),
+                &body,
+            )
+        }
+        Err(_) => inbox::Page {
+            status: 413,
+            content_type: "text/plain",
+            body: b"request body too large".to_vec(),
+            location: None,
+        },
+    };
+    let mut response = Response::new(Full::new(Bytes::from(page.body)));
+    *response.status_mut() =
+        StatusCode::from_u16(page.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(page.content_type));
+    headers.insert(CSP, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Some(location) = page.location {
+        headers.insert(LOCATION, HeaderValue::from_static(location));
+    }
+    response
 }
 
 fn redirect(status: u16, uri: &hyper::Uri) -> Reply {

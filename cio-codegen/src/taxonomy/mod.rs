@@ -17,6 +17,7 @@ use crate::spec::{EnumSpec, FieldSpec, Generics, Piece, RecordKind, RecordSpec};
 use crate::TaxonomyExpansion;
 use docs::{deprecated, docs};
 
+mod app;
 mod constants;
 mod docs;
 mod journeys;
@@ -118,6 +119,7 @@ pub(crate) fn generate(schema: &Schema, krate: &str) -> String {
         event(&mut out, def, schema);
     }
     profile::profile(&mut out, taxonomy);
+    app::app_items(&mut out, taxonomy);
     let private = out.private_path();
     constants::constants(&mut out.text, &private, schema);
     out.text

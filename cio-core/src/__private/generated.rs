@@ -277,3 +277,30 @@ macro_rules! __cio_record_impls {
         }
     };
 }
+
+/// What a transactional message or a broadcast adds to its data struct (a
+/// [`record!`](crate::__private::record) of `MessageData`): its name, id and channel.
+///
+/// `transactional Name = "name" id = Number(12) | Name("x"), channel = Email` or
+/// `broadcast Name = "name" id = 42`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cio_app_message {
+    (transactional $name:ident = $message:literal id = $kind:ident ($id:literal), channel = $channel:ident) => {
+        #[automatically_derived]
+        impl $crate::__private::TransactionalMessage for $name {
+            const NAME: &'static str = $message;
+            const ID: $crate::__private::TransactionalId =
+                $crate::__private::TransactionalId::$kind($id);
+            const CHANNEL: $crate::__private::MessageChannel =
+                $crate::__private::MessageChannel::$channel;
+        }
+    };
+    (broadcast $name:ident = $message:literal id = $id:literal) => {
+        #[automatically_derived]
+        impl $crate::__private::Broadcast for $name {
+            const NAME: &'static str = $message;
+            const ID: u64 = $id;
+        }
+    };
+}

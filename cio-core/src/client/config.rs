@@ -177,17 +177,7 @@ impl TrackClientBuilder {
             .map_err(|_| Error::Config("the user agent holds invalid characters".to_owned()))?;
         let http = match self.http_client {
             Some(client) => client,
-            None => {
-                install_crypto_provider();
-                reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .timeout(self.timeout)
-                    .connect_timeout(self.timeout.min(Duration::from_secs(5)))
-                    .pool_idle_timeout(Duration::from_secs(60))
-                    .tcp_nodelay(true)
-                    .build()
-                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
-            }
+            None => http_client(self.timeout)?,
         };
         Ok(TrackClient::from_parts(super::Inner {
             http,
@@ -202,6 +192,19 @@ impl TrackClientBuilder {
     }
 }
 
+/// The HTTP client cio builds: no redirects, `timeout` per attempt, keep-alive.
+pub(super) fn http_client(timeout: Duration) -> Result<reqwest::Client, Error> {
+    install_crypto_provider();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(5)))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
 /// Makes rustls use *ring* unless the process already chose a crypto provider
 /// (reqwest is built without one).
 fn install_crypto_provider() {
@@ -213,7 +216,7 @@ fn install_crypto_provider() {
 
 /// Checks a base URL: `https://`, or `http://` to a loopback host, with no path,
 /// query or credentials. Returns it without a trailing slash.
-fn check_origin(url: &str) -> Result<String, Error> {
+pub(super) fn check_origin(url: &str) -> Result<String, Error> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| Error::Config(format!("base URL `{url}` is not a URL: {e}")))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {

@@ -81,6 +81,21 @@ pub enum Error {
         attempts: u32,
     },
 
+    /// A call that sends a message (and has no idempotency key) may have reached
+    /// Customer.io, and whether it was acted on cannot be known: a timeout or a reset
+    /// after the connection was made, or a 5xx or 408 answer. It was **not** sent
+    /// again, since a retry could send the message twice; the caller decides (look
+    /// the delivery up, or send again and accept a possible duplicate).
+    #[error("the outcome is unknown after {attempts} attempt(s) ({cause}): the message may or may not have been sent, and it was not sent again")]
+    OutcomeUnknown {
+        /// The HTTP status, when the server answered (a 5xx or 408).
+        status: Option<u16>,
+        /// What went wrong.
+        cause: String,
+        /// How many attempts were made (the last one is the one whose outcome is unknown).
+        attempts: u32,
+    },
+
     /// The connection failed or was closed before an answer arrived.
     #[error("cannot reach the Track API after {attempts} attempt(s): {message}")]
     Transport {
@@ -133,12 +148,20 @@ impl Error {
         }
     }
 
-    /// The HTTP status of a [`Error::Status`] or [`Error::WrongRegion`] answer.
+    /// The HTTP status of a [`Error::Status`] or [`Error::WrongRegion`] answer, or of
+    /// an [`Error::OutcomeUnknown`] one.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Status { status, .. } | Error::WrongRegion { status, .. } => Some(*status),
+            Error::OutcomeUnknown { status, .. } => *status,
             _ => None,
         }
+    }
+
+    /// `true` for [`Error::OutcomeUnknown`]: the message may have been sent. Every
+    /// other error of a send means that it was not.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
     }
 
     /// `true` when the error was found before anything was sent.

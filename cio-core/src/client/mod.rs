@@ -28,6 +28,8 @@ use bytes::Bytes;
 use reqwest::header::HeaderValue;
 use reqwest::Method;
 
+mod app;
+mod app_request;
 mod attributes;
 mod body;
 mod calls;
@@ -39,12 +41,15 @@ mod error;
 mod limits;
 mod operation;
 mod payload;
+mod rate;
 mod region;
 mod retry;
 mod segment;
 mod transport;
 mod view;
 
+pub use app::{AppClient, AppClientBuilder, BroadcastTrigger, Delivery};
+pub use app_request::{Audience, SendOptions, ATTACHMENTS_MAX};
 pub use calls::AccountRegion;
 pub use config::{ApiKey, TrackClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use customer::{Customer, IdentifierKind};
@@ -57,6 +62,7 @@ pub use error::{Error, Limit};
 pub use operation::{
     batch_body_len, BatchFailure, BatchOutcome, Operation, OperationKind, BATCH_OVERHEAD,
 };
+pub use rate::RateLimits;
 pub use region::Region;
 pub use retry::{FailureClass, RetryPolicy};
 pub use segment::{Segment, SEGMENT_BATCH};

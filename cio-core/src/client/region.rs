@@ -25,6 +25,16 @@ impl Region {
     }
 }
 
+impl Region {
+    /// The App API origin of the region (`https://api.customer.io`).
+    pub const fn app_origin(self) -> &'static str {
+        match self {
+            Region::Us => "https://api.customer.io",
+            Region::Eu => "https://api-eu.customer.io",
+        }
+    }
+}
+
 impl fmt::Display for Region {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

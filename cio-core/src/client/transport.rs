@@ -33,6 +33,35 @@ pub(crate) struct Request<'a> {
 
 const MAX_MESSAGE: usize = 500;
 
+/// Which failures a request is sent again after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retries {
+    /// None: one attempt.
+    Never,
+    /// Every retryable failure ([`FailureClass::is_retryable`]): for calls that are
+    /// safe to repeat (the Track API's, deduplicated or idempotent).
+    ///
+    /// [`FailureClass::is_retryable`]: super::FailureClass::is_retryable
+    Idempotent,
+    /// Only the failures where the request provably did not reach Customer.io or was
+    /// refused unprocessed (the connection failed, `429`): for calls that send
+    /// messages and have no idempotency key. A failure whose outcome cannot be known
+    /// (a timeout or a reset after the connection was made, a 5xx, a 408) is
+    /// returned at once as [`Error::OutcomeUnknown`].
+    UnsentOnly,
+}
+
+/// Whether a failed attempt reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// The connection failed: nothing was sent.
+    NotSent,
+    /// The connection was made; the request may or may not have arrived.
+    Unknown,
+    /// The server answered.
+    Answered,
+}
+
 impl Inner {
     /// Sends with the retry policy.
     pub(crate) async fn send(&self, request: Request<'_>) -> Result<Answer, Error> {
@@ -43,7 +72,22 @@ impl Inner {
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.send_with_retries(&request, true)
+        self.send_with_retries(&request, Retries::Idempotent)
+            .instrument(span)
+            .await
+    }
+
+    /// Sends with the retry policy, retrying only what provably did not reach the
+    /// server ([`Retries::UnsentOnly`]).
+    pub(crate) async fn send_unsent_only(&self, request: Request<'_>) -> Result<Answer, Error> {
+        let span = tracing::debug_span!(
+            "cio.request",
+            method = %request.method,
+            endpoint = request.endpoint,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.send_with_retries(&request, Retries::UnsentOnly)
             .instrument(span)
             .await
     }
@@ -57,12 +101,16 @@ impl Inner {
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.send_with_retries(&request, false)
+        self.send_with_retries(&request, Retries::Never)
             .instrument(span)
             .await
     }
 
-    async fn send_with_retries(&self, request: &Request<'_>, retry: bool) -> Result<Answer, Error> {
+    async fn send_with_retries(
+        &self,
+        request: &Request<'_>,
+        retries: Retries,
+    ) -> Result<Answer, Error> {
         let started = Instant::now();
         let policy = &self.retry;
         let mut attempt: u32 = 0;
@@ -71,18 +119,33 @@ impl Inner {
             attempt += 1;
             let span = tracing::Span::current();
             span.record("attempts", attempt);
-            let error = match result {
+            let (error, reach) = match result {
                 Ok(answer) => {
                     span.record("status", answer.status);
                     tracing::debug!(status = answer.status, "accepted");
                     return Ok(answer);
                 }
-                Err(e) => with_attempts(e, attempt),
+                Err((e, reach)) => (with_attempts(e, attempt), reach),
             };
             if let Some(status) = error.status() {
                 span.record("status", status);
             }
-            if !retry || !error.class().is_retryable() || !policy.allows_retry_after(attempt) {
+            let retryable = match retries {
+                Retries::Never => false,
+                Retries::Idempotent => error.class().is_retryable(),
+                Retries::UnsentOnly => {
+                    if outcome_unknown(&error, reach) {
+                        tracing::debug!(error = %error, "outcome unknown: not sent again");
+                        return Err(Error::OutcomeUnknown {
+                            status: error.status(),
+                            cause: error.to_string(),
+                            attempts: attempt,
+                        });
+                    }
+                    reach == Reach::NotSent || error.status() == Some(429)
+                }
+            };
+            if !retryable || !policy.allows_retry_after(attempt) {
                 tracing::debug!(error = %error, "failed");
                 return Err(error);
             }
@@ -96,7 +159,7 @@ impl Inner {
         }
     }
 
-    async fn attempt(&self, request: &Request<'_>, retries: u32) -> Result<Answer, Error> {
+    async fn attempt(&self, request: &Request<'_>, retries: u32) -> Result<Answer, (Error, Reach)> {
         let mut builder = self
             .http
             .request(request.method.clone(), &request.url)
@@ -112,7 +175,14 @@ impl Inner {
         if retries > 0 {
             builder = builder.header("X-Retry-Count", retries);
         }
-        let response = builder.send().await.map_err(transport_error)?;
+        let response = builder.send().await.map_err(|e| {
+            let reach = if e.is_connect() {
+                Reach::NotSent
+            } else {
+                Reach::Unknown
+            };
+            (transport_error(e), reach)
+        })?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -123,20 +193,36 @@ impl Inner {
             .headers()
             .get(LOCATION)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let body = response.bytes().await.map_err(transport_error)?;
-        match status {
-            200..=299 => Ok(Answer { status, body }),
-            300..=399 => Err(Error::WrongRegion {
+        // The status arrived: a body cut short after it still leaves the outcome known
+        // by the status for an error, unknown for a success.
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| (transport_error(e), Reach::Unknown))?;
+        let error = match status {
+            200..=299 => return Ok(Answer { status, body }),
+            300..=399 => Error::WrongRegion {
                 status,
                 location: location.unwrap_or_default(),
-            }),
-            _ => Err(Error::Status {
+            },
+            _ => Error::Status {
                 status,
                 message: error_message(&body),
                 retry_after,
                 attempts: 1,
-            }),
-        }
+            },
+        };
+        Err((error, Reach::Answered))
+    }
+}
+
+/// `true` when `error` leaves unknown whether the request was acted on: the
+/// connection was made but no answer came, or the server answered 408 or a 5xx.
+fn outcome_unknown(error: &Error, reach: Reach) -> bool {
+    match reach {
+        Reach::NotSent => false,
+        Reach::Unknown => true,
+        Reach::Answered => matches!(error.status(), Some(408 | 500..=599)),
     }
 }
 

@@ -2,6 +2,7 @@
 //! validate a request against the real API's limits and error bodies into an
 //! [`Action`], and applying an accepted action to the state ([`apply`]).
 
+mod app;
 mod apply;
 mod items;
 mod reports;
@@ -10,7 +11,7 @@ mod v2;
 
 use serde_json::{json, Map, Value};
 
-use crate::record::{StoredDevice, StoredEvent, StoredMetric};
+use crate::record::{StoredDevice, StoredEvent, StoredMetric, StoredSend, StoredTrigger};
 pub(crate) use apply::apply;
 
 /// Track API limits, in bytes (a count for attributes).
@@ -137,8 +138,17 @@ pub(crate) enum Action {
     },
     /// An unsubscribe (or resubscribe) by delivery id.
     Unsubscribe(String, bool),
+    /// A transactional send (App API).
+    Send(StoredSend),
+    /// A broadcast trigger (App API).
+    Trigger(StoredTrigger),
     /// A v2 batch: the valid operations and the invalid ones, by index.
     Batch(Vec<(usize, Action)>, Vec<(usize, ItemError)>),
+}
+
+/// Whether a path belongs to the App API (`/v1/...`, Bearer auth).
+pub(crate) fn is_app_api(path: &str) -> bool {
+    path.starts_with("/v1/")
 }
 
 /// Whether a path is served without credentials (`/unsubscribe/{delivery_id}`).
@@ -157,6 +167,7 @@ pub(crate) fn route(method: &str, path: &str, body: &[u8], rules: &Rules) -> Res
     match segments.as_slice() {
         ["api", "v2", rest @ ..] => v2::route(method, rest, body, rules),
         ["api", "v1", rest @ ..] => v1::route(method, rest, query, body, rules),
+        ["v1", rest @ ..] => app::route(method, rest, body),
         ["unsubscribe", id] if method == "POST" => {
             let id = v1::v1_customer(id)?;
             let object = v1::parse_object(body).map_err(|m| Reply::v1(400, &m))?;

@@ -1,0 +1,107 @@
+//! The web inbox and the control routes, served on the emulator's port next to the
+//! Track API, without authentication and outside fault injection:
+//!
+//! - `GET /`: people, their journeys and every delivered message;
+//! - `GET /people/ID`: one person's attributes, timeline, journeys and messages,
+//!   each rendered (an email body as HTML, in a sandboxed `srcdoc` iframe);
+//! - `GET /messages/N`: the `N`th delivery (from 0) alone;
+//! - `GET /__deliveries` (optionally `?person=ID`): the deliveries as JSON;
+//! - `GET /__clock`, `POST /__clock` (`{"advance": SECONDS}`, `{"until": UNIX}` or
+//!   `{"advance": "next"}`, or the same as a form from the inbox's buttons);
+//! - `GET /__version`: a fingerprint of the state, which the inbox page polls to
+//!   reload when something changes; `GET /__inbox.js`: that script.
+
+mod clock;
+mod html;
+mod json;
+mod time;
+
+use crate::record::State;
+
+/// What an inbox route answers.
+#[derive(Debug)]
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: Vec<u8>,
+    /// A redirect target, for the clock form.
+    pub(crate) location: Option<&'static str>,
+}
+
+impl Page {
+    fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
+        Page {
+            status,
+            content_type,
+            body: body.into(),
+            location: None,
+        }
+    }
+
+    fn html(status: u16, body: String) -> Self {
+        Page::new(status, "text/html; charset=utf-8", body)
+    }
+
+    fn json(status: u16, value: &serde_json::Value) -> Self {
+        Page::new(status, "application/json", value.to_string())
+    }
+}
+
+/// The Content-Security-Policy of the inbox pages: only the inbox's own script runs,
+/// and a message body (in a sandboxed `srcdoc` iframe, which inherits this policy)
+/// can neither run script nor load anything from elsewhere.
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     connect-src 'self'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'; \
+     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// `true` for the paths the inbox answers (the Track API lives under `/api/`).
+pub(crate) fn handles(path: &str) -> bool {
+    path == "/"
+        || path.starts_with("/__")
+        || path.starts_with("/people/")
+        || path.starts_with("/messages/")
+}
+
+/// Answers an inbox request.
+pub(crate) fn answer(
+    state: &mut State,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> Page {
+    match (method, path) {
+        ("GET", "/") => Page::html(200, html::index(state)),
+        ("GET", "/__inbox.js") => Page::new(200, "text/javascript", html::SCRIPT),
+        ("GET", "/__version") => Page::new(200, "text/plain", html::version(state)),
+        ("GET", "/__deliveries") => Page::json(200, &json::deliveries(state, query)),
+        ("GET", "/__clock") => clock::show(state),
+        ("POST", "/__clock") => clock::set(state, body),
+        ("GET", _) if path.starts_with("/people/") => {
+            match html::decode(&path["/people/".len()..]) {
+                Some(person) if html::knows(state, &person) => {
+                    Page::html(200, html::person(state, &person))
+                }
+                _ => Page::html(404, html::not_found("no such person")),
+            }
+        }
+        ("GET", _) if path.starts_with("/messages/") => {
+            match path["/messages/".len()..].parse::<usize>() {
+                Ok(n) => match html::message(state, n) {
+                    Some(page) => Page::html(200, page),
+                    None => Page::html(404, html::not_found("no such message")),
+                },
+                Err(_) => Page::html(404, html::not_found("no such message")),
+            }
+        }
+        _ if handles(path) => Page::json(
+            if matches!(method, "GET" | "POST") {
+                404
+            } else {
+                405
+            },
+            &serde_json::json!({"error": format!("no route for {method} {path}")}),
+        ),
+        _ => Page::json(404, &serde_json::json!({"error": "not found"})),
+    }
+}
