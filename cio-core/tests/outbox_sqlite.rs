@@ -424,3 +424,42 @@ async fn events_written_over_72_hours_ago_are_counted_when_delivered() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_holds_the_rows_for_its_retry_after() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("retry_after")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        for n in 0..10 {
+            outbox
+                .track(&pool, &Customer::id("jane"), SignedUp { plan: "pro", n })
+                .await
+                .unwrap();
+        }
+        let emulator = Emulator::builder().start().await.unwrap();
+        emulator.script([cio_emulator::Fault::TooManyRequests {
+            retry_after: "1".into(),
+        }]);
+        // The backoff alone would retry within 20 ms; the answer asks for 1 s.
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        drained(&outbox).await;
+        let stats = relay.shutdown().await;
+
+        let batches: Vec<_> = emulator.with_record(|r| {
+            r.requests_to("/api/v2/batch")
+                .map(|request| (request.status, request.arrived))
+                .collect()
+        });
+        assert_eq!(batches.len(), 2, "one refused request, one accepted");
+        assert_eq!(batches[0].0, Some(429));
+        assert_eq!(batches[1].0, Some(200));
+        let waited = batches[1].1.duration_since(batches[0].1);
+        assert!(
+            waited >= Duration::from_millis(1_000),
+            "the retry came {waited:?} after the 429 that asked for 1 s"
+        );
+        assert_eq!(stats.retried, 10, "{stats:?}");
+        assert_eq!(stored_ids(&emulator).len(), 10);
+    })
+    .await;
+}

@@ -15,7 +15,9 @@
 //!   until every row is delivered (the lease is 2 s).
 //!
 //! SQLite on a file in `target/`; PostgreSQL when `CIO_TEST_POSTGRES_URL` is set.
-//! Run: `cargo bench -p cio-relay --bench outbox` (five runs each, median and range).
+//! Run: `cargo bench -p cio-relay --bench outbox` (five runs each, median and range);
+//! `CIO_BENCH_DB=sqlite` or `postgres` and `CIO_BENCH=enqueue`, `throughput` or `resume`
+//! run one part.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::{Duration, Instant};
@@ -258,6 +260,10 @@ async fn throughput(db: &Db, outbox: &Outbox) {
         let mut rates = Vec::new();
         for _ in 0..RUNS {
             fill(db, outbox, EVENTS).await;
+            if std::env::var_os("CIO_BENCH_MARK").is_some() {
+                println!("FILLED");
+                std::thread::sleep(Duration::from_secs(2));
+            }
             // Everything pending is delivered and counted (rows the enqueue runs wrote too).
             let pending = outbox.stats().await.unwrap().pending;
             let emulator = Emulator::builder()
@@ -355,13 +361,33 @@ async fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
+    if std::env::var_os("CIO_BENCH_TRACE").is_some() {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .init();
+    }
+    // `CIO_BENCH_DB=sqlite|postgres` and `CIO_BENCH=enqueue|throughput|resume` narrow a run.
+    let only_db = std::env::var("CIO_BENCH_DB").ok();
+    let only = std::env::var("CIO_BENCH").ok();
+    let wanted = |part: &str| only.as_deref().is_none_or(|o| o == part);
     for which in ["sqlite", "postgres"] {
+        if only_db.as_deref().is_some_and(|o| o != which) {
+            continue;
+        }
         let Some((db, outbox)) = open(which).await else {
             println!("PostgreSQL: not measured (set CIO_TEST_POSTGRES_URL)");
             continue;
         };
-        enqueue_cost(&db, &outbox).await;
-        throughput(&db, &outbox).await;
+        if wanted("enqueue") {
+            enqueue_cost(&db, &outbox).await;
+        }
+        if wanted("throughput") {
+            throughput(&db, &outbox).await;
+        }
+        if !wanted("resume") {
+            continue;
+        }
         let url = match which {
             "sqlite" => format!(
                 "sqlite:{}",

@@ -3,7 +3,9 @@
 //!
 //! Claims run in `BEGIN IMMEDIATE` transactions (the write lock is taken first, so two
 //! relays never deadlock upgrading a read lock); time is the app's clock in Unix
-//! milliseconds.
+//! milliseconds. The relays of one process take turns for their writes (one async lock
+//! per outbox): SQLite has one writer, and connections of one pool that race for it
+//! sleep in SQLite's busy handler (up to 100 ms a turn) instead of queueing.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -44,6 +46,9 @@ struct Sql {
 pub(crate) struct SqliteStore {
     pool: SqlitePool,
     sql: std::sync::Arc<Sql>,
+    /// Held by this process's relay writes, so that they queue here rather than in
+    /// SQLite's busy handler.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 fn migration_v1(p: &str) -> String {
@@ -164,6 +169,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             pool,
             sql: std::sync::Arc::new(sql),
+            writer: std::sync::Arc::default(),
         })
     }
 
@@ -192,6 +198,7 @@ impl SqliteStore {
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<Row>, OutboxError> {
+        let _turn = self.writer.lock().await;
         let mut tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
@@ -212,6 +219,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn delivered(&self, seqs: &[i64]) -> Result<(), OutboxError> {
+        let _turn = self.writer.lock().await;
         sqlx::query(&self.sql.delivered)
             .bind(json_list(seqs))
             .bind(now_ms())
@@ -227,6 +235,7 @@ impl SqliteStore {
         delay_ms: i64,
         error: &str,
     ) -> Result<(), OutboxError> {
+        let _turn = self.writer.lock().await;
         sqlx::query(&self.sql.retry)
             .bind(json_list(seqs))
             .bind(now_ms().saturating_add(delay_ms))
@@ -238,6 +247,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn dead_letter(&self, rows: &[(i64, String)]) -> Result<(), OutboxError> {
+        let _turn = self.writer.lock().await;
         let doing = "moving outbox rows to the dead letters";
         let mut tx = self
             .pool
@@ -263,6 +273,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn prune(&self, retention_ms: i64) -> Result<u64, OutboxError> {
+        let _turn = self.writer.lock().await;
         let done = sqlx::query(&self.sql.prune)
             .bind(now_ms().saturating_sub(retention_ms))
             .execute(&self.pool)
@@ -294,6 +305,7 @@ impl SqliteStore {
         interval_ms: i64,
         burst_ms: i64,
     ) -> Result<i64, OutboxError> {
+        let _turn = self.writer.lock().await;
         sqlx::query_scalar(&self.sql.rate)
             .bind(interval_ms)
             .bind(burst_ms)
