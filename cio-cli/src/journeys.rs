@@ -114,3 +114,33 @@ fn channel(c: model::Channel) -> run::Channel {
         model::Channel::Slack => run::Channel::Slack,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::leak;
+
+    mod fixture {
+        cio::taxonomy!("tests/fixtures/journeys.toml");
+    }
+
+    mod workspace {
+        cio::taxonomy!("../events.toml");
+    }
+
+    fn read(path: &str) -> cio_schema::Taxonomy {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        cio_schema::load(&path, "events.toml").result.unwrap()
+    }
+
+    /// The journeys built at run time are exactly those the macro writes.
+    #[test]
+    fn same_as_the_macro() {
+        assert_eq!(
+            *leak(&read("tests/fixtures/journeys.toml")),
+            fixture::taxonomy::JOURNEYS
+        );
+        assert_eq!(*leak(&read("../events.toml")), workspace::taxonomy::JOURNEYS);
+    }
+}

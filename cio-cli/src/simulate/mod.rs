@@ -31,6 +31,12 @@ pub(crate) enum SimulateFormat {
 
 /// Runs the scenario at `path` on the journeys of the `events.toml` at `taxonomy`.
 pub(crate) fn run(path: &Path, taxonomy: &Path, format: SimulateFormat) -> Result<(), Failure> {
+    if path.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{} is a directory; give the path of a scenario file",
+            path.display()
+        )));
+    }
     let plan = input::read_path(taxonomy)?;
     let scenario_source = input::read_path(path)?;
     let taxonomy = check::valid(&plan)?;
