@@ -141,6 +141,9 @@ mod tests {
             *leak(&read("tests/fixtures/journeys.toml")),
             fixture::taxonomy::JOURNEYS
         );
-        assert_eq!(*leak(&read("../events.toml")), workspace::taxonomy::JOURNEYS);
+        assert_eq!(
+            *leak(&read("../events.toml")),
+            workspace::taxonomy::JOURNEYS
+        );
     }
 }

@@ -235,7 +235,10 @@ fn exit_codes() {
             &format!("tests/fixtures/{taxonomy}"),
         ])
     };
-    assert_eq!(simulate("simulate/onboarding.toml", "journeys.toml"), Some(0));
+    assert_eq!(
+        simulate("simulate/onboarding.toml", "journeys.toml"),
+        Some(0)
+    );
     assert_eq!(simulate("simulate/bad.toml", "journeys.toml"), Some(1));
     assert_eq!(simulate("simulate/syntax.toml", "journeys.toml"), Some(1));
     assert_eq!(simulate("simulate/onboarding.toml", "bad.toml"), Some(1));
@@ -243,6 +246,16 @@ fn exit_codes() {
     assert_eq!(simulate("simulate/onboarding.toml", "none.toml"), Some(2));
     assert_eq!(simulate("latin1.toml", "journeys.toml"), Some(2));
     assert_eq!(code(&["simulate", "--speed", "2"]), Some(2));
+    // The scenario the README runs fits the workspace's own events.toml.
+    assert_eq!(
+        code(&[
+            "simulate",
+            "scenarios/onboarding.toml",
+            "--taxonomy",
+            "../events.toml"
+        ]),
+        Some(0)
+    );
 }
 
 #[test]

@@ -10,12 +10,18 @@ use super::time;
 /// deliveries failed to render.
 pub(crate) fn text(simulation: &Simulation, start: i64) -> usize {
     let deliveries = simulation.deliveries();
+    let after = |d: &Delivery| time::offset(d.time.as_unix() - start);
+    let after_width = deliveries.iter().map(|d| after(d).len()).max().unwrap_or(0);
+    let person_width = deliveries
+        .iter()
+        .map(|d| d.person.chars().count())
+        .max()
+        .unwrap_or(0);
     for d in deliveries {
-        let at = d.time.as_unix();
         say!(
-            "{:<8} {}  {}  {} -> {} ({}): {}",
-            time::offset(at - start),
-            time::utc(at),
+            "{:<after_width$}  {}  {:<person_width$}  {} -> {} ({}): {}",
+            after(d),
+            time::utc(d.time.as_unix()),
             d.person,
             d.campaign,
             d.message,
