@@ -10,7 +10,7 @@ use super::time;
 /// deliveries failed to render.
 pub(crate) fn text(simulation: &Simulation, start: i64) -> usize {
     let deliveries = simulation.deliveries();
-    let after = |d: &Delivery| time::offset(d.time.as_unix() - start);
+    let after = |d: &Delivery| time::offset(d.time.as_unix().saturating_sub(start));
     let after_width = deliveries.iter().map(|d| after(d).len()).max().unwrap_or(0);
     let person_width = deliveries
         .iter()
@@ -39,7 +39,7 @@ pub(crate) fn text(simulation: &Simulation, start: i64) -> usize {
                     "waiting: {} in {} until {} ({})",
                     j.person,
                     j.campaign,
-                    time::offset(until.as_unix() - start),
+                    time::offset(until.as_unix().saturating_sub(start)),
                     time::utc(until.as_unix())
                 );
             }
@@ -59,7 +59,7 @@ pub(crate) fn text(simulation: &Simulation, start: i64) -> usize {
         },
         finished + waiting,
         if finished + waiting == 1 { "" } else { "s" },
-        time::offset(simulation.now().as_unix() - start)
+        time::offset(simulation.now().as_unix().saturating_sub(start))
     );
     failed
 }
@@ -88,7 +88,7 @@ pub(crate) fn json(simulation: &Simulation, start: i64) -> usize {
         .map(|d| {
             json!({
                 "time": d.time.as_unix(),
-                "after": time::offset(d.time.as_unix() - start),
+                "after": time::offset(d.time.as_unix().saturating_sub(start)),
                 "person": d.person,
                 "campaign": d.campaign,
                 "message": d.message,

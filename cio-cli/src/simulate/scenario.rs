@@ -262,6 +262,15 @@ const TRACK_KEYS: [&str; 4] = ["track", "person", "data", "at"];
 const ADVANCE_KEYS: [&str; 1] = ["advance"];
 const KINDS: [&str; 3] = ["identify", "track", "advance"];
 
+/// `an` before `identify`, `a` before `track` and `advance`.
+fn article(kind: &str) -> &'static str {
+    if kind.starts_with('i') {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// Reads steps in order, keeping the time they happen at.
 struct StepReader<'a> {
     taxonomy: &'a Taxonomy,
@@ -330,7 +339,10 @@ impl StepReader<'_> {
                 let hint = hint(name, allowed.iter().copied());
                 errors.error(
                     errors.key_span(key),
-                    format!("unknown key `{name}` in a `{kind}` step{hint}"),
+                    format!(
+                        "unknown key `{name}` in {} `{kind}` step{hint}",
+                        article(kind)
+                    ),
                 );
                 ok = false;
             }
@@ -344,7 +356,7 @@ impl StepReader<'_> {
         }
         let action = match kind {
             "identify" => {
-                let person = self.person(errors, kind_value)?;
+                let person = self.person(errors, kind_value);
                 let attributes = match get("attributes") {
                     Some(value) => {
                         let table = self.table(errors, value, "`attributes`")?;
@@ -361,7 +373,10 @@ impl StepReader<'_> {
                     }
                     None => Map::new(),
                 };
-                Action::Identify { person, attributes }
+                Action::Identify {
+                    person: person?,
+                    attributes,
+                }
             }
             "track" => {
                 let event = self.event(errors, kind_value);
