@@ -4,6 +4,7 @@
 
 mod report;
 mod scenario;
+mod steps;
 mod time;
 mod values;
 
