@@ -1,33 +1,75 @@
 //! `cio emulator`: the Track API emulator as a server on 127.0.0.1, printing each
-//! request it receives and what it stored from it, until Ctrl-C.
+//! request it receives, what it stored from it and what the journeys of
+//! `events.toml` delivered, until Ctrl-C.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::time::Duration;
 
+use cio_core::journey::{Delivery, Journeys};
 use cio_emulator::{Emulator, Record};
 use serde_json::{Map, Value};
 
-use crate::Failure;
+use crate::{check, input, journeys, simulate, Failure};
 
 /// How often the record is read for news.
 const POLL: Duration = Duration::from_millis(100);
 
-/// Serves on `port` (0: an ephemeral one) with the given credentials until Ctrl-C.
-pub(crate) fn run(port: u16, site_id: String, api_key: String) -> Result<(), Failure> {
+/// The file read when no `--taxonomy` is given, if it exists.
+const DEFAULT_TAXONOMY: &str = "events.toml";
+
+/// Serves on `port` (0: an ephemeral one) with the given credentials until Ctrl-C,
+/// running the journeys of `taxonomy` (or of `./events.toml`, if there is one).
+pub(crate) fn run(
+    port: u16,
+    taxonomy: Option<&Path>,
+    site_id: String,
+    api_key: String,
+) -> Result<(), Failure> {
+    let plan = load(taxonomy)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Failure::Usage(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(serve(port, site_id, api_key))
+    runtime.block_on(serve(port, plan, site_id, api_key))
 }
 
-async fn serve(port: u16, site_id: String, api_key: String) -> Result<(), Failure> {
-    let emulator = Emulator::builder()
+/// The journeys to run and the file they came from.
+struct Plan {
+    name: String,
+    journeys: &'static Journeys,
+}
+
+fn load(taxonomy: Option<&Path>) -> Result<Option<Plan>, Failure> {
+    let path = match taxonomy {
+        Some(path) => path,
+        None if Path::new(DEFAULT_TAXONOMY).is_file() => Path::new(DEFAULT_TAXONOMY),
+        None => return Ok(None),
+    };
+    let source = input::read_path(path)?;
+    let taxonomy = check::valid(&source)?;
+    Ok(Some(Plan {
+        name: source.name,
+        journeys: journeys::leak(&taxonomy),
+    }))
+}
+
+async fn serve(
+    port: u16,
+    plan: Option<Plan>,
+    site_id: String,
+    api_key: String,
+) -> Result<(), Failure> {
+    let mut builder = Emulator::builder()
         .credentials(site_id, api_key)
         .bind(SocketAddr::from(([127, 0, 0, 1], port)))
-        .log_requests(true)
+        .log_requests(true);
+    if let Some(plan) = &plan {
+        builder = builder.journeys(plan.journeys);
+    }
+    let emulator = builder
         .start()
         .await
         .map_err(|e| Failure::Usage(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
@@ -37,6 +79,18 @@ async fn serve(port: u16, site_id: String, api_key: String) -> Result<(), Failur
         emulator.site_id(),
         emulator.api_key()
     );
+    match &plan {
+        Some(plan) => say!(
+            "journeys of {}: {} campaigns, {} messages; inbox: {}",
+            plan.name,
+            plan.journeys.campaigns.len(),
+            plan.journeys.messages.len(),
+            emulator.inbox_url()
+        ),
+        None => {
+            say!("journeys: none (no {DEFAULT_TAXONOMY} here; --taxonomy PATH runs its campaigns)")
+        }
+    }
     let mut seen = Seen::default();
     let mut ticks = tokio::time::interval(POLL);
     let stop = tokio::signal::ctrl_c();
@@ -44,16 +98,17 @@ async fn serve(port: u16, site_id: String, api_key: String) -> Result<(), Failur
     loop {
         tokio::select! {
             _ = &mut stop => break,
-            _ = ticks.tick() => emulator.with_record(|r| seen.report(r)),
+            _ = ticks.tick() => seen.poll(&emulator),
         }
     }
-    emulator.with_record(|r| seen.report(r));
+    seen.poll(&emulator);
     let record = emulator.record();
     say!(
-        "received {} requests; {} profiles, {} events",
+        "received {} requests; {} profiles, {} events, {} deliveries",
         emulator.request_count(),
         record.profiles.len(),
-        record.event_count()
+        record.event_count(),
+        seen.deliveries
     );
     emulator.shutdown().await;
     Ok(())
@@ -68,9 +123,32 @@ struct Seen {
     events: BTreeMap<String, usize>,
     /// Profiles as last printed.
     profiles: BTreeMap<String, Map<String, Value>>,
+    /// Deliveries printed.
+    deliveries: usize,
 }
 
 impl Seen {
+    /// Prints what the emulator received and delivered since the last poll.
+    fn poll(&mut self, emulator: &Emulator) {
+        emulator.with_record(|r| self.report(r));
+        let done = self.deliveries;
+        let new: Vec<Delivery> = emulator
+            .with_simulation(|s| s.deliveries().iter().skip(done).cloned().collect())
+            .unwrap_or_default();
+        for d in &new {
+            say!(
+                "  delivery `{}` ({}) to {} from campaign `{}` at {}: {}",
+                d.message,
+                d.channel,
+                d.person,
+                d.campaign,
+                simulate::utc(d.time.as_unix()),
+                simulate::shown(d)
+            );
+        }
+        self.deliveries += new.len();
+    }
+
     /// Prints what `record` holds that was not printed yet.
     fn report(&mut self, record: &Record) {
         for r in record.requests.iter().skip(self.requests) {

@@ -1,5 +1,6 @@
-//! `cio`: checks, documents, exports and diffs an `events.toml`, and runs the Track
-//! API emulator. Every check is `cio-schema`'s, the same the macros run.
+//! `cio`: checks, documents, exports and diffs an `events.toml`, simulates its
+//! journeys on a scenario, and runs the Track API emulator. Every check is
+//! `cio-schema`'s, the same the macros run.
 //!
 //! Exit codes: 0 success, 1 findings (errors in the file, a breaking change), 2 a
 //! usage problem (unknown flag, missing or unreadable file).
@@ -31,8 +32,10 @@ mod diff;
 mod docs;
 mod emulator;
 mod input;
+mod journeys;
 mod output;
 mod schema;
+mod simulate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,7 +48,7 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "cio",
     version,
     about,
-    after_help = "Examples:\n  cio check\n  cio docs --out TRACKING_PLAN.md\n  cio diff main:events.toml events.toml\n\nRun `cio help <command>` for each command's options and examples."
+    after_help = "Examples:\n  cio check\n  cio docs --out TRACKING_PLAN.md\n  cio diff main:events.toml events.toml\n  cio simulate onboarding.scenario.toml\n\nRun `cio help <command>` for each command's options and examples."
 )]
 struct Cli {
     /// What to do.
@@ -101,14 +104,32 @@ enum Command {
         #[arg(long)]
         allow_breaking: bool,
     },
-    /// Runs the Track API emulator on 127.0.0.1, printing what it receives.
+    /// Runs a scenario through the journeys, printing each delivery and its subject.
     #[command(
-        after_help = "Point a client at the printed address with the printed credentials; Ctrl-C stops.\n\nExample:\n  cio emulator --port 4010"
+        after_help = "A scenario is TOML: people with their profile, then [[steps]] that identify,\ntrack (each at an optional time) or advance the clock. docs/simulate.md\ndescribes it. Exits with 1 on an error in the scenario or in events.toml.\n\nExample scenario:\n  [people.jane]\n  email = \"jane@example.com\"\n  first_name = \"Jane\"\n\n  [[steps]]\n  track = \"signed_up\"\n  person = \"jane\"\n  data = { method = \"google\" }\n\n  [[steps]]\n  advance = \"1d\"\n\nExamples:\n  cio simulate onboarding.scenario.toml\n  cio simulate onboarding.scenario.toml --taxonomy app/events.toml --format json"
+    )]
+    Simulate {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// The events.toml whose campaigns and messages run.
+        #[arg(long, default_value = "events.toml")]
+        taxonomy: PathBuf,
+        /// How to print the deliveries.
+        #[arg(long, value_enum, default_value_t = simulate::SimulateFormat::Text)]
+        format: simulate::SimulateFormat,
+    },
+    /// Runs the Track API emulator on 127.0.0.1, printing what it receives and the
+    /// journeys' deliveries.
+    #[command(
+        after_help = "The journeys of events.toml run on what the emulator receives (without\n--taxonomy, ./events.toml when there is one); their clock moves only from the\nweb inbox at the printed address or with POST /__clock. Point a client at the\nprinted address with the printed credentials; Ctrl-C stops.\n\nExamples:\n  cio emulator --port 4010\n  cio emulator --taxonomy app/events.toml"
     )]
     Emulator {
         /// The port (an ephemeral one when not given).
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// The events.toml whose journeys run (default: ./events.toml, if present).
+        #[arg(long)]
+        taxonomy: Option<PathBuf>,
         /// The site id clients must send.
         #[arg(long, default_value = cio_emulator::DEFAULT_SITE_ID)]
         site_id: String,
@@ -162,11 +183,17 @@ fn main() -> ExitCode {
             new,
             allow_breaking,
         } => diff::run(&old, &new, allow_breaking),
+        Command::Simulate {
+            scenario,
+            taxonomy,
+            format,
+        } => simulate::run(&scenario, &taxonomy, format),
         Command::Emulator {
             port,
+            taxonomy,
             site_id,
             api_key,
-        } => emulator::run(port, site_id, api_key),
+        } => emulator::run(port, taxonomy.as_deref(), site_id, api_key),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

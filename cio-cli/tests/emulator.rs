@@ -1,5 +1,5 @@
 //! `cio emulator` serves the Track API on 127.0.0.1 and prints each request it
-//! receives and what it stored. Every wait is bounded.
+//! receives, what it stored and what the journeys delivered. Every wait is bounded.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -19,54 +19,175 @@ impl Drop for Running {
     }
 }
 
-#[test]
-fn prints_what_it_receives() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cio"))
-        .args(["emulator", "--site-id", "site", "--api-key", "key"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let _running = Running(child);
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap_or_default()).is_err() {
-                break;
+/// A running `cio emulator` and the lines it prints.
+struct Server {
+    _running: Running,
+    lines: mpsc::Receiver<String>,
+    /// `127.0.0.1:PORT`.
+    addr: String,
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cio"))
+            .arg("emulator")
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let running = Running(child);
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if tx.send(line.unwrap_or_default()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server {
+            _running: running,
+            lines,
+            addr: String::new(),
+        };
+        let url = server.next();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        server.addr = url.trim_start_matches("http://").to_owned();
+        server
+    }
+
+    /// The next line printed (at most 20 s away).
+    fn next(&self) -> String {
+        self.lines.recv_timeout(Duration::from_secs(20)).unwrap()
+    }
+
+    /// Every line printed up to and including the first that `done` accepts.
+    fn until(&self, done: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut seen = Vec::new();
+        loop {
+            let line = self.next();
+            let last = done(&line);
+            seen.push(line);
+            if last {
+                return seen;
             }
         }
-    });
-    let next = || lines.recv_timeout(Duration::from_secs(20)).unwrap();
-    let url = next();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    assert_eq!(next(), "site id: site  api key: key  (Ctrl-C stops)");
+    }
 
-    let addr = url.trim_start_matches("http://").trim_end_matches('/');
-    let body = r#"{"name":"signed_up","data":{"method":"email"}}"#;
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
+    /// Sends one request; returns the whole answer.
+    fn request(&self, method: &str, path: &str, body: &str) -> String {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        // Basic auth of `site:key`.
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Basic c2l0ZTprZXk=\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        )
         .unwrap();
-    // Basic auth of `site:key`.
-    write!(
-        stream,
-        "POST /api/v1/customers/u1/events HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Basic c2l0ZTprZXk=\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+}
+
+#[test]
+fn prints_what_it_receives() {
+    let server = Server::start(&["--site-id", "site", "--api-key", "key"]);
+    assert_eq!(server.next(), "site id: site  api key: key  (Ctrl-C stops)");
+    // No events.toml in cio-cli/: the emulator runs without journeys.
+    assert_eq!(
+        server.next(),
+        "journeys: none (no events.toml here; --taxonomy PATH runs its campaigns)"
+    );
+
+    let body = r#"{"name":"signed_up","data":{"method":"email"}}"#;
+    let answer = server.request("POST", "/api/v1/customers/u1/events", body);
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 
     assert_eq!(
-        next(),
+        server.next(),
         format!(
             "POST /api/v1/customers/u1/events -> 200 ({} bytes)",
             body.len()
         )
     );
-    assert_eq!(next(), r#"  event `signed_up` for u1: {"method":"email"}"#);
+    assert_eq!(
+        server.next(),
+        r#"  event `signed_up` for u1: {"method":"email"}"#
+    );
+}
+
+#[test]
+fn prints_the_deliveries_of_the_journeys() {
+    let server = Server::start(&[
+        "--taxonomy",
+        "tests/fixtures/journeys.toml",
+        "--site-id",
+        "site",
+        "--api-key",
+        "key",
+    ]);
+    assert_eq!(server.next(), "site id: site  api key: key  (Ctrl-C stops)");
+    let inbox = format!("http://{}/", server.addr);
+    assert_eq!(
+        server.next(),
+        format!(
+            "journeys of tests/fixtures/journeys.toml: 2 campaigns, 5 messages; inbox: {inbox}"
+        )
+    );
+
+    let profile = r#"{"email":"jane@example.com","first_name":"Jane","plan":"free"}"#;
+    let answer = server.request("PUT", "/api/v1/customers/jane", profile);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let event = r#"{"name":"signed_up","data":{"method":"google"}}"#;
+    let answer = server.request("POST", "/api/v1/customers/jane/events", event);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // The onboarding campaign sends `welcome` as soon as `signed_up` is tracked.
+    let lines = server.until(|l| l.starts_with("  delivery "));
+    let delivery = lines.last().unwrap();
+    assert!(
+        delivery.starts_with("  delivery `welcome` (email) to jane from campaign `onboarding` at "),
+        "{lines:?}"
+    );
+    assert!(delivery.ends_with("Z: Welcome, Jane!"), "{lines:?}");
+    assert!(
+        lines.contains(&"  event `signed_up` for jane: {\"method\":\"google\"}".to_owned()),
+        "{lines:?}"
+    );
+
+    // The printed inbox address serves the inbox, which shows the delivery.
+    let page = server.request("GET", "/", "");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("Welcome, Jane!"), "{page}");
+}
+
+#[test]
+fn an_invalid_taxonomy_is_reported_before_serving() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cio"))
+        .args(["emulator", "--taxonomy", "tests/fixtures/bad.toml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.ends_with("error: tests/fixtures/bad.toml: 3 errors\n"),
+        "{stderr}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_cio"))
+        .args(["emulator", "--taxonomy", "tests/fixtures/none.toml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

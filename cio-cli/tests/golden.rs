@@ -14,6 +14,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("help_docs", &["docs", "--help"]),
     ("help_schema", &["schema", "--help"]),
     ("help_diff", &["diff", "--help"]),
+    ("help_simulate", &["simulate", "--help"]),
     ("help_emulator", &["emulator", "--help"]),
     ("check_ok", &["check", "tests/fixtures/old.toml"]),
     ("check_errors", &["check", "tests/fixtures/bad.toml"]),
@@ -53,6 +54,107 @@ const CASES: &[(&str, &[&str])] = &[
         "diff_bad_rev",
         &["diff", "no-such-rev:events.toml", "tests/fixtures/new.toml"],
     ),
+    (
+        "simulate",
+        &[
+            "simulate",
+            "tests/fixtures/simulate/onboarding.toml",
+            "--taxonomy",
+            "tests/fixtures/journeys.toml",
+        ],
+    ),
+    (
+        "simulate_json",
+        &[
+            "simulate",
+            "tests/fixtures/simulate/onboarding.toml",
+            "--taxonomy",
+            "tests/fixtures/journeys.toml",
+            "--format",
+            "json",
+        ],
+    ),
+    (
+        "simulate_waiting",
+        &[
+            "simulate",
+            "--taxonomy",
+            "tests/fixtures/journeys.toml",
+            "tests/fixtures/simulate/waiting.toml",
+        ],
+    ),
+    (
+        "simulate_waiting_json",
+        &[
+            "simulate",
+            "--format",
+            "json",
+            "--taxonomy",
+            "tests/fixtures/journeys.toml",
+            "tests/fixtures/simulate/waiting.toml",
+        ],
+    ),
+    (
+        "simulate_errors",
+        &[
+            "simulate",
+            "tests/fixtures/simulate/bad.toml",
+            "--taxonomy",
+            "tests/fixtures/journeys.toml",
+        ],
+    ),
+    (
+        "simulate_errors_json",
+        &[
+            "simulate",
+            "tests/fixtures/simulate/bad.toml",
+            "--taxonomy",
+            "tests/fixtures/journeys.toml",
+            "--format",
+            "json",
+        ],
+    ),
+    (
+        "simulate_syntax",
+        &[
+            "simulate",
+            "tests/fixtures/simulate/syntax.toml",
+            "--taxonomy",
+            "tests/fixtures/journeys.toml",
+        ],
+    ),
+    (
+        "simulate_bad_taxonomy",
+        &[
+            "simulate",
+            "tests/fixtures/simulate/onboarding.toml",
+            "--taxonomy",
+            "tests/fixtures/bad.toml",
+        ],
+    ),
+    (
+        "simulate_missing_scenario",
+        &[
+            "simulate",
+            "tests/fixtures/simulate/none.toml",
+            "--taxonomy",
+            "tests/fixtures/journeys.toml",
+        ],
+    ),
+    (
+        "simulate_missing_taxonomy",
+        &["simulate", "tests/fixtures/simulate/onboarding.toml"],
+    ),
+    (
+        "simulate_directory",
+        &[
+            "simulate",
+            "tests/fixtures",
+            "--taxonomy",
+            "tests/fixtures/journeys.toml",
+        ],
+    ),
+    ("simulate_no_scenario", &["simulate"]),
     ("missing_file", &["check", "tests/fixtures/none.toml"]),
     ("directory", &["docs", "tests"]),
     ("not_utf8", &["schema", "tests/fixtures/latin1.toml"]),
@@ -125,6 +227,35 @@ fn exit_codes() {
     assert_eq!(code(&["check", "tests/fixtures/none.toml"]), Some(2));
     assert_eq!(code(&["check", "--strict"]), Some(2));
     assert_eq!(code(&["--help"]), Some(0));
+    let simulate = |scenario: &str, taxonomy: &str| {
+        code(&[
+            "simulate",
+            &format!("tests/fixtures/{scenario}"),
+            "--taxonomy",
+            &format!("tests/fixtures/{taxonomy}"),
+        ])
+    };
+    assert_eq!(
+        simulate("simulate/onboarding.toml", "journeys.toml"),
+        Some(0)
+    );
+    assert_eq!(simulate("simulate/bad.toml", "journeys.toml"), Some(1));
+    assert_eq!(simulate("simulate/syntax.toml", "journeys.toml"), Some(1));
+    assert_eq!(simulate("simulate/onboarding.toml", "bad.toml"), Some(1));
+    assert_eq!(simulate("simulate/none.toml", "journeys.toml"), Some(2));
+    assert_eq!(simulate("simulate/onboarding.toml", "none.toml"), Some(2));
+    assert_eq!(simulate("latin1.toml", "journeys.toml"), Some(2));
+    assert_eq!(code(&["simulate", "--speed", "2"]), Some(2));
+    // The scenario the README runs fits the workspace's own events.toml.
+    assert_eq!(
+        code(&[
+            "simulate",
+            "scenarios/onboarding.toml",
+            "--taxonomy",
+            "../events.toml"
+        ]),
+        Some(0)
+    );
 }
 
 #[test]

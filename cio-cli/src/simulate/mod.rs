@@ -1,0 +1,80 @@
+//! `cio simulate`: a scenario (people, timed `identify`/`track`, `advance`) run
+//! through the journeys of a taxonomy, printing every delivery with its rendered
+//! subject, as text or JSON.
+
+mod report;
+mod scenario;
+mod steps;
+mod time;
+mod values;
+
+use std::path::Path;
+use std::time::Duration;
+
+use cio_core::journey::Simulation;
+use cio_core::Timestamp;
+use cio_schema::SourceFile;
+
+use crate::{check, input, journeys, Failure, Format};
+use scenario::Action;
+
+pub(crate) use report::shown;
+pub(crate) use time::utc;
+
+/// How `cio simulate` prints the deliveries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SimulateFormat {
+    /// One line per delivery, then the journeys still waiting.
+    Text,
+    /// One JSON document: the deliveries and every journey.
+    Json,
+}
+
+/// Runs the scenario at `path` on the journeys of the `events.toml` at `taxonomy`.
+pub(crate) fn run(path: &Path, taxonomy: &Path, format: SimulateFormat) -> Result<(), Failure> {
+    if path.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{} is a directory; give the path of a scenario file",
+            path.display()
+        )));
+    }
+    let plan = input::read_path(taxonomy)?;
+    let scenario_source = input::read_path(path)?;
+    let taxonomy = check::valid(&plan)?;
+    let file = SourceFile::new(scenario_source.name.clone(), scenario_source.text);
+    let scenario = scenario::read(&file, &taxonomy).map_err(|errors| {
+        say_err!("{}", check::render(&errors, &file.name, Format::Text));
+        Failure::Findings
+    })?;
+    let mut simulation = Simulation::new(
+        journeys::leak(&taxonomy),
+        Timestamp::from_unix(scenario.start),
+    );
+    for (person, profile) in &scenario.people {
+        simulation.identify_json(person, profile.clone());
+    }
+    for step in scenario.steps {
+        match step {
+            Action::Until(time) => simulation.advance_until(Timestamp::from_unix(time)),
+            Action::Identify { person, attributes } => {
+                simulation.identify_json(&person, attributes);
+            }
+            Action::Track {
+                person,
+                event,
+                data,
+            } => simulation.track_json(&person, &event, data),
+            Action::Advance(seconds) => simulation.advance(Duration::from_secs(seconds)),
+        }
+    }
+    let failed = match format {
+        SimulateFormat::Text => report::text(&simulation, scenario.start),
+        SimulateFormat::Json => report::json(&simulation, scenario.start),
+    };
+    if failed > 0 {
+        let s = if failed == 1 { "" } else { "s" };
+        say_err!("error: {failed} message{s} failed to render (Customer.io would not send them)\n");
+        return Err(Failure::Findings);
+    }
+    Ok(())
+}
