@@ -8,16 +8,19 @@
 //! curl -X POST localhost:3000/signup -H 'content-type: application/json' \
 //!   -d '{"id":"u1","email":"jane@example.com","first_name":"Jane","signup_method":"google"}'
 //! curl -X POST localhost:3000/verify-email -H 'content-type: application/json' -d '{"user_id":"u1"}'
+//! curl -X POST localhost:3000/password-reset -H 'content-type: application/json' -d '{"email":"jane@example.com"}'
 //! ```
 //!
-//! Without credentials the events go to a local emulator (and are printed on exit);
-//! with `CUSTOMERIO_SITE_ID` and `CUSTOMERIO_TRACK_API_KEY` set, to Customer.io. Stop
+//! Without credentials the events go to a local emulator (and are printed on exit,
+//! with each password reset rendered from its templates in events.toml); with
+//! `CUSTOMERIO_SITE_ID` and `CUSTOMERIO_TRACK_API_KEY` set, to Customer.io, and with
+//! `CUSTOMERIO_APP_API_KEY` the password resets too. Stop
 //! it with Ctrl-C: rows not delivered yet stay in the outbox for the next start (or
 //! for a `cio-relay` process).
 
 use std::error::Error;
 
-use cio::client::TrackClient;
+use cio::client::{AppClient, TrackClient};
 use cio::outbox::sqlx::postgres::PgPool;
 use cio::outbox::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool};
 use cio::outbox::{Outbox, Relay, RelayConfig};
@@ -32,13 +35,26 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let emulator = if live {
         None
     } else {
-        Some(Emulator::start().await?)
+        Some(
+            Emulator::builder()
+                .app_messages(routes::events::taxonomy::APP_MESSAGES)
+                .start()
+                .await?,
+        )
     };
     let client = match &emulator {
         None => TrackClient::from_env()?,
         Some(emulator) => TrackClient::builder(emulator.site_id(), emulator.api_key())
             .base_url(emulator.base_url())
             .build()?,
+    };
+    let app = match &emulator {
+        None => AppClient::from_env().ok(),
+        Some(emulator) => Some(
+            AppClient::builder(emulator.app_api_key())
+                .base_url(emulator.base_url())
+                .build()?,
+        ),
     };
 
     let (db, outbox) = match std::env::var("DATABASE_URL") {
@@ -65,7 +81,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    let state = routes::AppState { db, outbox };
+    let state = routes::AppState {
+        db,
+        outbox,
+        app,
+        reset_base_url: "https://example.com/reset".to_owned(),
+    };
     axum::serve(listener, routes::app(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -80,6 +101,18 @@ async fn main() -> Result<(), Box<dyn Error>> {
         for (customer, events) in &record.events {
             for event in events {
                 println!("{customer}: {} {}", event.name, event.data);
+            }
+        }
+        for send in &record.sends {
+            match &send.rendered {
+                Some(Ok(email)) => println!(
+                    "{}: {}\n{}",
+                    send.delivery_id,
+                    email.subject.as_deref().unwrap_or(""),
+                    email.body
+                ),
+                Some(Err(e)) => println!("{}: {e}", send.delivery_id),
+                None => println!("{}: {}", send.delivery_id, send.message_id),
             }
         }
         emulator.shutdown().await;

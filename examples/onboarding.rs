@@ -6,8 +6,14 @@
 //! `CUSTOMERIO_SITE_ID` and `CUSTOMERIO_TRACK_API_KEY` set (and `CUSTOMERIO_REGION`
 //! `us` or `eu`), it sends to the real Track API.
 //!
+//! The emulator runs the journeys of `events.toml` on what it receives. With
+//! `--serve` the example keeps it running after the timeline, with the journeys'
+//! clock moved 30 days on, and prints the URL of its web inbox (people, journeys,
+//! rendered messages) until Ctrl-C.
+//!
 //! ```sh
 //! cargo run --example onboarding
+//! cargo run --example onboarding -- --serve
 //! ```
 
 use std::error::Error;
@@ -28,12 +34,18 @@ use messaging::{
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
+    let serve = std::env::args().skip(1).any(|a| a == "--serve");
     let live = std::env::var_os("CUSTOMERIO_SITE_ID").is_some()
         && std::env::var_os("CUSTOMERIO_TRACK_API_KEY").is_some();
     let emulator = if live {
+        if serve {
+            println!(
+                "--serve shows the local emulator's inbox: it is ignored with credentials set\n"
+            );
+        }
         None
     } else {
-        Some(Emulator::start().await?)
+        Some(Emulator::builder().journeys(&JOURNEYS).start().await?)
     };
     let client = match &emulator {
         None => TrackClient::from_env()?,
@@ -79,7 +91,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         users[1].id
     );
 
-    if let Some(emulator) = emulator {
+    if let Some(emulator) = &emulator {
         println!("\nWhat Customer.io received:");
         let record = emulator.record();
         for (customer, attributes) in &record.profiles {
@@ -103,9 +115,20 @@ async fn main() -> Result<(), Box<dyn Error>> {
             record.event_count(),
             record.duplicates_ignored
         );
-        emulator.shutdown().await;
     }
     timeline(&users);
+    if let Some(emulator) = emulator {
+        if serve {
+            emulator.advance(std::time::Duration::from_secs(30 * 24 * 3600));
+            println!(
+                "\nInbox: {} ({} messages delivered, the journeys' clock 30 days on; Ctrl-C to stop)",
+                emulator.inbox_url(),
+                emulator.deliveries().len()
+            );
+            tokio::signal::ctrl_c().await?;
+        }
+        emulator.shutdown().await;
+    }
     Ok(())
 }
 

@@ -62,3 +62,30 @@ fn a_broadcast_carries_its_id() {
 fn segments_are_constants() {
     assert_eq!(events::segments::BETA_TESTERS.id(), 7);
 }
+
+#[test]
+fn the_templates_are_listed_for_emulators() {
+    use cio::AppTarget;
+    let names: Vec<&str> = events::taxonomy::APP_MESSAGES
+        .iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["password_reset", "product_update"]);
+    let reset = &events::taxonomy::APP_MESSAGES[0];
+    assert_eq!(
+        reset.target,
+        AppTarget::Transactional(
+            TransactionalId::Name("password_reset"),
+            MessageChannel::Email
+        )
+    );
+    assert_eq!(
+        reset.subject,
+        Some("Reset your password, {{ customer.first_name }}")
+    );
+    assert!(reset.answers_to(&serde_json::json!("password_reset")));
+    assert!(!reset.answers_to(&serde_json::json!(7)));
+    let update = &events::taxonomy::APP_MESSAGES[1];
+    assert_eq!(update.target, AppTarget::Broadcast(42));
+    assert_eq!(update.body, Some("Read more: {{ trigger.link }}"));
+}

@@ -1,17 +1,19 @@
 //! The axum app of the examples over real HTTP on 127.0.0.1, on a SQLite file (and on
 //! PostgreSQL when `CIO_TEST_POSTGRES_URL` is set): each handler writes the user and
 //! its operations in one transaction; a signup that fails sends nothing; the relay
-//! delivers the rest exactly once. Bounded in time; waits poll a condition.
+//! delivers the rest exactly once; a password reset sends the typed `PasswordReset`
+//! through the App API, rendered by the emulator, and is never sent twice on an
+//! unknown outcome. Bounded in time; waits poll a condition.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::future::IntoFuture;
 use std::time::Duration;
 
-use cio::client::TrackClient;
+use cio::client::{AppClient, TrackClient};
 use cio::outbox::sqlx::{self, PgPool, SqlitePool};
 use cio::outbox::{Outbox, Relay, RelayConfig};
-use cio_emulator::Emulator;
+use cio_emulator::{Emulator, Fault};
 use serde_json::{json, Value};
 
 #[path = "../examples/shared/routes.rs"]
@@ -19,7 +21,15 @@ mod routes;
 
 async fn exercise(db: routes::Db, outbox: Outbox) {
     routes::create_tables(&db).await.unwrap();
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = Emulator::builder()
+        .app_messages(routes::events::taxonomy::APP_MESSAGES)
+        .start()
+        .await
+        .unwrap();
+    let app = AppClient::builder(emulator.app_api_key())
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
     let client = TrackClient::builder(emulator.site_id(), emulator.api_key())
         .base_url(emulator.base_url())
         .build()
@@ -29,6 +39,8 @@ async fn exercise(db: routes::Db, outbox: Outbox) {
     let state = routes::AppState {
         db: db.clone(),
         outbox: outbox.clone(),
+        app: Some(app),
+        reset_base_url: "https://example.com/reset".to_owned(),
     };
     let server = tokio::spawn(axum::serve(listener, routes::app(state)).into_future());
 
@@ -101,6 +113,8 @@ async fn exercise(db: routes::Db, outbox: Outbox) {
     assert_eq!(events[0].id.as_deref(), Some(event_id.as_str()));
     assert_eq!(events[0].data, json!({"method": "github", "plan": "free"}));
     assert!(record.profile("u2").is_none());
+
+    password_resets(&emulator, &http, &base).await;
     server.abort();
     emulator.shutdown().await;
 }
@@ -163,4 +177,55 @@ async fn postgres_signups_commit_with_their_events() {
     )
     .await
     .expect("bounded");
+}
+
+/// `POST /password-reset` once the signup's profile is in: the email rendered with the
+/// profile's first name and the reset data; nothing for an unknown address; an
+/// unknown outcome is not sent again; a refused send asks to try again.
+async fn password_resets(emulator: &Emulator, http: &reqwest::Client, base: &str) {
+    let reset = |email: &str| {
+        http.post(format!("{base}/password-reset"))
+            .header("user-agent", "Firefox on Linux")
+            .json(&json!({ "email": email }))
+            .send()
+    };
+    let answer = reset("jane@example.com").await.unwrap();
+    assert_eq!(answer.status(), 202);
+    let sends = emulator.record().sends;
+    assert_eq!(sends.len(), 1);
+    assert_eq!(sends[0].identifiers["id"], "u/1 ü");
+    let email = sends[0].rendered.clone().unwrap().unwrap();
+    assert_eq!(email.subject.as_deref(), Some("Reset your password, Jane"));
+    let url = sends[0].message_data["reset_url"].as_str().unwrap();
+    assert!(url.starts_with("https://example.com/reset/"), "{url}");
+    assert_eq!(
+        email.body,
+        format!("Hi Jane,\n\nOpen {url} within 30 minutes to choose a new password.\nThe request came from Firefox on Linux.\n")
+    );
+
+    // The same answer for an address nobody signed up with, and nothing sent.
+    let unknown = reset("nobody@example.com").await.unwrap();
+    assert_eq!(unknown.status(), 202);
+    assert_eq!(emulator.record().sends.len(), 1);
+
+    // Customer.io took the send but the answer was a 500: it is not sent again.
+    emulator.script([Fault::StatusAfterApply(500)]);
+    let unsure = reset("jane@example.com").await.unwrap();
+    assert_eq!(unsure.status(), 202);
+    assert_eq!(emulator.record().sends.len(), 2);
+    assert_eq!(emulator.record().requests_to("/v1/send/email").count(), 2);
+
+    // A send refused outright was not sent: the person is asked to try again.
+    emulator.script([Fault::Status(400)]);
+    let refused = reset("jane@example.com").await.unwrap();
+    assert_eq!(refused.status(), 503);
+    let body: Value = refused.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("the reset email was not sent"),
+        "{body}"
+    );
+    assert_eq!(emulator.record().sends.len(), 2);
 }

@@ -58,4 +58,5 @@ fn ui() {
     cases.compile_fail("tests/ui/event/*.rs");
     cases.compile_fail("tests/ui/attributes/*.rs");
     cases.compile_fail("tests/ui/enum/*.rs");
+    cases.compile_fail("tests/ui/app/*.rs");
 }

@@ -32,6 +32,21 @@ pub(crate) fn salvage(mut taxonomy: Taxonomy) -> Taxonomy {
         fields(&mut event.data, &owner, &enums, &mut types);
     }
     fields(&mut taxonomy.profile, "Profile", &enums, &mut types);
+    for messages in [&mut taxonomy.transactional, &mut taxonomy.broadcasts] {
+        messages.retain(|m| valid(&m.name.value) && types.insert(type_name(&m.name.value)));
+    }
+    for message in taxonomy
+        .transactional
+        .iter_mut()
+        .chain(taxonomy.broadcasts.iter_mut())
+    {
+        let owner = type_name(&message.name.value);
+        fields(&mut message.data, &owner, &enums, &mut types);
+    }
+    let mut constants = HashSet::new();
+    taxonomy.segments.retain(|s| {
+        valid(&s.name.value) && constants.insert(field_name(&s.name.value).to_ascii_uppercase())
+    });
     taxonomy
 }
 
@@ -89,6 +104,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use cio_schema::{AppMessageId, Channel};
 
     fn taxonomy(src: &str) -> Taxonomy {
         let loaded = cio_schema::load_str(src, "events.toml", None);
@@ -124,5 +140,47 @@ data = { lives = "9lives", total = "float" }
         assert_eq!(fields, ["plan", "size"]);
         let fields: Vec<&str> = t.events[1].data.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(fields, ["total"]);
+    }
+
+    #[test]
+    fn app_messages_with_errors_stand_in_with_their_data() {
+        let t = taxonomy(
+            r#"
+[events.order]
+data = { total = "float" }
+
+[transactional.password_reset]
+id = "password_reset"
+channel = "emial"
+data = { reset_url = "url", minutes = "nt" }
+
+[transactional.order]
+id = 3
+
+[transactional."9lives"]
+id = 4
+
+[broadcasts.product_update]
+id = "42"
+data = { headline = "string" }
+
+[segments]
+beta_testers = 7
+betaTesters = 8
+"2fast" = 9
+"#,
+        );
+        let names: Vec<&str> = t.transactional.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["password_reset"]);
+        let reset = &t.transactional[0];
+        assert_eq!(reset.id, AppMessageId::Text("password_reset".into()));
+        assert_eq!(reset.channel, Channel::Email);
+        let fields: Vec<&str> = reset.data.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(fields, ["reset_url"]);
+        let names: Vec<&str> = t.broadcasts.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["product_update"]);
+        assert_eq!(t.broadcasts[0].id, AppMessageId::Number(0));
+        let segments: Vec<&str> = t.segments.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(segments, ["beta_testers"]);
     }
 }

@@ -38,8 +38,8 @@ pub mod journey {
 pub use crate::constraint::Violation;
 use crate::constraint::{check_email, check_finite, check_timestamp, check_url};
 pub use crate::{
-    Attributes, Broadcast, Enum, Event, MessageChannel, MessageData, Timestamp, TransactionalId,
-    TransactionalMessage,
+    AppTarget, AppTemplate, Attributes, Broadcast, Enum, Event, MessageChannel, MessageData,
+    Timestamp, TransactionalId, TransactionalMessage,
 };
 
 /// A free-form JSON object, the Rust type of `object`.

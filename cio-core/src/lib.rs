@@ -19,6 +19,9 @@ pub mod __private;
 pub use client::{Customer, Region, TrackClient};
 pub use constraint::{Problem, Violation};
 pub use event::{Attributes, Enum, Event, EventId, InvalidEventId, Tracked};
-pub use message::{Broadcast, MessageChannel, MessageData, TransactionalId, TransactionalMessage};
+pub use message::{
+    AppTarget, AppTemplate, Broadcast, MessageChannel, MessageData, TransactionalId,
+    TransactionalMessage,
+};
 pub use pipeline::{FullQueue, Pipeline, PipelineConfig, PipelineStats, ShutdownReport};
 pub use timestamp::Timestamp;

@@ -61,6 +61,11 @@ pub enum TransactionalId {
 /// }
 /// assert_eq!(LoginCode::CHANNEL.as_str(), "sms");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a transactional message of events.toml",
+    label = "not declared under `[transactional]`",
+    note = "`AppClient::send` sends the structs `taxonomy!()` generates from `[transactional.NAME]`; a broadcast is triggered with `AppClient::trigger_broadcast`"
+)]
 pub trait TransactionalMessage: MessageData {
     /// Its name in `events.toml`.
     const NAME: &'static str;
@@ -72,9 +77,69 @@ pub trait TransactionalMessage: MessageData {
 
 /// An API-triggered broadcast of `events.toml` (`[broadcasts.NAME]`), triggered with
 /// `AppClient::trigger_broadcast`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a broadcast of events.toml",
+    label = "not declared under `[broadcasts]` with a numeric id",
+    note = "`AppClient::trigger_broadcast` triggers the structs `taxonomy!()` generates from `[broadcasts.NAME]`; a transactional message is sent with `AppClient::send`"
+)]
 pub trait Broadcast: MessageData {
     /// Its name in `events.toml`.
     const NAME: &'static str;
     /// Its id in Customer.io.
     const ID: u64;
+}
+
+/// Which App API call sends an [`AppTemplate`], and to what id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppTarget {
+    /// A transactional message: its id and channel (`POST /v1/send/{channel}`).
+    Transactional(TransactionalId, MessageChannel),
+    /// An API-triggered broadcast: its id (`POST /v1/campaigns/{id}/triggers`).
+    Broadcast(u64),
+}
+
+/// The templates of a transactional message or broadcast of `events.toml`, as
+/// `cio::taxonomy!()` writes them in `taxonomy::APP_MESSAGES`: what an emulator
+/// renders a send with (`trigger.*` from its data, `customer.*` from the profile).
+///
+/// ```
+/// use cio_core::{AppTarget, AppTemplate, MessageChannel, TransactionalId};
+/// const RESET: AppTemplate = AppTemplate {
+///     name: "password_reset",
+///     target: AppTarget::Transactional(TransactionalId::Name("password_reset"), MessageChannel::Email),
+///     subject: Some("Reset your password"),
+///     body: Some("Open {{ trigger.reset_url }}."),
+/// };
+/// assert!(RESET.answers_to(&serde_json::json!("password_reset")));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AppTemplate {
+    /// Its name in `events.toml`.
+    pub name: &'static str,
+    /// The call that sends it.
+    pub target: AppTarget,
+    /// The subject template, if declared.
+    pub subject: Option<&'static str>,
+    /// The body template, if declared.
+    pub body: Option<&'static str>,
+}
+
+impl AppTemplate {
+    /// `true` when a send's `transactional_message_id` (a number, or a string that
+    /// is its name or its number) names this transactional message.
+    pub fn answers_to(&self, transactional_message_id: &serde_json::Value) -> bool {
+        let AppTarget::Transactional(id, _) = self.target else {
+            return false;
+        };
+        match (id, transactional_message_id) {
+            (TransactionalId::Number(n), serde_json::Value::Number(given)) => {
+                given.as_u64() == Some(n)
+            }
+            (TransactionalId::Number(n), serde_json::Value::String(given)) => {
+                given.parse::<u64>().ok() == Some(n)
+            }
+            (TransactionalId::Name(name), serde_json::Value::String(given)) => given == name,
+            _ => false,
+        }
+    }
 }

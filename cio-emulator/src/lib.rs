@@ -154,6 +154,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Declares the transactional messages and broadcasts that exist, with their
+    /// templates (a taxonomy's `taxonomy::APP_MESSAGES`): a send or trigger to any
+    /// other id answers `404` (and a send on another channel `400`), and each one
+    /// accepted is rendered with the journeys' Liquid, `customer.*` from the
+    /// profile and `trigger.*` from its data ([`StoredSend::rendered`],
+    /// [`StoredTrigger::rendered`]). Without them any id is accepted and nothing
+    /// is rendered.
+    #[must_use]
+    pub fn app_messages(mut self, messages: &'static [cio_core::AppTemplate]) -> Self {
+        self.rules.app_messages = messages;
+        self
+    }
+
     /// Declares the manual segment `id`: segment calls to any other answer `404`, as
     /// Customer.io does for a segment that does not exist.
     #[must_use]

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Instant;
 
+use cio_core::journey::Rendered;
 use serde_json::{Map, Value};
 
 use crate::journeys::Engine;
@@ -89,6 +90,13 @@ pub struct StoredSend {
     pub attachments: Vec<String>,
     /// The delivery id answered (`emu_dlv_1`, ...).
     pub delivery_id: String,
+    /// The name in `events.toml` of the transactional message it sends, when the
+    /// emulator knows the [app messages](crate::EmulatorBuilder::app_messages).
+    pub template: Option<String>,
+    /// The message rendered with the journeys' Liquid (`customer.*` from the
+    /// profile, `trigger.*` from `message_data`), or why it does not render; `None`
+    /// when there is nothing to render (no template known, no `body` sent).
+    pub rendered: Option<Result<Rendered, String>>,
     /// The whole body.
     pub body: Map<String, Value>,
 }
@@ -104,6 +112,11 @@ pub struct StoredTrigger {
     pub data: Map<String, Value>,
     /// The trigger id answered.
     pub id: u64,
+    /// Per person of the audience (their id or email), the broadcast rendered for
+    /// them (`trigger.*` from `data` merged with their own `per_user_data`), or why
+    /// it does not render. Empty when the broadcast's template is unknown or the
+    /// audience is not a list of people (or a manual segment's `recipients`).
+    pub rendered: Vec<(String, Result<Rendered, String>)>,
     /// The whole body.
     pub body: Map<String, Value>,
 }

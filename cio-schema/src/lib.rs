@@ -117,13 +117,20 @@ fn run(source: &str, display_name: &str, base_dir: Option<&Path>) -> Loaded {
     Loaded {
         files,
         result: Err(Diagnostics(sink.into_sorted())),
-        structure: Some(with_stubs(read.taxonomy, &read.declared)),
+        structure: Some(with_stubs(read.taxonomy, &read.declared, read.stand_ins)),
     }
 }
 
 /// `taxonomy` plus an empty declaration for every event and enum that is declared
-/// but could not be read (in name order).
-fn with_stubs(mut taxonomy: Taxonomy, declared: &Declared) -> Taxonomy {
+/// but could not be read (in name order), and the stand-ins of the transactional
+/// messages and broadcasts with an error.
+fn with_stubs(mut taxonomy: Taxonomy, declared: &Declared, stand_ins: Vec<AppMessage>) -> Taxonomy {
+    for stand_in in stand_ins {
+        match stand_in.kind {
+            AppMessageKind::Transactional => taxonomy.transactional.push(stand_in),
+            AppMessageKind::Broadcast => taxonomy.broadcasts.push(stand_in),
+        }
+    }
     let mut events: Vec<&String> = declared
         .events
         .iter()

@@ -83,12 +83,25 @@ fn check_names(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
         invalid(sink, &m.name, &what);
         check_fields(sink, &m.data, &|f| format!("field `{f}` of {what}"));
     }
+    let mut constants: HashMap<String, &Name> = HashMap::new();
     for segment in &taxonomy.segments {
-        invalid(
-            sink,
-            &segment.name,
-            &format!("segment `{}`", segment.name.value),
-        );
+        let what = format!("segment `{}`", segment.name.value);
+        if invalid(sink, &segment.name, &what) {
+            continue;
+        }
+        let rust = field_name(&segment.name.value).to_ascii_uppercase();
+        match constants.get(&rust) {
+            Some(first) => sink.error(
+                segment.name.span,
+                format!(
+                    "segment `{}` and {what} both become the Rust constant `segments::{rust}`",
+                    first.value
+                ),
+            ),
+            None => {
+                constants.insert(rust, &segment.name);
+            }
+        }
     }
 }
 

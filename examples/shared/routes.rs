@@ -4,18 +4,23 @@
 //! `signed_up`, one that fails never sends it, and a crash loses nothing. A relay
 //! delivers the rows; a request never waits on Customer.io.
 //!
+//! `POST /password-reset` sends the typed transactional message `PasswordReset`
+//! through the App API at once (`AppClient`): a send has no idempotency key, so an
+//! unknown outcome is never sent again by the client, and the route does not retry
+//! it either.
+//!
 //! Shared by the `axum_app` example and its test (`#[path]`-included).
 
 #![allow(dead_code, unreachable_pub)]
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
-use cio::client::Customer;
+use cio::client::{AppClient, Customer};
 use cio::outbox::sqlx::{self, PgPool, SqlitePool};
 use cio::outbox::{Outbox, OutboxError};
-use cio::Timestamp;
+use cio::{EventId, Timestamp};
 use serde_json::{json, Value};
 
 /// The types generated from `events.toml`.
@@ -23,7 +28,10 @@ pub mod events {
     cio::taxonomy!();
 }
 
-use events::{EmailVerified, OnboardingStep, Plan, Profile, ProfileUpdate, SignedUp, SignupMethod};
+use events::{
+    EmailVerified, OnboardingStep, PasswordReset, Plan, Profile, ProfileUpdate, SignedUp,
+    SignupMethod,
+};
 
 /// The app's own database: SQLite by default, PostgreSQL for many instances.
 #[derive(Debug, Clone)]
@@ -41,6 +49,11 @@ pub struct AppState {
     pub db: Db,
     /// The outbox, in the same database.
     pub outbox: Outbox,
+    /// The App API client that sends transactional messages (`None`: not configured,
+    /// and `POST /password-reset` answers 503).
+    pub app: Option<AppClient>,
+    /// Where the password reset links point (`https://example.com/reset`).
+    pub reset_base_url: String,
 }
 
 /// Runs `$body` with `$tx` a transaction of `$db`, whichever database it is, and
@@ -101,6 +114,16 @@ pub struct VerifyRequest {
     pub user_id: String,
 }
 
+/// The body of `POST /password-reset`.
+#[derive(Debug, serde::Deserialize)]
+pub struct PasswordResetRequest {
+    /// The email address of the account.
+    pub email: String,
+}
+
+/// How long a reset link is valid.
+pub const RESET_MINUTES: i64 = 30;
+
 /// Why a request failed, as an HTTP answer.
 #[derive(Debug)]
 pub struct Failure(StatusCode, String);
@@ -138,6 +161,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/signup", post(signup))
         .route("/verify-email", post(verify_email))
+        .route("/password-reset", post(password_reset))
         .with_state(state)
 }
 
@@ -212,4 +236,76 @@ async fn verify_in(state: &AppState, request: &VerifyRequest) -> Result<Value, F
         outbox.track(&mut *tx, &customer, EmailVerified {}).await?
     })?;
     Ok(json!({ "verified": true }))
+}
+
+async fn password_reset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(request): Json<PasswordResetRequest>,
+) -> (StatusCode, Json<Value>) {
+    let device = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    match password_reset_in(&state, &request, device).await {
+        // The same answer whether or not the account exists.
+        Ok(()) => (
+            StatusCode::ACCEPTED,
+            Json(json!({ "status": "if the account exists, a reset link is on its way" })),
+        ),
+        Err(Failure(status, error)) => (status, Json(json!({ "error": error }))),
+    }
+}
+
+async fn password_reset_in(
+    state: &AppState,
+    request: &PasswordResetRequest,
+    device: Option<String>,
+) -> Result<(), Failure> {
+    let Some(app) = &state.app else {
+        return Err(Failure(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "transactional messages are not configured: set CUSTOMERIO_APP_API_KEY".to_owned(),
+        ));
+    };
+    let sql = "SELECT id FROM users WHERE email = $1";
+    let user: Option<(String,)> = match &state.db {
+        Db::Sqlite(pool) => {
+            sqlx::query_as(sql)
+                .bind(&request.email)
+                .fetch_optional(pool)
+                .await
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(sql)
+                .bind(&request.email)
+                .fetch_optional(pool)
+                .await
+        }
+    }
+    .map_err(Failure::db)?;
+    let Some((user_id,)) = user else {
+        return Ok(());
+    };
+    // A real app stores a random token (and its expiry) with the user; a unique id
+    // keeps the example short.
+    let reset = PasswordReset {
+        reset_url: format!("{}/{}", state.reset_base_url, EventId::new()),
+        expires_in_minutes: RESET_MINUTES,
+        device,
+    };
+    match app.send(&Customer::id(&user_id), &reset).await {
+        Ok(_delivery) => Ok(()),
+        // It may have been sent: sending again could deliver two reset emails. The
+        // person can ask again if nothing arrives.
+        Err(e) if e.is_outcome_unknown() => {
+            eprintln!("password reset for {user_id}: {e}");
+            Ok(())
+        }
+        // Anything else means it was not sent: asking again is safe.
+        Err(e) => Err(Failure(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("the reset email was not sent, try again: {e}"),
+        )),
+    }
 }

@@ -56,15 +56,7 @@ fn app_message(out: &mut Out, message: &AppMessage) {
     }
     match (message.kind, &message.id) {
         (AppMessageKind::Transactional, id) => {
-            let id = match id {
-                AppMessageId::Number(n) => format!("Number({n})"),
-                AppMessageId::Text(text) => format!("Name({})", lit(text)),
-            };
-            let channel = match message.channel {
-                Channel::Push => "Push",
-                Channel::Sms => "Sms",
-                _ => "Email",
-            };
+            let (id, channel) = (id_variant(id), channel_variant(message.channel));
             let _ = writeln!(
                 out.text,
                 "app_message! {{ transactional {ident} = {} id = {id}, channel = {channel} }}",
@@ -81,6 +73,59 @@ fn app_message(out: &mut Out, message: &AppMessage) {
         // The schema refuses a broadcast named by text: nothing to implement.
         (AppMessageKind::Broadcast, AppMessageId::Text(_)) => {}
     }
+}
+
+/// The generated `TransactionalId` variant of a message's id: `Number(7)` or `Name("x")`.
+fn id_variant(id: &AppMessageId) -> String {
+    match id {
+        AppMessageId::Number(n) => format!("Number({n})"),
+        AppMessageId::Text(text) => format!("Name({})", lit(text)),
+    }
+}
+
+/// The generated `MessageChannel` variant of a transactional message's channel.
+fn channel_variant(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Push => "Push",
+        Channel::Sms => "Sms",
+        _ => "Email",
+    }
+}
+
+/// `pub const APP_MESSAGES` (inside `mod taxonomy`): each transactional message's
+/// and broadcast's templates, paths through `private` (`::cio::__private::`).
+pub(super) fn templates(out: &mut String, private: &str, taxonomy: &Taxonomy) {
+    let _ = write!(
+        out,
+        "#[doc = \" The templates of every transactional message and broadcast: what an emulator renders their sends with.\"]\n\
+         pub const APP_MESSAGES: &[{private}AppTemplate] = &["
+    );
+    let template = |t: &Option<cio_schema::Template>| match t {
+        Some(t) => format!("::core::option::Option::Some({})", lit(&t.source)),
+        None => "::core::option::Option::None".to_string(),
+    };
+    for message in taxonomy.transactional.iter().chain(&taxonomy.broadcasts) {
+        let target = match (message.kind, &message.id) {
+            (AppMessageKind::Transactional, id) => {
+                let (id, channel) = (id_variant(id), channel_variant(message.channel));
+                format!(
+                    "{private}AppTarget::Transactional({private}TransactionalId::{id}, {private}MessageChannel::{channel})"
+                )
+            }
+            (AppMessageKind::Broadcast, AppMessageId::Number(n)) => {
+                format!("{private}AppTarget::Broadcast({n})")
+            }
+            (AppMessageKind::Broadcast, AppMessageId::Text(_)) => continue,
+        };
+        let _ = write!(
+            out,
+            "{private}AppTemplate {{ name: {}, target: {target}, subject: {}, body: {} }}, ",
+            lit(&message.name.value),
+            template(&message.subject),
+            template(&message.body),
+        );
+    }
+    out.push_str("];\n");
 }
 
 /// `pub mod segments { pub const BETA_TESTERS: Segment = Segment::new(7); ... }`.

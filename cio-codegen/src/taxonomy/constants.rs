@@ -58,5 +58,6 @@ pub(super) fn constants(out: &mut String, private: &str, schema: &Schema) {
         messages = list(&mut taxonomy.messages.iter().map(|m| m.name.value.as_str())),
     );
     super::journeys::journeys(out, private, taxonomy);
+    super::app::templates(out, private, taxonomy);
     out.push_str("}\n");
 }

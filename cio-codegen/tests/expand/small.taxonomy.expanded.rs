@@ -107,4 +107,6 @@ pub mod taxonomy {
             ],
         }
     };
+    /// The templates of every transactional message and broadcast: what an emulator renders their sends with.
+    pub const APP_MESSAGES: &[::cio::__private::AppTemplate] = &[];
 }

@@ -4,10 +4,11 @@
 //! errors as `{"meta":{"error":"..."}}`.
 
 use base64::Engine as _;
+use cio_core::{AppTarget, AppTemplate};
 use serde_json::{Map, Value};
 
 use super::v1::parse_object;
-use super::{Action, Reply};
+use super::{Action, Reply, Rules};
 use crate::record::{StoredSend, StoredTrigger};
 
 /// The base64 text all attachments of one message may hold together.
@@ -65,25 +66,77 @@ fn error(status: u16, message: &str) -> Reply {
 }
 
 /// Reads an App API request; `path` is what follows `/v1/`.
-pub(super) fn route(method: &str, path: &[&str], body: &[u8]) -> Result<Action, Reply> {
+pub(super) fn route(
+    method: &str,
+    path: &[&str],
+    body: &[u8],
+    rules: &Rules,
+) -> Result<Action, Reply> {
     match (method, path) {
         ("POST", ["send", channel @ ("email" | "push" | "sms")]) => {
             let object = parse_object(body).map_err(|m| error(400, &m))?;
-            send(channel, object)
+            let send = send(channel, object)?;
+            let template = transactional(rules.app_messages, &send)?;
+            Ok(Action::Send(
+                StoredSend {
+                    template: template.map(|t| t.name.to_owned()),
+                    ..send
+                },
+                template,
+            ))
         }
         ("POST", ["campaigns", id, "triggers"]) => {
             let Ok(id) = id.parse::<u64>() else {
                 return Err(error(404, "broadcast not found"));
             };
+            let template = match rules.app_messages {
+                [] => None,
+                known => match known.iter().find(|t| t.target == AppTarget::Broadcast(id)) {
+                    Some(t) => Some(t),
+                    None => return Err(error(404, "broadcast not found")),
+                },
+            };
             let object = parse_object(body).map_err(|m| error(400, &m))?;
-            trigger(id, object)
+            Ok(Action::Trigger(trigger(id, object)?, template))
         }
         (_, ["send", _] | ["campaigns", _, "triggers"]) => Err(error(405, "method not allowed")),
         _ => Err(error(404, "not found")),
     }
 }
 
-fn send(channel: &str, object: Map<String, Value>) -> Result<Action, Reply> {
+/// The transactional message `send` names among `known` (`None` when none is
+/// known); an id no known message answers to, or a send on another channel than
+/// the message's, is refused.
+fn transactional(
+    known: &'static [AppTemplate],
+    send: &StoredSend,
+) -> Result<Option<&'static AppTemplate>, Reply> {
+    if known.is_empty() {
+        return Ok(None);
+    }
+    let Some(template) = known.iter().find(|t| t.answers_to(&send.message_id)) else {
+        return Err(error(
+            404,
+            &format!("transactional message {} not found", send.message_id),
+        ));
+    };
+    if let AppTarget::Transactional(_, channel) = template.target {
+        if channel.as_str() != send.channel {
+            return Err(error(
+                400,
+                &format!(
+                    "transactional message `{}` is sent by {}, not {}",
+                    template.name,
+                    channel.as_str(),
+                    send.channel
+                ),
+            ));
+        }
+    }
+    Ok(Some(template))
+}
+
+fn send(channel: &str, object: Map<String, Value>) -> Result<StoredSend, Reply> {
     if let Some(key) = object.keys().find(|k| !SEND_KEYS.contains(&k.as_str())) {
         return Err(error(400, &format!("unknown field `{key}`")));
     }
@@ -170,18 +223,20 @@ fn send(channel: &str, object: Map<String, Value>) -> Result<Action, Reply> {
             return Err(error(400, "attachments are larger than 2 MB"));
         }
     }
-    Ok(Action::Send(StoredSend {
+    Ok(StoredSend {
         channel: channel.to_owned(),
         message_id,
         identifiers,
         message_data,
         attachments,
         delivery_id: String::new(),
+        template: None,
+        rendered: None,
         body: object,
-    }))
+    })
 }
 
-fn trigger(broadcast: u64, object: Map<String, Value>) -> Result<Action, Reply> {
+fn trigger(broadcast: u64, object: Map<String, Value>) -> Result<StoredTrigger, Reply> {
     let audiences: Vec<&str> = AUDIENCES
         .iter()
         .copied()
@@ -233,11 +288,12 @@ fn trigger(broadcast: u64, object: Map<String, Value>) -> Result<Action, Reply> 
         Some(Value::Object(data)) => data.clone(),
         Some(_) => return Err(error(400, "data must be an object")),
     };
-    Ok(Action::Trigger(StoredTrigger {
+    Ok(StoredTrigger {
         broadcast,
         audience: audience.to_owned(),
         data,
         id: 0,
+        rendered: Vec::new(),
         body: object,
-    }))
+    })
 }

@@ -3,6 +3,7 @@
 //! [`Action`], and applying an accepted action to the state ([`apply`]).
 
 mod app;
+mod app_render;
 mod apply;
 mod items;
 mod reports;
@@ -93,6 +94,9 @@ pub(crate) struct Rules {
     pub(crate) rejected_events: Vec<String>,
     /// The ids of the manual segments that exist (others answer `404`).
     pub(crate) manual_segments: Vec<u64>,
+    /// The transactional messages and broadcasts that exist, with their templates
+    /// (when empty, any id is accepted and nothing is rendered).
+    pub(crate) app_messages: &'static [cio_core::AppTemplate],
 }
 
 /// Why one v2 operation (or a v1 body) is invalid.
@@ -138,10 +142,10 @@ pub(crate) enum Action {
     },
     /// An unsubscribe (or resubscribe) by delivery id.
     Unsubscribe(String, bool),
-    /// A transactional send (App API).
-    Send(StoredSend),
-    /// A broadcast trigger (App API).
-    Trigger(StoredTrigger),
+    /// A transactional send (App API), with its template when known.
+    Send(StoredSend, Option<&'static cio_core::AppTemplate>),
+    /// A broadcast trigger (App API), with its template when known.
+    Trigger(StoredTrigger, Option<&'static cio_core::AppTemplate>),
     /// A v2 batch: the valid operations and the invalid ones, by index.
     Batch(Vec<(usize, Action)>, Vec<(usize, ItemError)>),
 }
@@ -167,7 +171,7 @@ pub(crate) fn route(method: &str, path: &str, body: &[u8], rules: &Rules) -> Res
     match segments.as_slice() {
         ["api", "v2", rest @ ..] => v2::route(method, rest, body, rules),
         ["api", "v1", rest @ ..] => v1::route(method, rest, query, body, rules),
-        ["v1", rest @ ..] => app::route(method, rest, body),
+        ["v1", rest @ ..] => app::route(method, rest, body, rules),
         ["unsubscribe", id] if method == "POST" => {
             let id = v1::v1_customer(id)?;
             let object = v1::parse_object(body).map_err(|m| Reply::v1(400, &m))?;

@@ -12,6 +12,17 @@ use crate::model::{AppMessage, AppMessageId, AppMessageKind, Channel, SegmentDef
 const TRANSACTIONAL_KEYS: [&str; 7] = ["id", "channel", "doc", "data", "subject", "body", "file"];
 const SEGMENT_KEYS: [&str; 2] = ["id", "doc"];
 
+/// What `[transactional]` or `[broadcasts]` declares.
+#[derive(Debug, Default)]
+pub(crate) struct AppMessages {
+    /// The messages read without error.
+    pub(crate) read: Vec<AppMessage>,
+    /// A stand-in for each message with an error (its id, channel or templates): its
+    /// name and the data fields that could be read, with a placeholder id and no
+    /// templates. Only for generating code that keeps the error from cascading.
+    pub(crate) stand_ins: Vec<AppMessage>,
+}
+
 /// Reads `[transactional]` or `[broadcasts]`.
 pub(crate) fn read_app_messages(
     sink: &mut Sink<'_>,
@@ -19,12 +30,12 @@ pub(crate) fn read_app_messages(
     kind_of: AppMessageKind,
     enums: &[&str],
     files: &mut Files<'_>,
-) -> Vec<AppMessage> {
+) -> AppMessages {
     let (section, noun) = match kind_of {
         AppMessageKind::Transactional => ("transactional", "transactional message"),
         AppMessageKind::Broadcast => ("broadcasts", "broadcast"),
     };
-    let mut out = Vec::new();
+    let mut out = AppMessages::default();
     for (name, what, t) in named_tables(sink, value, section, noun) {
         let mut id = None;
         let mut channel = Channel::Email;
@@ -105,37 +116,50 @@ pub(crate) fn read_app_messages(
                     file_key,
                     format!("{what} has both `body` and `file`; keep one"),
                 );
-                continue;
+                broken = true;
+                None
             }
-            (None, Some((path, _))) => match read_file(sink, &path, &what, files) {
-                Some(t) => Some(t),
-                None => continue,
-            },
+            (None, Some((path, _))) => {
+                let read = read_file(sink, &path, &what, files);
+                broken |= read.is_none();
+                read
+            }
             (body, None) => body,
         };
-        let Some((id, id_span)) = id else {
-            if !broken {
-                sink.error(
-                    name.span,
-                    format!("{what} has no `id`: give its id in Customer.io"),
-                );
-            }
-            continue;
-        };
-        if broken {
-            continue;
+        if id.is_none() && !broken {
+            sink.error(
+                name.span,
+                format!("{what} has no `id`: give its id in Customer.io"),
+            );
         }
-        out.push(AppMessage {
-            name,
+        let message = |id: AppMessageId, id_span: Span, subject, body| AppMessage {
+            name: name.clone(),
             kind: kind_of,
             id,
             id_span,
             channel,
-            doc,
-            data,
+            doc: doc.clone(),
+            data: data.clone(),
             subject,
             body,
-        });
+        };
+        match id {
+            Some((id, id_span)) if !broken => out.read.push(message(id, id_span, subject, body)),
+            _ => {
+                let placeholder = match kind_of {
+                    AppMessageKind::Transactional => AppMessageId::Text(name.value.clone()),
+                    AppMessageKind::Broadcast => AppMessageId::Number(0),
+                };
+                let mut stand_in = message(placeholder, name.span, None, None);
+                if !matches!(
+                    stand_in.channel,
+                    Channel::Email | Channel::Push | Channel::Sms
+                ) {
+                    stand_in.channel = Channel::Email;
+                }
+                out.stand_ins.push(stand_in);
+            }
+        }
     }
     out
 }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Sink;
-use crate::model::{AppMessageKind, Declared, Span, Taxonomy};
+use crate::model::{AppMessage, AppMessageKind, Declared, Span, Taxonomy};
 use crate::suggest::hint;
 use reader::{entries, span, table};
 
@@ -39,6 +39,9 @@ pub(crate) struct Read {
     pub(crate) taxonomy: Taxonomy,
     /// Every name declared, with or without error.
     pub(crate) declared: Declared,
+    /// A stand-in for each transactional message and broadcast with an error (see
+    /// [`app::AppMessages::stand_ins`]).
+    pub(crate) stand_ins: Vec<AppMessage>,
 }
 
 /// Reads the text of `sink`'s file, recording errors in `sink`. Template files named
@@ -65,11 +68,13 @@ pub(crate) fn read(
         base_dir,
         read: Vec::new(),
     };
-    let taxonomy = read_sections(sink, root.get_ref(), &mut template_files);
+    let mut stand_ins = Vec::new();
+    let taxonomy = read_sections(sink, root.get_ref(), &mut template_files, &mut stand_ins);
     files.append(&mut template_files.read);
     Some(Read {
         taxonomy,
         declared: declared(root.get_ref()),
+        stand_ins,
     })
 }
 
@@ -122,6 +127,7 @@ fn read_sections(
     sink: &mut Sink<'_>,
     root: &DeTable<'_>,
     files: &mut workflow::Files<'_>,
+    stand_ins: &mut Vec<AppMessage>,
 ) -> Taxonomy {
     let mut taxonomy = Taxonomy::default();
     // Enums first: field types refer to them wherever they are declared.
@@ -143,22 +149,26 @@ fn read_sections(
             "campaigns" => taxonomy.campaigns = workflow::read_campaigns(sink, value),
             "messages" => taxonomy.messages = workflow::read_messages(sink, value, files),
             "transactional" => {
-                taxonomy.transactional = app::read_app_messages(
+                let read = app::read_app_messages(
                     sink,
                     value,
                     AppMessageKind::Transactional,
                     &enum_names,
                     files,
-                )
+                );
+                taxonomy.transactional = read.read;
+                stand_ins.extend(read.stand_ins);
             }
             "broadcasts" => {
-                taxonomy.broadcasts = app::read_app_messages(
+                let read = app::read_app_messages(
                     sink,
                     value,
                     AppMessageKind::Broadcast,
                     &enum_names,
                     files,
-                )
+                );
+                taxonomy.broadcasts = read.read;
+                stand_ins.extend(read.stand_ins);
             }
             "segments" => taxonomy.segments = app::read_segments(sink, value),
             other => {

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::data::{Journeys, Message};
 
 mod filters;
+mod guards;
 
 pub use filters::FILTERS;
 
@@ -68,6 +69,8 @@ struct Compiled {
     message: &'static Message,
     subject: Option<Result<liquid::Template, String>>,
     body: Result<liquid::Template, String>,
+    /// Reads guarded by `default`, filled with `nil` when missing.
+    guarded: Vec<guards::Guarded>,
 }
 
 /// Every message of a [`Journeys`], parsed once, ready to render.
@@ -141,8 +144,15 @@ impl Renderer {
             .messages
             .iter()
             .map(|message| {
+                let mut guarded = guards::guarded(message.body);
+                for guard in message.subject.map(guards::guarded).unwrap_or_default() {
+                    if !guarded.contains(&guard) {
+                        guarded.push(guard);
+                    }
+                }
                 let compiled = Compiled {
                     message,
+                    guarded,
                     subject: message.subject.map(parse),
                     body: parse(message.body),
                 };
@@ -167,12 +177,17 @@ impl Renderer {
         let Some(compiled) = self.messages.get(message) else {
             return Err(error("body", "no such message".into()));
         };
-        let globals = globals(compiled.message, context);
+        let globals = globals(compiled, context);
         let run = |part: &'static str, template: &Result<liquid::Template, String>| {
             let template = template.as_ref().map_err(|e| error(part, e.clone()))?;
+            // `Template::render` starts from a 10 kB buffer, which every delivery a
+            // simulation keeps would hold: render into a small one, kept to size.
+            let mut buffer = Vec::with_capacity(256);
             template
-                .render(&globals)
-                .map_err(|e| error(part, e.to_string()))
+                .render_to(&mut buffer, &globals)
+                .map_err(|e| error(part, e.to_string()))?;
+            buffer.shrink_to_fit();
+            String::from_utf8(buffer).map_err(|e| error(part, e.to_string()))
         };
         let subject = match &compiled.subject {
             Some(template) => Some(run("subject", template)?),
@@ -184,8 +199,16 @@ impl Renderer {
 }
 
 /// The objects a message sees.
-fn globals(message: &Message, context: &Context<'_>) -> liquid::Object {
+fn globals(compiled: &Compiled, context: &Context<'_>) -> liquid::Object {
+    let message = compiled.message;
     let mut customer = json_object(context.customer);
+    let mut event = json_object(context.event);
+    for guard in &compiled.guarded {
+        match guard.root {
+            guards::Root::Customer => guards::fill(&mut customer, &guard.path),
+            guards::Root::Event => guards::fill(&mut event, &guard.path),
+        }
+    }
     customer
         .entry("id")
         .or_insert_with(|| liquid::model::Value::scalar(context.person.to_string()));
@@ -196,10 +219,7 @@ fn globals(message: &Message, context: &Context<'_>) -> liquid::Object {
     about.insert("channel".into(), scalar(message.channel.as_str()));
     let mut globals = liquid::Object::new();
     globals.insert("customer".into(), liquid::model::Value::Object(customer));
-    globals.insert(
-        "event".into(),
-        liquid::model::Value::Object(json_object(context.event)),
-    );
+    globals.insert("event".into(), liquid::model::Value::Object(event));
     globals.insert("event_name".into(), scalar(context.event_name));
     globals.insert(
         "event_timestamp".into(),
@@ -223,7 +243,8 @@ fn json_object(map: &Map<String, Value>) -> liquid::Object {
         .collect()
 }
 
-pub(crate) fn json_value(value: &Value) -> liquid::model::Value {
+/// A JSON value as a Liquid value: integers stay integers, as Customer.io shows them.
+pub fn json_value(value: &Value) -> liquid::model::Value {
     use liquid::model::Value as L;
     match value {
         Value::Null => L::Nil,

@@ -1,0 +1,168 @@
+//! Rendering what the App API sends, with the journeys' Liquid (Customer.io's filters,
+//! `cio_core::journey::parse`): a transactional send or each person a broadcast
+//! trigger names, `customer.*` from the profile the emulator holds and `trigger.*`
+//! from the data sent. A subject or body given in the request replaces the
+//! template's, as in Customer.io.
+
+use cio_core::journey::{json_value as liquid_value, parse, Rendered};
+use cio_core::AppTemplate;
+use serde_json::{Map, Value};
+
+use crate::record::{Record, StoredSend, StoredTrigger};
+
+/// The rendered send, or why it does not render; `None` when there is nothing to
+/// render (no template known and no body in the request).
+pub(super) fn send(
+    record: &Record,
+    send: &StoredSend,
+    template: Option<&AppTemplate>,
+) -> Option<Result<Rendered, String>> {
+    let (key, value) = send.identifiers.iter().next()?;
+    let customer = customer(record, key, value.as_str()?);
+    let mut context = Map::new();
+    context.insert("delivery_id".into(), Value::from(send.delivery_id.clone()));
+    render(template, &send.body, customer, &send.message_data, &context)
+}
+
+/// One person of a broadcast's audience: who (as given), their `customer` object,
+/// and their own `per_user_data` data.
+type Person = (String, Map<String, Value>, Map<String, Value>);
+
+/// Per person of the audience (`ids`, `emails`, `per_user_data`, or a
+/// `recipients` filter that is exactly `{"segment": {"id": N}}` of a manual
+/// segment), the rendered message or why it does not render. Empty for other
+/// audiences, or when the broadcast's template is unknown.
+pub(super) fn trigger(
+    record: &Record,
+    trigger: &StoredTrigger,
+    template: Option<&AppTemplate>,
+) -> Vec<(String, Result<Rendered, String>)> {
+    let Some(template) = template else {
+        return Vec::new();
+    };
+    let people: Vec<Person> = match (
+        trigger.audience.as_str(),
+        trigger.body.get(&trigger.audience),
+    ) {
+        ("ids", Some(Value::Array(ids))) => ids
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|id| (id.to_owned(), customer(record, "id", id), Map::new()))
+            .collect(),
+        ("emails", Some(Value::Array(emails))) => emails
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|e| (e.to_owned(), customer(record, "email", e), Map::new()))
+            .collect(),
+        ("per_user_data", Some(Value::Array(items))) => items
+            .iter()
+            .filter_map(|item| {
+                let (key, who) = ["id", "email"]
+                    .into_iter()
+                    .find_map(|k| Some((k, item.get(k)?.as_str()?)))?;
+                let own = item
+                    .get("data")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                Some((who.to_owned(), customer(record, key, who), own))
+            })
+            .collect(),
+        ("recipients", Some(filter)) => segment_members(record, filter)
+            .into_iter()
+            .map(|id| {
+                let customer = customer(record, "id", &id);
+                (id, customer, Map::new())
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let none = Map::new();
+    people
+        .into_iter()
+        .filter_map(|(who, customer, own)| {
+            let mut data = trigger.data.clone();
+            data.extend(own);
+            let rendered = render(Some(template), &none, customer, &data, &Map::new())?;
+            Some((who, rendered))
+        })
+        .collect()
+}
+
+/// The members of `{"segment": {"id": N}}`, if the filter is exactly that.
+fn segment_members(record: &Record, filter: &Value) -> Vec<String> {
+    let Value::Object(filter) = filter else {
+        return Vec::new();
+    };
+    let id = match (filter.len(), filter.get("segment")) {
+        (1, Some(segment)) => segment.get("id").and_then(Value::as_u64),
+        _ => None,
+    };
+    id.and_then(|id| record.segments.get(&id))
+        .map(|members| members.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The `customer` object of the person `key` (`id`, `email`, `cio_id`) = `value`: their
+/// profile's attributes (found by id, by email as addressed or as attribute, or by
+/// `cio_` + cio_id), with `id` or `email` filled in from the identifier.
+fn customer(record: &Record, key: &str, value: &str) -> Map<String, Value> {
+    let profile = match key {
+        "cio_id" => record.profiles.get(&format!("cio_{value}")),
+        "email" => record.profiles.get(value).or_else(|| {
+            record
+                .profiles
+                .values()
+                .find(|p| p.get("email").and_then(Value::as_str) == Some(value))
+        }),
+        _ => record.profiles.get(value),
+    };
+    let mut customer = profile.cloned().unwrap_or_default();
+    if matches!(key, "id" | "email") {
+        customer
+            .entry(key.to_owned())
+            .or_insert_with(|| Value::from(value));
+    }
+    customer
+}
+
+/// Renders the subject and body (the request's, else the template's).
+fn render(
+    template: Option<&AppTemplate>,
+    request: &Map<String, Value>,
+    customer: Map<String, Value>,
+    trigger: &Map<String, Value>,
+    context: &Map<String, Value>,
+) -> Option<Result<Rendered, String>> {
+    let part = |key: &str, declared: Option<&'static str>| {
+        request
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| declared.map(str::to_owned))
+    };
+    let body = part("body", template.and_then(|t| t.body))?;
+    let subject = part("subject", template.and_then(|t| t.subject));
+    let mut globals = liquid::Object::new();
+    globals.insert("customer".into(), liquid_value(&Value::Object(customer)));
+    globals.insert(
+        "trigger".into(),
+        liquid_value(&Value::Object(trigger.clone())),
+    );
+    for (k, v) in context {
+        globals.insert(k.clone().into(), liquid_value(v));
+    }
+    let run = |part: &str, source: &str| {
+        parse(source)
+            .and_then(|t| t.render(&globals).map_err(|e| e.to_string()))
+            .map_err(|e| format!("the {part} does not render: {e}"))
+    };
+    let subject = match subject {
+        Some(source) => match run("subject", &source) {
+            Ok(text) => Some(text),
+            Err(e) => return Some(Err(e)),
+        },
+        None => None,
+    };
+    Some(run("body", &body).map(|body| Rendered { subject, body }))
+}

@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/app_names.toml");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/app_optional.toml");
+}
+
+fn main() {}

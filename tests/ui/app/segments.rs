@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/app_segments.toml");
+}
+
+fn main() {}
