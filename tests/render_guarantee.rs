@@ -439,18 +439,22 @@ fn large_taxonomy(events: usize, messages_per_event: usize) -> String {
 
 #[test]
 fn every_message_of_a_large_generated_taxonomy_renders_for_random_payloads() {
-    let source = large_taxonomy(3, 1);
+    let (events, messages_per_event) = (4, 2);
+    let source = large_taxonomy(events, messages_per_event);
     let taxonomy = match cio_schema::parse_str(&source, "large.toml", None) {
         Ok(t) => t,
         Err(e) => panic!("{e:?}\n{source}"),
     };
-    assert_eq!(taxonomy.events.len(), 3);
+    assert_eq!(taxonomy.events.len(), events);
     let by_name: BTreeMap<_, _> = taxonomy
         .messages
         .iter()
         .map(|m| (m.name.as_str(), m))
         .collect();
-    assert_eq!(by_name.len(), 3);
+    assert_eq!(by_name.len(), events * messages_per_event);
     let renders = check(&taxonomy, 4);
-    assert!(renders >= 3 * PAYLOADS, "{renders}");
+    assert!(
+        renders >= events * messages_per_event * PAYLOADS,
+        "{renders}"
+    );
 }

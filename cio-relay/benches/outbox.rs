@@ -156,52 +156,79 @@ macro_rules! in_tx {
 const PLAIN: &str =
     "INSERT INTO bench_plain (event_id, kind, body, created_at) VALUES ($1, $2, $3, $4)";
 
-/// Seconds for `count` transactions (or `count` statements in one transaction when
-/// `one_tx`), through the outbox or with the plain insert.
-async fn enqueue_run(db: &Db, outbox: &Outbox, outbox_side: bool, one_tx: bool, base: u32) -> f64 {
-    let count: u32 = if one_tx { 1_000 } else { 500 };
+/// Writes event `n` on `$tx`: through the outbox, or as the plain insert of `bytes`.
+macro_rules! one {
+    ($outbox_side:expr, $outbox:expr, $tx:ident, $n:expr, $id:expr, $bytes:expr) => {
+        if $outbox_side {
+            $outbox
+                .track(&mut *$tx, &customer($n), event($n))
+                .await
+                .unwrap();
+        } else {
+            sqlx::query(PLAIN)
+                .bind($id.clone())
+                .bind("event")
+                .bind($bytes)
+                .bind(0i64)
+                .execute(&mut *$tx)
+                .await
+                .unwrap();
+        }
+    };
+}
+
+/// The serialized bytes and id the plain insert writes: one real operation's.
+fn plain_row() -> (Vec<u8>, Option<String>) {
     let sample = Operation::event(&customer(0), &Tracked::new(event(0))).unwrap();
-    let bytes = sample.as_bytes().to_vec();
-    let id = sample.event_id().map(|id| id.to_string());
+    (
+        sample.as_bytes().to_vec(),
+        sample.event_id().map(|id| id.to_string()),
+    )
+}
+
+/// Seconds per event for 1,000 events in one transaction, through the outbox or
+/// with the plain insert.
+async fn one_tx_run(db: &Db, outbox: &Outbox, outbox_side: bool, base: u32) -> f64 {
+    const COUNT: u32 = 1_000;
+    let (bytes, id) = plain_row();
     let started = Instant::now();
-    macro_rules! one {
-        ($tx:ident, $n:expr) => {
-            if outbox_side {
-                outbox
-                    .track(&mut *$tx, &customer($n), event($n))
-                    .await
-                    .unwrap();
-            } else {
-                sqlx::query(PLAIN)
-                    .bind(id.clone())
-                    .bind("event")
-                    .bind(bytes.as_slice())
-                    .bind(0i64)
-                    .execute(&mut *$tx)
-                    .await
-                    .unwrap();
-            }
-        };
-    }
-    if one_tx {
-        in_tx!(db, |tx| {
-            for n in base..base + count {
-                one!(tx, n);
-            }
-        });
-    } else {
-        for n in base..base + count {
+    in_tx!(db, |tx| {
+        for n in base..base + COUNT {
+            one!(outbox_side, outbox, tx, n, id, bytes.as_slice());
+        }
+    });
+    started.elapsed().as_secs_f64() / f64::from(COUNT)
+}
+
+/// Seconds per transaction for 500 signups (user row + event, commit) each way,
+/// the outbox's and the plain insert's transactions alternating one by one, so
+/// that both see the same commit (fsync) latency.
+async fn per_tx_run(db: &Db, outbox: &Outbox, base: u32) -> (f64, f64) {
+    const COUNT: u32 = 500;
+    let (bytes, id) = plain_row();
+    let (mut with_outbox, mut plain) = (Duration::ZERO, Duration::ZERO);
+    for n in base..base + COUNT {
+        for outbox_side in [n % 2 == 0, n % 2 != 0] {
+            let user = i64::from(n) * 2 + i64::from(outbox_side);
+            let started = Instant::now();
             in_tx!(db, |tx| {
                 sqlx::query("INSERT INTO bench_users (id) VALUES ($1)")
-                    .bind(i64::from(n))
+                    .bind(user)
                     .execute(&mut *tx)
                     .await
                     .unwrap();
-                one!(tx, n);
+                one!(outbox_side, outbox, tx, n, id, bytes.as_slice());
             });
+            let took = started.elapsed();
+            if outbox_side {
+                with_outbox += took;
+            } else {
+                plain += took;
+            }
         }
     }
-    started.elapsed().as_secs_f64() / f64::from(count)
+    let per = |d: Duration| d.as_secs_f64() / f64::from(COUNT);
+    (per(with_outbox), per(plain))
 }
 
 async fn enqueue_cost(db: &Db, outbox: &Outbox) {
@@ -209,8 +236,12 @@ async fn enqueue_cost(db: &Db, outbox: &Outbox) {
         let (mut with_outbox, mut plain, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
         for run in 0..RUNS as u32 {
             let base = (run + u32::from(one_tx) * 100) * 10_000;
-            let a = enqueue_run(db, outbox, true, one_tx, base).await;
-            let b = enqueue_run(db, outbox, false, one_tx, base + 5_000).await;
+            let (a, b) = if one_tx {
+                let a = one_tx_run(db, outbox, true, base).await;
+                (a, one_tx_run(db, outbox, false, base + 5_000).await)
+            } else {
+                per_tx_run(db, outbox, base).await
+            };
             with_outbox.push(a * 1e6);
             plain.push(b * 1e6);
             ratios.push(a / b);
@@ -221,7 +252,7 @@ async fn enqueue_cost(db: &Db, outbox: &Outbox) {
         let shape = if one_tx {
             "1,000 events in one transaction, per event"
         } else {
-            "one signup per transaction (user row + event, commit)"
+            "one signup per transaction (user row + event, commit), alternating"
         };
         println!(
             "{} enqueue, {shape}: outbox {o:.1} µs, plain INSERT {p:.1} µs, ratio {r:.2}x (range {lo:.2}-{hi:.2})",
