@@ -225,6 +225,45 @@ async fn tables_of_a_newer_cio_are_refused() {
     assert_eq!(users, 0);
 }
 
+#[tokio::test]
+async fn version_1_tables_are_migrated_in_place() {
+    let Some(url) = postgres_url("version_1_tables_are_migrated_in_place") else {
+        return;
+    };
+    let name = "t_migrate";
+    let pool = setup(&url, name).await;
+    let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+    outbox
+        .track(&pool, &Customer::id("1"), SignedUp { plan: "pro", n: 1 })
+        .await
+        .unwrap();
+    // What version 1 left: its version number, and pages with no room kept free.
+    sqlx::raw_sql(&format!(
+        "UPDATE {name}.meta SET value = 1 WHERE key = 'schema_version';
+         ALTER TABLE {name}.rows RESET (fillfactor)"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    Outbox::postgres_in(pool.clone(), name).await.unwrap();
+    let version: i64 = sqlx::query_scalar(&format!(
+        "SELECT value FROM {name}.meta WHERE key = 'schema_version'"
+    ))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(version, 2);
+    let options: Option<Vec<String>> = sqlx::query_scalar(&format!(
+        "SELECT reloptions FROM pg_class WHERE oid = '{name}.rows'::regclass"
+    ))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(options, Some(vec!["fillfactor=50".to_string()]));
+    // The row written before the migration is still there, pending.
+    assert_eq!(outbox.stats().await.unwrap().pending, 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_event_arrives_exactly_once_through_faults() {
     let Some(url) = postgres_url("every_event_arrives_exactly_once_through_faults") else {

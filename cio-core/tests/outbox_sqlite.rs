@@ -279,7 +279,7 @@ async fn tables_of_a_newer_cio_are_refused() {
             error,
             OutboxError::NewerSchema {
                 found: 99,
-                supported: 1,
+                supported: 2,
                 ..
             }
         ),

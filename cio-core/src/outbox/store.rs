@@ -10,8 +10,9 @@ use super::sqlite::SqliteStore;
 use super::stats::OutboxStats;
 use super::DeadLetter;
 
-/// The newest schema version this build creates and understands.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+/// The newest schema version this build creates and understands (2: PostgreSQL's
+/// `rows` leaves room for in-place claims; SQLite's tables are as in version 1).
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// A row claimed by a relay.
 #[derive(Debug, Clone)]
