@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use cio_schema::report::Report;
-use cio_schema::{Diagnostics, Taxonomy};
+use cio_schema::{Diagnostic, Diagnostics, Taxonomy};
 use serde_json::json;
 
 use crate::{input, Failure, Format};
@@ -62,17 +62,7 @@ pub(crate) fn render(errors: &Diagnostics, file: &str, format: Format) -> String
         }
         Format::Json => {
             for d in errors {
-                let r = Report::new(d, file);
-                let line = json!({
-                    "file": r.file,
-                    "line": r.line,
-                    "column": r.column,
-                    "end_column": r.end_column,
-                    "severity": r.severity.as_str(),
-                    "message": r.message,
-                    "suggestion": r.suggestion,
-                });
-                out.push_str(&line.to_string());
+                out.push_str(&json_report(d, file).to_string());
                 out.push('\n');
             }
         }
@@ -88,6 +78,20 @@ pub(crate) fn render(errors: &Diagnostics, file: &str, format: Format) -> String
         }
     }
     out
+}
+
+/// One error as the JSON object `--format json` prints: where it is, and what.
+pub(crate) fn json_report(diagnostic: &Diagnostic, file: &str) -> serde_json::Value {
+    let r = Report::new(diagnostic, file);
+    json!({
+        "file": r.file,
+        "line": r.line,
+        "column": r.column,
+        "end_column": r.end_column,
+        "severity": r.severity.as_str(),
+        "message": r.message,
+        "suggestion": r.suggestion,
+    })
 }
 
 /// A workflow command's message, escaped as GitHub documents it.

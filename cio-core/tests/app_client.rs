@@ -202,6 +202,18 @@ async fn everything_is_checked_before_any_byte() {
             assert!(err.is_validation(), "{audience:?}: {err}");
         }
         assert_eq!(emu.request_count(), 0);
+        // What fits the limit is sent, and the emulator reads and accepts it whole.
+        app.send_with(&Customer::id("1"), &reset(), &fits)
+            .await
+            .unwrap();
+        let record = emu.record();
+        assert_eq!(record.sends.len(), 1);
+        assert_eq!(
+            record.sends[0].body["attachments"]["ok.bin"]
+                .as_str()
+                .map(str::len),
+            Some(ATTACHMENTS_MAX)
+        );
     })
     .await;
 }

@@ -196,6 +196,14 @@ async fn identifiers_at_150_bytes_pass_and_at_151_fail() {
             Limit::Identifier,
             151,
         );
+        // A control character in an anonymous id is refused as in any identifier.
+        for bad in ["a\0b", "tab\there", "line\n", "del\u{7f}"] {
+            let refused = client.track_anonymous(bad, signed_up("x")).await;
+            assert!(
+                matches!(refused, Err(Error::InvalidIdentifier(_))),
+                "{bad:?}: {refused:?}"
+            );
+        }
         assert_eq!(emu.request_count(), sent);
     })
     .await;

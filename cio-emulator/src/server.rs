@@ -130,10 +130,12 @@ async fn handle(
         return Ok(inbox_answer(&shared, &parts, body).await);
     }
     let seq = shared.sequence.fetch_add(1, Ordering::Relaxed);
-    let body = match Limited::new(body, limits::V1_BODY.max(limits::BATCH) + 1)
-        .collect()
-        .await
-    {
+    let limit = if api::is_app_api(parts.uri.path()) {
+        limits::APP_BODY
+    } else {
+        limits::V1_BODY.max(limits::BATCH)
+    };
+    let body = match Limited::new(body, limit + 1).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
             // Over the limit or broken: answer 413 (hyper closes after an unread body).

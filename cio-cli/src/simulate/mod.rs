@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use cio_core::journey::Simulation;
 use cio_core::Timestamp;
-use cio_schema::SourceFile;
+use cio_schema::{Diagnostics, SourceFile};
 
 use crate::{check, input, journeys, Failure, Format};
 use scenario::Action;
@@ -30,6 +30,20 @@ pub(crate) enum SimulateFormat {
     Json,
 }
 
+/// Prints the errors of `file` (the taxonomy or the scenario), which run nothing:
+/// as `cio check` prints them for text, and as the one JSON document
+/// `{"errors": [...]}` on standard output for `--format json`.
+fn refuse(errors: &Diagnostics, file: &str, format: SimulateFormat) -> Failure {
+    match format {
+        SimulateFormat::Text => say_err!("{}", check::render(errors, file, Format::Text)),
+        SimulateFormat::Json => {
+            let errors: Vec<_> = errors.iter().map(|d| check::json_report(d, file)).collect();
+            say!("{}", serde_json::json!({ "errors": errors }));
+        }
+    }
+    Failure::Findings
+}
+
 /// Runs the scenario at `path` on the journeys of the `events.toml` at `taxonomy`.
 pub(crate) fn run(path: &Path, taxonomy: &Path, format: SimulateFormat) -> Result<(), Failure> {
     if path.is_dir() {
@@ -40,12 +54,12 @@ pub(crate) fn run(path: &Path, taxonomy: &Path, format: SimulateFormat) -> Resul
     }
     let plan = input::read_path(taxonomy)?;
     let scenario_source = input::read_path(path)?;
-    let taxonomy = check::valid(&plan)?;
+    let taxonomy = plan
+        .taxonomy()
+        .map_err(|errors| refuse(&errors, &plan.name, format))?;
     let file = SourceFile::new(scenario_source.name.clone(), scenario_source.text);
-    let scenario = scenario::read(&file, &taxonomy).map_err(|errors| {
-        say_err!("{}", check::render(&errors, &file.name, Format::Text));
-        Failure::Findings
-    })?;
+    let scenario =
+        scenario::read(&file, &taxonomy).map_err(|errors| refuse(&errors, &file.name, format))?;
     let mut simulation = Simulation::new(
         journeys::leak(&taxonomy),
         Timestamp::from_unix(scenario.start),

@@ -248,7 +248,9 @@ impl TrackClient {
     /// Tracks an event of someone not identified yet (`POST /events`). It is merged
     /// into the person later identified with the same `anonymous_id` attribute. An
     /// empty `anonymous_id` sends none (an "invite" event, addressed by
-    /// `data.recipient`).
+    /// `data.recipient`). Like a customer's identifier, it holds at most 150 bytes and
+    /// no control character ([`Error::InvalidIdentifier`]): it must match, byte for
+    /// byte, the attribute of the person identified later.
     pub async fn track_anonymous<E: Event>(
         &self,
         anonymous_id: &str,
@@ -256,6 +258,11 @@ impl TrackClient {
     ) -> Result<EventId, Error> {
         let tracked = event.into();
         check_limit(Limit::Identifier, anonymous_id.len(), Some("anonymous_id"))?;
+        if let Some(control) = anonymous_id.chars().find(char::is_ascii_control) {
+            return Err(Error::InvalidIdentifier(format!(
+                "the anonymous_id contains the control character {control:?}"
+            )));
+        }
         let anonymous_id = (!anonymous_id.is_empty()).then_some(anonymous_id);
         let body = payload::v1_event(&tracked, anonymous_id)?;
         let url = format!("{}/events", self.inner.v1);

@@ -12,7 +12,7 @@ use super::{Action, Reply, Rules};
 use crate::record::{StoredSend, StoredTrigger};
 
 /// The base64 text all attachments of one message may hold together.
-const ATTACHMENTS_MAX: usize = 2 * 1024 * 1024;
+pub(crate) const ATTACHMENTS_MAX: usize = 2 * 1024 * 1024;
 
 const SEND_KEYS: &[&str] = &[
     "transactional_message_id",

@@ -33,6 +33,10 @@ pub(crate) mod limits {
     pub(crate) const BATCH: usize = 500 * 1024;
     /// Any v1 request body.
     pub(crate) const V1_BODY: usize = 1024 * 1024;
+    /// An App API request body: its attachments (2 MB of base64) and as much again
+    /// as a v1 body for the rest, so that every send within the attachment limit
+    /// is read and judged, not cut off as too large.
+    pub(crate) const APP_BODY: usize = super::app::ATTACHMENTS_MAX + V1_BODY;
 }
 
 /// An answer: status, JSON body, extra headers.
