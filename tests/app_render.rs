@@ -141,6 +141,26 @@ async fn the_request_can_replace_the_templates() {
 }
 
 #[tokio::test]
+async fn a_default_renders_for_a_missing_trigger_field() {
+    let emu = emulator().await;
+    identify(&emu, "42", json!({"first_name": "Jane"})).await;
+    let (status, _) = app_call(
+        &emu,
+        "send/email",
+        json!({
+            "transactional_message_id": "password_reset",
+            "identifiers": {"id": "42"},
+            "message_data": {"reset_url": "https://example.com/r"},
+            "body": "From {{ trigger.device | default: 'an unknown device' }}, {{ customer.company | default: 'no company' }}",
+        }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let rendered = emu.record().sends[0].rendered.clone().unwrap().unwrap();
+    assert_eq!(rendered.body, "From an unknown device, no company");
+}
+
+#[tokio::test]
 async fn unknown_messages_and_wrong_channels_are_refused() {
     let emu = emulator().await;
     let send = |id: Value| json!({"transactional_message_id": id, "identifiers": {"id": "1"}, "message_data": {}});

@@ -13,5 +13,7 @@ mod render;
 mod simulation;
 
 pub use data::{Campaign, Channel, CompareOp, Condition, Journeys, Literal, Message, Path, Step};
-pub use render::{json_value, parse, parser, Context, RenderError, Rendered, Renderer, FILTERS};
+pub use render::{
+    json_value, parse, parser, render_source, Context, RenderError, Rendered, Renderer, FILTERS,
+};
 pub use simulation::{Delivery, JourneyStatus, JourneyView, Simulation, TrackedEvent};

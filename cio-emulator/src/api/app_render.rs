@@ -1,10 +1,10 @@
 //! Rendering what the App API sends, with the journeys' Liquid (Customer.io's filters,
-//! `cio_core::journey::parse`): a transactional send or each person a broadcast
+//! `cio_core::journey::render_source`): a transactional send or each person a broadcast
 //! trigger names, `customer.*` from the profile the emulator holds and `trigger.*`
 //! from the data sent. A subject or body given in the request replaces the
 //! template's, as in Customer.io.
 
-use cio_core::journey::{json_value as liquid_value, parse, Rendered};
+use cio_core::journey::{json_value as liquid_value, render_source, Rendered};
 use cio_core::AppTemplate;
 use serde_json::{Map, Value};
 
@@ -153,8 +153,7 @@ fn render(
         globals.insert(k.clone().into(), liquid_value(v));
     }
     let run = |part: &str, source: &str| {
-        parse(source)
-            .and_then(|t| t.render(&globals).map_err(|e| e.to_string()))
+        render_source(source, globals.clone(), &["customer", "trigger"])
             .map_err(|e| format!("the {part} does not render: {e}"))
     };
     let subject = match subject {

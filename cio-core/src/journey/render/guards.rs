@@ -6,68 +6,66 @@
 
 use liquid::model::Value;
 
-/// `customer.*` or `event.*`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Root {
-    Customer,
-    Event,
-}
-
-/// A path read through `default`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Guarded {
-    pub(super) root: Root,
-    pub(super) path: Vec<String>,
-}
+/// A path read through `default`, from its root object: `["customer", "company"]`.
+pub(super) type Guarded = Vec<String>;
 
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Every `customer.a.b | default` and `event.a | default` of `source`.
-pub(super) fn guarded(source: &str) -> Vec<Guarded> {
-    let bytes = source.as_bytes();
+/// Every `ROOT.a.b | default` of the `sources`, for each root object in `roots`
+/// (`customer`, `event`, `trigger`), each path once.
+pub(super) fn guarded<'a>(
+    sources: impl IntoIterator<Item = &'a str>,
+    roots: &[&str],
+) -> Vec<Guarded> {
     let mut out: Vec<Guarded> = Vec::new();
-    for (root, name) in [(Root::Customer, "customer."), (Root::Event, "event.")] {
-        let mut from = 0;
-        while let Some(found) = source[from..].find(name) {
-            let start = from + found;
-            from = start + name.len();
-            if start > 0 && (is_ident(bytes[start - 1]) || bytes[start - 1] == b'.') {
-                continue;
-            }
-            let mut path = Vec::new();
-            let mut i = from;
-            loop {
-                let begin = i;
-                while i < bytes.len() && is_ident(bytes[i]) {
-                    i += 1;
-                }
-                if i == begin {
-                    break;
-                }
-                path.push(source[begin..i].to_string());
-                if i < bytes.len() && bytes[i] == b'.' {
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            let rest = source[i..].trim_start();
-            let Some(rest) = rest.strip_prefix('|') else {
-                continue;
-            };
-            let rest = rest.trim_start();
-            let filter_end = rest.bytes().take_while(|b| is_ident(*b)).count();
-            if &rest[..filter_end] == "default" && !path.is_empty() {
-                let guard = Guarded { root, path };
-                if !out.contains(&guard) {
-                    out.push(guard);
-                }
-            }
+    for source in sources {
+        for root in roots {
+            guarded_in(source, root, &mut out);
         }
     }
     out
+}
+
+/// The `root.a.b | default` reads of `source`, added to `out` when new.
+fn guarded_in(source: &str, root: &str, out: &mut Vec<Guarded>) {
+    let bytes = source.as_bytes();
+    let name = format!("{root}.");
+    let mut from = 0;
+    while let Some(found) = source[from..].find(&name) {
+        let start = from + found;
+        from = start + name.len();
+        if start > 0 && (is_ident(bytes[start - 1]) || bytes[start - 1] == b'.') {
+            continue;
+        }
+        let mut path = vec![root.to_string()];
+        let mut i = from;
+        loop {
+            let begin = i;
+            while i < bytes.len() && is_ident(bytes[i]) {
+                i += 1;
+            }
+            if i == begin {
+                break;
+            }
+            path.push(source[begin..i].to_string());
+            if i < bytes.len() && bytes[i] == b'.' {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let rest = source[i..].trim_start();
+        let Some(rest) = rest.strip_prefix('|') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let filter_end = rest.bytes().take_while(|b| is_ident(*b)).count();
+        if &rest[..filter_end] == "default" && path.len() > 1 && !out.contains(&path) {
+            out.push(path);
+        }
+    }
 }
 
 /// Puts `nil` at `path` in `object` where it is missing (creating the objects on
@@ -96,20 +94,18 @@ mod tests {
     #[test]
     fn finds_default_guarded_paths_only() {
         let found = guarded(
-            "{{ customer.company | default: 'x' }} {{ event.meta.plan|default }} \
-             {{ customer.first_name }} {{ xcustomer.a | default }} {{ event.a | upcase | default }}",
+            [
+                "{{ customer.company | default: 'x' }} {{ event.meta.plan|default }} \
+                 {{ customer.first_name }} {{ xcustomer.a | default }} {{ event.a | upcase | default }}",
+                "{{ customer.company | default: 'y' }} {{ trigger.device | default: 'z' }}",
+            ],
+            &["customer", "event"],
         );
         assert_eq!(
             found,
             vec![
-                Guarded {
-                    root: Root::Customer,
-                    path: vec!["company".into()]
-                },
-                Guarded {
-                    root: Root::Event,
-                    path: vec!["meta".into(), "plan".into()]
-                },
+                vec!["customer".to_string(), "company".into()],
+                vec!["event".to_string(), "meta".into(), "plan".into()],
             ]
         );
     }

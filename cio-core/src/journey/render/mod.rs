@@ -144,12 +144,8 @@ impl Renderer {
             .messages
             .iter()
             .map(|message| {
-                let mut guarded = guards::guarded(message.body);
-                for guard in message.subject.map(guards::guarded).unwrap_or_default() {
-                    if !guarded.contains(&guard) {
-                        guarded.push(guard);
-                    }
-                }
+                let sources = std::iter::once(message.body).chain(message.subject);
+                let guarded = guards::guarded(sources, &["customer", "event"]);
                 let compiled = Compiled {
                     message,
                     guarded,
@@ -202,13 +198,6 @@ impl Renderer {
 fn globals(compiled: &Compiled, context: &Context<'_>) -> liquid::Object {
     let message = compiled.message;
     let mut customer = json_object(context.customer);
-    let mut event = json_object(context.event);
-    for guard in &compiled.guarded {
-        match guard.root {
-            guards::Root::Customer => guards::fill(&mut customer, &guard.path),
-            guards::Root::Event => guards::fill(&mut event, &guard.path),
-        }
-    }
     customer
         .entry("id")
         .or_insert_with(|| liquid::model::Value::scalar(context.person.to_string()));
@@ -219,7 +208,10 @@ fn globals(compiled: &Compiled, context: &Context<'_>) -> liquid::Object {
     about.insert("channel".into(), scalar(message.channel.as_str()));
     let mut globals = liquid::Object::new();
     globals.insert("customer".into(), liquid::model::Value::Object(customer));
-    globals.insert("event".into(), liquid::model::Value::Object(event));
+    globals.insert(
+        "event".into(),
+        liquid::model::Value::Object(json_object(context.event)),
+    );
     globals.insert("event_name".into(), scalar(context.event_name));
     globals.insert(
         "event_timestamp".into(),
@@ -228,7 +220,36 @@ fn globals(compiled: &Compiled, context: &Context<'_>) -> liquid::Object {
     globals.insert("campaign".into(), liquid::model::Value::Object(campaign));
     globals.insert("message".into(), liquid::model::Value::Object(about));
     globals.insert("delivery_id".into(), scalar(context.delivery_id));
+    for path in &compiled.guarded {
+        guards::fill(&mut globals, path);
+    }
     globals
+}
+
+/// Renders one Liquid `source` (parsed with [`parse`]) against `globals`, as the
+/// journeys render their messages: a read guarded by `default` of a value missing
+/// under one of the root objects `roots` (`customer`, `trigger`, ...) renders the
+/// default instead of failing. Errors as text.
+///
+/// ```
+/// let globals = liquid::object!({ "customer": { "first_name": "Jane" }, "trigger": {} });
+/// let text = cio_core::journey::render_source(
+///     "Hi {{ customer.first_name }}, from {{ trigger.device | default: 'a browser' }}",
+///     globals,
+///     &["customer", "trigger"],
+/// );
+/// assert_eq!(text.as_deref(), Ok("Hi Jane, from a browser"));
+/// ```
+pub fn render_source(
+    source: &str,
+    mut globals: liquid::Object,
+    roots: &[&str],
+) -> Result<String, String> {
+    let template = parse(source)?;
+    for path in guards::guarded([source], roots) {
+        guards::fill(&mut globals, &path);
+    }
+    template.render(&globals).map_err(|e| e.to_string())
 }
 
 fn scalar(text: &str) -> liquid::model::Value {
