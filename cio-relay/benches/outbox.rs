@@ -188,28 +188,46 @@ fn plain_row() -> (Vec<u8>, Option<String>) {
     )
 }
 
+/// Time spent on each side of an alternating enqueue run.
+#[derive(Default)]
+struct Sides {
+    outbox: Duration,
+    plain: Duration,
+}
+
+impl Sides {
+    fn add(&mut self, outbox_side: bool, took: Duration) {
+        let side = if outbox_side {
+            &mut self.outbox
+        } else {
+            &mut self.plain
+        };
+        *side += took;
+    }
+
+    /// Seconds per one of `count`, outbox side then plain side.
+    fn per(&self, count: u32) -> (f64, f64) {
+        let per = |d: Duration| d.as_secs_f64() / f64::from(count);
+        (per(self.outbox), per(self.plain))
+    }
+}
+
 /// Seconds per event for 1,000 events each way in one transaction, the outbox's and
 /// the plain insert's statements alternating one by one.
 async fn one_tx_run(db: &Db, outbox: &Outbox, base: u32) -> (f64, f64) {
     const COUNT: u32 = 1_000;
     let (bytes, id) = plain_row();
-    let (mut with_outbox, mut plain) = (Duration::ZERO, Duration::ZERO);
+    let mut sides = Sides::default();
     in_tx!(db, |tx| {
         for n in base..base + COUNT {
             for outbox_side in [n % 2 == 0, n % 2 != 0] {
                 let started = Instant::now();
                 one!(outbox_side, outbox, tx, n, id, bytes.as_slice());
-                let took = started.elapsed();
-                if outbox_side {
-                    with_outbox += took;
-                } else {
-                    plain += took;
-                }
+                sides.add(outbox_side, started.elapsed());
             }
         }
     });
-    let per = |d: Duration| d.as_secs_f64() / f64::from(COUNT);
-    (per(with_outbox), per(plain))
+    sides.per(COUNT)
 }
 
 /// Seconds per transaction for 500 signups (user row + event, commit) each way,
@@ -218,7 +236,7 @@ async fn one_tx_run(db: &Db, outbox: &Outbox, base: u32) -> (f64, f64) {
 async fn per_tx_run(db: &Db, outbox: &Outbox, base: u32) -> (f64, f64) {
     const COUNT: u32 = 500;
     let (bytes, id) = plain_row();
-    let (mut with_outbox, mut plain) = (Duration::ZERO, Duration::ZERO);
+    let mut sides = Sides::default();
     for n in base..base + COUNT {
         for outbox_side in [n % 2 == 0, n % 2 != 0] {
             let user = i64::from(n) * 2 + i64::from(outbox_side);
@@ -231,16 +249,10 @@ async fn per_tx_run(db: &Db, outbox: &Outbox, base: u32) -> (f64, f64) {
                     .unwrap();
                 one!(outbox_side, outbox, tx, n, id, bytes.as_slice());
             });
-            let took = started.elapsed();
-            if outbox_side {
-                with_outbox += took;
-            } else {
-                plain += took;
-            }
+            sides.add(outbox_side, started.elapsed());
         }
     }
-    let per = |d: Duration| d.as_secs_f64() / f64::from(COUNT);
-    (per(with_outbox), per(plain))
+    sides.per(COUNT)
 }
 
 async fn enqueue_cost(db: &Db, outbox: &Outbox) {
