@@ -1,11 +1,13 @@
 //! The axum app of the examples over real HTTP on 127.0.0.1, on a SQLite file (and on
-//! PostgreSQL when `CIO_TEST_POSTGRES_URL` is set): each handler writes the user and
+//! PostgreSQL when it answers on 127.0.0.1:5432 or `CIO_TEST_POSTGRES_URL` is set): each handler writes the user and
 //! its operations in one transaction; a signup that fails sends nothing; the relay
 //! delivers the rest exactly once; a password reset sends the typed `PasswordReset`
 //! through the App API, rendered by the emulator, and is never sent twice on an
 //! unknown outcome. Bounded in time; waits poll a condition.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod outbox_support;
 
 use std::future::IntoFuture;
 use std::time::Duration;
@@ -139,12 +141,8 @@ async fn sqlite_signups_commit_with_their_events() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_signups_commit_with_their_events() {
-    let Ok(url) = std::env::var("CIO_TEST_POSTGRES_URL") else {
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "postgres_signups_commit_with_their_events: did not run: set CIO_TEST_POSTGRES_URL"
-        );
+    let Some(url) = outbox_support::postgres_url("postgres_signups_commit_with_their_events")
+    else {
         return;
     };
     let pool = PgPool::connect(&url).await.unwrap();

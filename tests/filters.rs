@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use cio::journey::{parse, FILTERS};
+use cio_core::journey::{parse, FILTERS};
 use cio_schema::liquid::{check_syntax, CUSTOMERIO_FILTERS, STANDARD_FILTERS};
 
 /// One template per filter and what it renders, over [`globals`].

@@ -32,7 +32,7 @@ impl Scratch {
         std::fs::write(
             dir.join("Cargo.toml"),
             format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependency} = {{ package = \"cio\", path = {:?} }}\n\n[workspace]\n",
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependency} = {{ package = \"customerio\", path = {:?} }}\n\n[workspace]\n",
                 cio.display().to_string()
             ),
         )

@@ -1,4 +1,4 @@
-//! `cio check`: the diagnostics of `taxonomy!()`, as text, JSON lines or GitHub
+//! `cio-cli check`: the diagnostics of `taxonomy!()`, as text, JSON lines or GitHub
 //! workflow commands.
 
 use std::path::Path;

@@ -1,4 +1,4 @@
-//! `cio diff OLD NEW`: every change between two versions of `events.toml`,
+//! `cio-cli diff OLD NEW`: every change between two versions of `events.toml`,
 //! classified as breaking (deployed apps or messages stop working) or compatible.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,4 +1,4 @@
-//! `cio emulator`: the Track API emulator as a server on 127.0.0.1, printing each
+//! `cio-cli emulator`: the Track API emulator as a server on 127.0.0.1, printing each
 //! request it receives, what it stored from it and what the journeys of
 //! `events.toml` delivered, until Ctrl-C.
 

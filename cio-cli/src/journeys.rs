@@ -3,7 +3,7 @@
 //!
 //! [`Journeys`] holds `&'static` data so that the macro's output needs no
 //! allocation. Here the taxonomy is only known once the command runs, so every
-//! string and list is copied once and leaked: `cio simulate` and `cio emulator` build
+//! string and list is copied once and leaked: `cio-cli simulate` and `cio-cli emulator` build
 //! the journeys exactly once per process, which then ends, so the memory is never
 //! meant to be returned.
 

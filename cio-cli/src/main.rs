@@ -1,11 +1,11 @@
-//! `cio`: checks, documents, exports and diffs an `events.toml`, simulates its
+//! `cio-cli`: checks, documents, exports and diffs an `events.toml`, simulates its
 //! journeys on a scenario, and runs the Track API emulator. Every check is
 //! `cio-schema`'s, the same the macros run.
 //!
 //! Exit codes: 0 success, 1 findings (errors in the file, a breaking change), 2 a
 //! usage problem (unknown flag, missing or unreadable file).
 
-/// `println!` that never panics: a closed standard output (`cio docs | head`) only
+/// `println!` that never panics: a closed standard output (`cio-cli docs | head`) only
 /// ends the output.
 macro_rules! say {
     ($($arg:tt)*) => {
@@ -45,10 +45,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Compile-time checked Customer.io messaging, from the command line.
 #[derive(Debug, Parser)]
 #[command(
-    name = "cio",
+    name = "cio-cli",
     version,
     about,
-    after_help = "Examples:\n  cio check\n  cio docs --out TRACKING_PLAN.md\n  cio diff main:events.toml events.toml\n  cio simulate onboarding.scenario.toml\n\nRun `cio help <command>` for each command's options and examples."
+    after_help = "Examples:\n  cio-cli check\n  cio-cli docs --out TRACKING_PLAN.md\n  cio-cli diff main:events.toml events.toml\n  cio-cli simulate onboarding.scenario.toml\n\nRun `cio-cli help <command>` for each command's options and examples."
 )]
 struct Cli {
     /// What to do.
@@ -60,7 +60,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Checks events.toml as `taxonomy!()` does, reporting every error at once.
-    #[command(after_help = "Examples:\n  cio check\n  cio check app/events.toml --format github")]
+    #[command(
+        after_help = "Examples:\n  cio-cli check\n  cio-cli check app/events.toml --format github"
+    )]
     Check {
         /// The events.toml to check.
         #[arg(default_value = "events.toml")]
@@ -70,7 +72,7 @@ enum Command {
         format: Format,
     },
     /// Writes the tracking plan as one Markdown page (with Mermaid journeys).
-    #[command(after_help = "Example:\n  cio docs events.toml --out TRACKING_PLAN.md")]
+    #[command(after_help = "Example:\n  cio-cli docs events.toml --out TRACKING_PLAN.md")]
     Docs {
         /// The events.toml to document.
         #[arg(default_value = "events.toml")]
@@ -81,7 +83,7 @@ enum Command {
     },
     /// Writes JSON Schemas (draft 2020-12) of each event's data and of the profile.
     #[command(
-        after_help = "Without --out, prints one schema whose $defs hold them all.\n\nExample:\n  cio schema events.toml --out schemas/"
+        after_help = "Without --out, prints one schema whose $defs hold them all.\n\nExample:\n  cio-cli schema events.toml --out schemas/"
     )]
     Schema {
         /// The events.toml to export.
@@ -93,7 +95,7 @@ enum Command {
     },
     /// Classifies every change between two versions of events.toml.
     #[command(
-        after_help = "Each side is a path or REV:PATH, read with `git show`.\nExits with 1 on a breaking change unless --allow-breaking.\n\nExamples:\n  cio diff old/events.toml events.toml\n  cio diff main:events.toml events.toml"
+        after_help = "Each side is a path or REV:PATH, read with `git show`.\nExits with 1 on a breaking change unless --allow-breaking.\n\nExamples:\n  cio-cli diff old/events.toml events.toml\n  cio-cli diff main:events.toml events.toml"
     )]
     Diff {
         /// The version deployed apps were built with.
@@ -106,7 +108,7 @@ enum Command {
     },
     /// Runs a scenario through the journeys, printing each delivery and its subject.
     #[command(
-        after_help = "A scenario is TOML: people with their profile, then [[steps]] that identify,\ntrack (each at an optional time) or advance the clock. docs/simulate.md\ndescribes it. Exits with 1 on an error in the scenario or in events.toml.\n\nExample scenario:\n  [people.jane]\n  email = \"jane@example.com\"\n  first_name = \"Jane\"\n\n  [[steps]]\n  track = \"signed_up\"\n  person = \"jane\"\n  data = { method = \"google\" }\n\n  [[steps]]\n  advance = \"1d\"\n\nExamples:\n  cio simulate onboarding.scenario.toml\n  cio simulate onboarding.scenario.toml --taxonomy app/events.toml --format json"
+        after_help = "A scenario is TOML: people with their profile, then [[steps]] that identify,\ntrack (each at an optional time) or advance the clock. docs/simulate.md\ndescribes it. Exits with 1 on an error in the scenario or in events.toml.\n\nExample scenario:\n  [people.jane]\n  email = \"jane@example.com\"\n  first_name = \"Jane\"\n\n  [[steps]]\n  track = \"signed_up\"\n  person = \"jane\"\n  data = { method = \"google\" }\n\n  [[steps]]\n  advance = \"1d\"\n\nExamples:\n  cio-cli simulate onboarding.scenario.toml\n  cio-cli simulate onboarding.scenario.toml --taxonomy app/events.toml --format json"
     )]
     Simulate {
         /// The scenario file.
@@ -121,7 +123,7 @@ enum Command {
     /// Runs the Track API emulator on 127.0.0.1, printing what it receives and the
     /// journeys' deliveries.
     #[command(
-        after_help = "The journeys of events.toml run on what the emulator receives (without\n--taxonomy, ./events.toml when there is one); their clock moves only from the\nweb inbox at the printed address or with POST /__clock. Point a client at the\nprinted address with the printed credentials; Ctrl-C stops.\n\nExamples:\n  cio emulator --port 4010\n  cio emulator --taxonomy app/events.toml"
+        after_help = "The journeys of events.toml run on what the emulator receives (without\n--taxonomy, ./events.toml when there is one); their clock moves only from the\nweb inbox at the printed address or with POST /__clock. Point a client at the\nprinted address with the printed credentials; Ctrl-C stops.\n\nExamples:\n  cio-cli emulator --port 4010\n  cio-cli emulator --taxonomy app/events.toml"
     )]
     Emulator {
         /// The port (an ephemeral one when not given).
@@ -139,7 +141,7 @@ enum Command {
     },
 }
 
-/// How `cio check` prints its errors.
+/// How `cio-cli check` prints its errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// rustc-style excerpts, as the macros print them.

@@ -1,4 +1,4 @@
-//! Standard output that never panics: when the reader is gone (`cio docs | head`),
+//! Standard output that never panics: when the reader is gone (`cio-cli docs | head`),
 //! the rest of the output is dropped and the command ends normally.
 
 use std::io::{ErrorKind, Write};

@@ -1,4 +1,4 @@
-//! `cio emulator` serves the Track API on 127.0.0.1 and prints each request it
+//! `cio-cli emulator` serves the Track API on 127.0.0.1 and prints each request it
 //! receives, what it stored and what the journeys delivered. Every wait is bounded.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -19,7 +19,7 @@ impl Drop for Running {
     }
 }
 
-/// A running `cio emulator` and the lines it prints.
+/// A running `cio-cli emulator` and the lines it prints.
 struct Server {
     _running: Running,
     lines: mpsc::Receiver<String>,
@@ -29,7 +29,7 @@ struct Server {
 
 impl Server {
     fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cio"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cio-cli"))
             .arg("emulator")
             .args(args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -170,7 +170,7 @@ fn prints_the_deliveries_of_the_journeys() {
 
 #[test]
 fn an_invalid_taxonomy_is_reported_before_serving() {
-    let out = Command::new(env!("CARGO_BIN_EXE_cio"))
+    let out = Command::new(env!("CARGO_BIN_EXE_cio-cli"))
         .args(["emulator", "--taxonomy", "tests/fixtures/bad.toml"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -182,7 +182,7 @@ fn an_invalid_taxonomy_is_reported_before_serving() {
         stderr.ends_with("error: tests/fixtures/bad.toml: 3 errors\n"),
         "{stderr}"
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_cio"))
+    let out = Command::new(env!("CARGO_BIN_EXE_cio-cli"))
         .args(["emulator", "--taxonomy", "tests/fixtures/none.toml"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -194,7 +194,7 @@ fn an_invalid_taxonomy_is_reported_before_serving() {
 fn a_port_in_use_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_cio"))
+    let out = Command::new(env!("CARGO_BIN_EXE_cio-cli"))
         .args(["emulator", "--port", &port])
         .output()
         .unwrap();

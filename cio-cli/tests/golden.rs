@@ -1,4 +1,4 @@
-//! Runs the built `cio` on the fixtures and compares its exit code, standard output
+//! Runs the built `cio-cli` on the fixtures and compares its exit code, standard output
 //! and standard error with the committed `tests/golden/<case>.txt`. `CIO_BLESS=1`
 //! rewrites them (review the diff).
 
@@ -166,7 +166,7 @@ const CASES: &[(&str, &[&str])] = &[
 
 /// What one run printed, as the golden file holds it.
 fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cio"))
+    let out = Command::new(env!("CARGO_BIN_EXE_cio-cli"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
@@ -210,7 +210,7 @@ fn outputs_match_the_golden_files() {
 #[test]
 fn exit_codes() {
     let code = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_cio"))
+        Command::new(env!("CARGO_BIN_EXE_cio-cli"))
             .args(args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()
@@ -264,7 +264,7 @@ fn schema_and_docs_write_files() {
     let _ = std::fs::remove_dir_all(&dir);
     let page = dir.join("plan.md");
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_cio"))
+        Command::new(env!("CARGO_BIN_EXE_cio-cli"))
             .args(args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()

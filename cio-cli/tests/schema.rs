@@ -1,4 +1,4 @@
-//! The JSON Schemas `cio schema` writes, checked with a JSON Schema validator against
+//! The JSON Schemas `cio-cli schema` writes, checked with a JSON Schema validator against
 //! the typed API: every value the generated types accept validates, every value their
 //! checks refuse fails, and so do payloads they cannot even express.
 
@@ -16,7 +16,7 @@ mod all {
 
 use all::*;
 
-/// The fixture both the typed API and `cio schema` read.
+/// The fixture both the typed API and `cio-cli schema` read.
 const FIXTURE: &str = "../tests/fixtures/all_types.toml";
 
 /// The schemas written by the built binary, by name (`event.bounded`).
@@ -30,7 +30,7 @@ impl Schemas {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("schema-{test}"));
         let _ = std::fs::remove_dir_all(&dir);
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let out = Command::new(env!("CARGO_BIN_EXE_cio"))
+        let out = Command::new(env!("CARGO_BIN_EXE_cio-cli"))
             .arg("schema")
             .arg(manifest.join(FIXTURE))
             .arg("--out")

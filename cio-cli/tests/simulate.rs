@@ -1,4 +1,4 @@
-//! `cio simulate` delivers what the library's `Simulation` delivers for the same
+//! `cio-cli simulate` delivers what the library's `Simulation` delivers for the same
 //! people and steps, run on the journeys `cio::taxonomy!()` generates.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -20,7 +20,7 @@ fn object(value: Value) -> Map<String, Value> {
 
 /// What the binary printed for `scenario`, as JSON.
 fn simulate(scenario: &str) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_cio"))
+    let out = Command::new(env!("CARGO_BIN_EXE_cio-cli"))
         .args([
             "simulate",
             scenario,

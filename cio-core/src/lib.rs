@@ -1,7 +1,8 @@
-//! The runtime of [cio](https://docs.rs/cio): the traits generated code implements,
-//! value types, the Customer.io Track API client and the delivery pipeline.
+//! The runtime of [customerio](https://docs.rs/customerio) (used as `cio`): the traits
+//! generated code implements, value types, the Customer.io Track and App API clients,
+//! the delivery pipeline, the transactional outbox and the journeys.
 //!
-//! Users depend on `cio`, which re-exports everything here.
+//! Users depend on `customerio`, which re-exports what they need from here.
 
 pub mod client;
 pub mod constraint;
@@ -10,6 +11,9 @@ pub mod journey;
 mod message;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod outbox;
+/// The transactional outbox: enable the `sqlite` or `postgres` feature.
+#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+pub mod outbox {}
 pub mod pipeline;
 mod timestamp;
 

@@ -36,7 +36,7 @@ mod server;
 pub use faults::{Fault, Faults};
 pub use offline::TrackApi;
 pub use record::{
-    ApiVersion, Record, RequestLog, StoredDevice, StoredEvent, StoredMetric, StoredSend,
+    ApiVersion, Applied, Record, RequestLog, StoredDevice, StoredEvent, StoredMetric, StoredSend,
     StoredTrigger,
 };
 

@@ -1,6 +1,6 @@
 //! [`Record`]: what the emulator received and accepted, for tests to read.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
 use cio_core::journey::Rendered;
@@ -34,6 +34,30 @@ pub struct StoredEvent {
     pub anonymous_id: Option<String>,
     /// How it arrived.
     pub via: ApiVersion,
+}
+
+/// An operation applied to one person, as kept in [`Record::history`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Applied {
+    /// An identify: the attributes it set.
+    Identify(Map<String, Value>),
+    /// An event, page or screen view stored, by id (when it had one).
+    Event(Option<String>),
+    /// The person was deleted.
+    Delete,
+    /// The person was suppressed (and deleted).
+    Suppress,
+    /// The person was unsuppressed.
+    Unsuppress,
+    /// Another person (named here) was merged into this one.
+    Merged(String),
+    /// This person was merged into another (named here) and deleted.
+    MergedInto(String),
+    /// A device (by token) was added or updated.
+    AddDevice(String),
+    /// A device (by token) was deleted.
+    DeleteDevice(String),
 }
 
 /// One request as it arrived.
@@ -153,6 +177,15 @@ pub struct Record {
     pub merges: Vec<(String, String)>,
     /// Events not stored because an event with the same `id` already was.
     pub duplicates_ignored: u64,
+    /// How many times each event id arrived, duplicates included (see
+    /// [`Record::arrivals`]).
+    pub arrivals_by_id: HashMap<String, u64>,
+    /// Per person (as addressed), every operation applied to them, in the order it
+    /// was applied: what a test of ordering compares with what the app wrote.
+    pub history: BTreeMap<String, Vec<Applied>>,
+    /// Identifies not applied because their `timestamp` is older than the profile's
+    /// latest update (Customer.io drops them, answering 200).
+    pub stale_identifies: u64,
     /// Delivery metrics and push events, in arrival order.
     pub metrics: Vec<StoredMetric>,
     /// Form submissions as (form id, data), in arrival order.
@@ -194,6 +227,21 @@ impl Record {
         self.events.values().map(Vec::len).sum::<usize>() + self.anonymous_events.len()
     }
 
+    /// How many times an event with this id arrived, duplicates included (0 if never).
+    pub fn arrivals(&self, id: &str) -> u64 {
+        self.arrivals_by_id.get(id).copied().unwrap_or(0)
+    }
+
+    /// Every arrival of an event id beyond its first: the events sent again.
+    pub fn resent(&self) -> u64 {
+        self.arrivals_by_id.values().map(|n| n - 1).sum()
+    }
+
+    /// The operations applied to `customer`, in order (empty if none).
+    pub fn history_of(&self, customer: &str) -> &[Applied] {
+        self.history.get(customer).map_or(&[], Vec::as_slice)
+    }
+
     /// The requests whose path starts with `prefix` (`/api/v2/batch`, ...).
     pub fn requests_to<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a RequestLog> {
         self.requests
@@ -209,25 +257,52 @@ pub(crate) struct State {
     pub(crate) record: Record,
     pub(crate) seen_ids: HashSet<String>,
     pub(crate) journeys: Option<Engine>,
+    /// Per profile, the `timestamp` of its latest timestamped identify.
+    pub(crate) updated_at: HashMap<String, i64>,
 }
 
 impl State {
-    pub(crate) fn identify(&mut self, customer: &str, attributes: Map<String, Value>) {
+    /// Applies an identify; one whose `timestamp` is older than the profile's latest
+    /// timestamped update is dropped, as Customer.io drops it.
+    pub(crate) fn identify(
+        &mut self,
+        customer: &str,
+        attributes: Map<String, Value>,
+        timestamp: Option<i64>,
+    ) {
         if self.record.suppressed.contains(customer) {
             return;
+        }
+        if let Some(at) = timestamp {
+            let latest = self.updated_at.entry(customer.to_owned()).or_insert(at);
+            if at < *latest {
+                self.record.stale_identifies += 1;
+                return;
+            }
+            *latest = at;
         }
         if let Some(engine) = &mut self.journeys {
             engine.identify(customer, &attributes);
         }
+        self.applied(customer, Applied::Identify(attributes.clone()));
         let profile = self.record.profiles.entry(customer.to_owned()).or_default();
         for (k, v) in attributes {
             profile.insert(k, v);
         }
     }
 
+    fn applied(&mut self, customer: &str, applied: Applied) {
+        self.record
+            .history
+            .entry(customer.to_owned())
+            .or_default()
+            .push(applied);
+    }
+
     /// Stores an event unless its id was seen; returns whether it was stored.
     pub(crate) fn event(&mut self, customer: Option<&str>, event: StoredEvent) -> bool {
         if let Some(id) = &event.id {
+            *self.record.arrivals_by_id.entry(id.clone()).or_insert(0) += 1;
             if !self.seen_ids.insert(id.clone()) {
                 self.record.duplicates_ignored += 1;
                 return false;
@@ -239,6 +314,7 @@ impl State {
                 if let (Some(engine), false) = (&mut self.journeys, suppressed) {
                     engine.event(c, &event.kind, &event.name, &event.data);
                 }
+                self.applied(c, Applied::Event(event.id.clone()));
                 self.record
                     .events
                     .entry(c.to_owned())
@@ -251,6 +327,13 @@ impl State {
     }
 
     pub(crate) fn delete(&mut self, customer: &str) {
+        self.applied(customer, Applied::Delete);
+        self.forget(customer);
+    }
+
+    /// Removes the person's profile, events and devices.
+    fn forget(&mut self, customer: &str) {
+        self.updated_at.remove(customer);
         self.record.profiles.remove(customer);
         self.record.events.remove(customer);
         self.record.devices.remove(customer);
@@ -258,15 +341,18 @@ impl State {
     }
 
     pub(crate) fn suppress(&mut self, customer: &str) {
-        self.delete(customer);
+        self.applied(customer, Applied::Suppress);
+        self.forget(customer);
         self.record.suppressed.insert(customer.to_owned());
     }
 
     pub(crate) fn unsuppress(&mut self, customer: &str) {
+        self.applied(customer, Applied::Unsuppress);
         self.record.suppressed.remove(customer);
     }
 
     pub(crate) fn add_device(&mut self, customer: &str, token: &str, device: StoredDevice) {
+        self.applied(customer, Applied::AddDevice(token.to_owned()));
         self.record
             .devices
             .entry(customer.to_owned())
@@ -275,6 +361,7 @@ impl State {
     }
 
     pub(crate) fn delete_device(&mut self, customer: &str, token: &str) {
+        self.applied(customer, Applied::DeleteDevice(token.to_owned()));
         if let Some(devices) = self.record.devices.get_mut(customer) {
             devices.remove(token);
         }
@@ -287,6 +374,9 @@ impl State {
     /// Merges `secondary` into `primary`: attributes the primary lacks, every event
     /// and device; then deletes `secondary`.
     pub(crate) fn merge(&mut self, primary: &str, secondary: &str) {
+        self.applied(primary, Applied::Merged(secondary.to_owned()));
+        self.applied(secondary, Applied::MergedInto(primary.to_owned()));
+        self.updated_at.remove(secondary);
         let attributes = self.record.profiles.remove(secondary).unwrap_or_default();
         let profile = self.record.profiles.entry(primary.to_owned()).or_default();
         for (k, v) in attributes {

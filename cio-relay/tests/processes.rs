@@ -1,7 +1,8 @@
 //! Crash and many-relay tests with real processes: a child that writes 20,000 events
 //! in the app's transactions and relays them is killed with SIGKILL mid-batch; the
 //! `cio-relay` command finishes; the emulator then holds exactly the 20,000 ids. On
-//! SQLite, and on PostgreSQL when `CIO_TEST_POSTGRES_URL` is set (CI sets it).
+//! SQLite, and on PostgreSQL when it answers on 127.0.0.1:5432 or
+//! `CIO_TEST_POSTGRES_URL` is set (CI requires it).
 //! Waits poll conditions under an overall timeout; none sleeps for timing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

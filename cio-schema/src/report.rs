@@ -1,4 +1,4 @@
-//! Diagnostics as structured data, for editors and CI annotations (the `cio check
+//! Diagnostics as structured data, for editors and CI annotations (the `cio-cli check
 //! --format json` output): file, line, column, end, severity, message, suggestion.
 
 use crate::diagnostic::Diagnostic;

@@ -1,4 +1,4 @@
-//! `cio simulate`: a scenario (people, timed `identify`/`track`, `advance`) run
+//! `cio-cli simulate`: a scenario (people, timed `identify`/`track`, `advance`) run
 //! through the journeys of a taxonomy, printing every delivery with its rendered
 //! subject, as text or JSON.
 
@@ -21,7 +21,7 @@ use scenario::Action;
 pub(crate) use report::shown;
 pub(crate) use time::utc;
 
-/// How `cio simulate` prints the deliveries.
+/// How `cio-cli simulate` prints the deliveries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum SimulateFormat {
     /// One line per delivery, then the journeys still waiting.
@@ -31,7 +31,7 @@ pub(crate) enum SimulateFormat {
 }
 
 /// Prints the errors of `file` (the taxonomy or the scenario), which run nothing:
-/// as `cio check` prints them for text, and as the one JSON document
+/// as `cio-cli check` prints them for text, and as the one JSON document
 /// `{"errors": [...]}` on standard output for `--format json`.
 fn refuse(errors: &Diagnostics, file: &str, format: SimulateFormat) -> Failure {
     match format {

@@ -99,7 +99,10 @@ fn main() -> Result<()> {
     }
 
     let target = root.join("target");
-    let cio = format!("cio = {{ path = {:?} }}\n", workspace.display().to_string());
+    let cio = format!(
+        "customerio = {{ path = {:?} }}\n",
+        workspace.display().to_string()
+    );
     let codegen = format!(
         "cio-codegen = {{ path = {:?} }}\n",
         workspace.join("cio-codegen").display().to_string()

@@ -8,7 +8,7 @@
 //!
 //! Each limit is inclusive and counted in bytes of UTF-8 (not characters); the first
 //! value past it is an [`Error::Limit`] and nothing is sent (see [`Limit`] for how each
-//! is measured; `cio-core/tests/client_edges.rs` pins both sides of each over HTTP).
+//! is measured; `tests/client_edges.rs` pins both sides of each over HTTP).
 //!
 //! | input | passes | fails |
 //! | --- | --- | --- |

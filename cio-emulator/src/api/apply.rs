@@ -8,7 +8,7 @@ use crate::record::State;
 /// Applies an action; returns the answer.
 pub(crate) fn apply(state: &mut State, action: Action) -> Reply {
     match action {
-        Action::Identify(c, attributes) => state.identify(&c, attributes),
+        Action::Identify(c, attributes, timestamp) => state.identify(&c, attributes, timestamp),
         Action::Event(c, event) => {
             state.event(c.as_deref(), event);
         }

@@ -123,7 +123,8 @@ pub(super) fn invalid(reason: &'static str, field: &str, message: impl Into<Stri
 /// A validated request, to apply to the state.
 #[derive(Debug)]
 pub(crate) enum Action {
-    Identify(String, Map<String, Value>),
+    /// A customer, their attributes, and the update's `timestamp` (v2), if given.
+    Identify(String, Map<String, Value>, Option<i64>),
     Event(Option<String>, StoredEvent),
     Delete(String),
     Suppress(String),

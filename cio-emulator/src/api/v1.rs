@@ -24,7 +24,7 @@ pub(super) fn route(
             let id = v1_customer(id)?;
             let attributes = parse_object(body).map_err(|m| Reply::v1(400, &m))?;
             check_attributes(&attributes).map_err(|e| Reply::v1(400, &e.message))?;
-            Ok(Action::Identify(id, attributes))
+            Ok(Action::Identify(id, attributes, None))
         }
         ("DELETE", ["customers", id]) => Ok(Action::Delete(v1_customer(id)?)),
         ("POST", ["customers", id, "events"]) => {

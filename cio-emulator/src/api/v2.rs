@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::items::{check_attributes, device_of, event_of, identifier};
+use super::items::{check_attributes, check_seconds, device_of, event_of, identifier};
 use super::{invalid, limits, Action, ItemError, Reply, Rules};
 use crate::record::ApiVersion;
 
@@ -93,7 +93,11 @@ fn operation(value: &Value, rules: &Rules) -> Result<Action, ItemError> {
                 }
             };
             check_attributes(&attributes)?;
-            Ok(Action::Identify(customer, attributes))
+            let timestamp = match op.remove("timestamp") {
+                Some(v) => check_seconds("timestamp", &v)?,
+                None => None,
+            };
+            Ok(Action::Identify(customer, attributes, timestamp))
         }
         "event" | "page" | "screen" => {
             op.insert("type".to_owned(), Value::String(action.to_owned()));

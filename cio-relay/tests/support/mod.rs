@@ -13,7 +13,7 @@ use cio_core::{Event, EventId, Tracked};
 use cio_emulator::Emulator;
 use tokio::process::{Child, Command};
 
-#[path = "../../../cio-core/tests/outbox_support/mod.rs"]
+#[path = "../../../tests/outbox_support/mod.rs"]
 mod shared;
 pub use shared::{bounded, postgres_url, sqlite_url, stored_ids, until};
 

@@ -94,20 +94,35 @@ pub fn sqlite_url(name: &str) -> String {
     format!("sqlite:{}", path.display())
 }
 
-/// The PostgreSQL URL of the tests, or `None` (and a note) when it is not set.
+/// The conventional local server, used when `CIO_TEST_POSTGRES_URL` is unset.
+pub const LOCAL_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// The PostgreSQL URL of the tests: `CIO_TEST_POSTGRES_URL` when set (an empty value
+/// turns the tests off), else [`LOCAL_POSTGRES`] when something listens on
+/// 127.0.0.1:5432. `None` (after saying so) when neither, which fails under `CI=true`.
 pub fn postgres_url(test: &str) -> Option<String> {
-    match std::env::var("CIO_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            // Straight to stderr, past the test harness's capture, so that it shows.
-            use std::io::Write as _;
-            let _ = writeln!(
-                std::io::stderr(),
-                "{test}: did not run: set CIO_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test)"
-            );
-            None
+    let url = match std::env::var("CIO_TEST_POSTGRES_URL") {
+        Ok(url) => (!url.is_empty()).then_some(url),
+        Err(_) => local_postgres_answers().then(|| LOCAL_POSTGRES.to_owned()),
+    };
+    if url.is_none() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{test}: CI=true but PostgreSQL is not reachable: the PostgreSQL tests must run in CI");
         }
+        // Straight to stderr, past the test harness's capture, so that it shows.
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{test}: did not run: no PostgreSQL on 127.0.0.1:5432 and CIO_TEST_POSTGRES_URL unset"
+        );
     }
+    url
+}
+
+/// Whether a server accepts connections on 127.0.0.1:5432 (within a second).
+fn local_postgres_answers() -> bool {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], 5432));
+    std::net::TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_ok()
 }
 
 /// A schema name of its own for a test.

@@ -1,5 +1,5 @@
-//! The outbox on PostgreSQL (`CIO_TEST_POSTGRES_URL`; each test says it did not run
-//! when it is unset): rollback, connections cut mid-run, `NOTIFY` wake-ups, schema
+//! The outbox on PostgreSQL (the local server on 127.0.0.1:5432, or
+//! `CIO_TEST_POSTGRES_URL`; each test says when it did not run): rollback, connections cut mid-run, `NOTIFY` wake-ups, schema
 //! versions. Each test has a schema of its own, dropped first. Every test is bounded
 //! in time; waits poll a condition, none sleeps for timing.
 
