@@ -173,7 +173,7 @@ fn run(args: &[&str]) -> String {
         .output()
         .unwrap();
     format!(
-        "$ cio {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+        "$ cio-cli {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
         args.join(" "),
         out.status
             .code()
