@@ -10,11 +10,11 @@ mod outbox_support;
 use std::str::FromStr;
 use std::time::Duration;
 
-use cio_core::client::Customer;
+use cio_core::client::{Customer, Operation};
 use cio_core::outbox::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use cio_core::outbox::sqlx::{self, PgPool};
 use cio_core::outbox::{Outbox, OutboxError, Relay};
-use cio_emulator::{Emulator, Faults};
+use cio_emulator::{Emulator, Fault, Faults};
 use outbox_support::*;
 
 /// A pool whose connections carry `application_name`, and a fresh schema `name`.
@@ -36,6 +36,40 @@ async fn setup(url: &str, name: &str) -> PgPool {
     .await
     .unwrap();
     pool
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_identify_never_brings_a_deleted_person_back() {
+    let Some(url) = postgres_url("a_retried_identify_never_brings_a_deleted_person_back") else {
+        return;
+    };
+    bounded(60, async {
+        let name = "t_identify_delete";
+        let pool = setup(&url, name).await;
+        let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        let jane = Customer::id("42");
+        outbox
+            .identify(&pool, &jane, &Plan { plan: "pro" })
+            .await
+            .unwrap();
+        let emulator = Emulator::start().await.unwrap();
+        emulator.script([Fault::Status(503)]);
+        let relay = Relay::start(
+            outbox.clone(),
+            client(&emulator),
+            slow_retry_relay(Duration::from_millis(500)),
+        );
+        let emulator_ref = &emulator;
+        until(|| async move { emulator_ref.request_count() >= 1 }).await;
+        outbox
+            .send(&pool, &Operation::delete(&jane).unwrap())
+            .await
+            .unwrap();
+        drained(&outbox).await;
+        relay.shutdown().await;
+        assert_identified_then_deleted(&emulator, "42");
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -234,8 +268,17 @@ async fn tables_of_a_newer_cio_are_refused() {
     let pool = setup(&url, name).await;
     Outbox::postgres_in(pool.clone(), name).await.unwrap();
     Outbox::postgres_in(pool.clone(), name).await.unwrap();
-    sqlx::query(&format!(
+    // A newer version whose tables older builds may still use is accepted.
+    sqlx::raw_sql(&format!(
         "UPDATE {name}.meta SET value = 7 WHERE key = 'schema_version'"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    Outbox::postgres_in(pool.clone(), name).await.unwrap();
+    // One that needs version 7 at least is not.
+    sqlx::raw_sql(&format!(
+        "UPDATE {name}.meta SET value = 7 WHERE key = 'min_compatible_version'"
     ))
     .execute(&pool)
     .await
@@ -265,10 +308,15 @@ async fn version_1_tables_are_migrated_in_place() {
         .track(&pool, &Customer::id("1"), SignedUp { plan: "pro", n: 1 })
         .await
         .unwrap();
-    // What version 1 left: its version number, and pages with no room kept free.
+    // What version 1 left: its version number and no minimum, pages with no room
+    // kept free, rows without people, dead letters keyed by the row's number.
     sqlx::raw_sql(&format!(
         "UPDATE {name}.meta SET value = 1 WHERE key = 'schema_version';
-         ALTER TABLE {name}.rows RESET (fillfactor)"
+         DELETE FROM {name}.meta WHERE key = 'min_compatible_version';
+         ALTER TABLE {name}.rows RESET (fillfactor);
+         ALTER TABLE {name}.rows DROP COLUMN person, DROP COLUMN person2;
+         ALTER TABLE {name}.dead_letters DROP COLUMN id;
+         ALTER TABLE {name}.dead_letters ADD PRIMARY KEY (seq)"
     ))
     .execute(&pool)
     .await
@@ -280,7 +328,7 @@ async fn version_1_tables_are_migrated_in_place() {
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let options: Option<Vec<String>> = sqlx::query_scalar(&format!(
         "SELECT reloptions FROM pg_class WHERE oid = '{name}.rows'::regclass"
     ))
@@ -288,8 +336,19 @@ async fn version_1_tables_are_migrated_in_place() {
     .await
     .unwrap();
     assert_eq!(options, Some(vec!["fillfactor=50".to_string()]));
-    // The row written before the migration is still there, pending.
+    // The row written before the migration is still there, pending, and the new
+    // columns are in place: a row written now names its person.
     assert_eq!(outbox.stats().await.unwrap().pending, 1);
+    outbox
+        .track(&pool, &Customer::id("2"), SignedUp { plan: "pro", n: 2 })
+        .await
+        .unwrap();
+    let people: Vec<Option<i64>> =
+        sqlx::query_scalar(&format!("SELECT person FROM {name}.rows ORDER BY seq"))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(people[0].is_none() && people[1].is_some(), "{people:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,10 +9,10 @@ mod outbox_support;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use cio_core::client::Customer;
+use cio_core::client::{Customer, Operation};
 use cio_core::outbox::sqlx::{self, SqlitePool};
 use cio_core::outbox::{Outbox, OutboxError, Relay};
-use cio_emulator::{Emulator, Faults};
+use cio_emulator::{Emulator, Fault, Faults};
 use outbox_support::*;
 
 async fn pool(url: &str) -> SqlitePool {
@@ -24,6 +24,36 @@ async fn pool(url: &str) -> SqlitePool {
         .await
         .unwrap();
     pool
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_identify_never_brings_a_deleted_person_back() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("identify_delete")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        let jane = Customer::id("42");
+        outbox
+            .identify(&pool, &jane, &Plan { plan: "pro" })
+            .await
+            .unwrap();
+        let emulator = Emulator::start().await.unwrap();
+        emulator.script([Fault::Status(503)]);
+        let relay = Relay::start(
+            outbox.clone(),
+            client(&emulator),
+            slow_retry_relay(Duration::from_millis(500)),
+        );
+        let emulator_ref = &emulator;
+        until(|| async move { emulator_ref.request_count() >= 1 }).await;
+        outbox
+            .send(&pool, &Operation::delete(&jane).unwrap())
+            .await
+            .unwrap();
+        drained(&outbox).await;
+        relay.shutdown().await;
+        assert_identified_then_deleted(&emulator, "42");
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -195,21 +225,31 @@ async fn unreadable_rows_are_dead_lettered_and_the_rest_delivered() {
     bounded(60, async {
         let pool = pool(&sqlite_url("corrupt")).await;
         let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
-        let good = outbox
-            .track(&pool, &Customer::id("1"), SignedUp { plan: "pro", n: 1 })
-            .await
-            .unwrap();
-        for (event_id, kind, body) in [
-            (None, "event", &b"{not json"[..]),
-            (Some("not-a-ulid"), "event", &b"{}"[..]),
-            (None, "teleport", &b"{}"[..]),
+        let mut good = Vec::new();
+        for n in 0..5 {
+            let id = outbox
+                .track(
+                    &pool,
+                    &Customer::id(n.to_string()),
+                    SignedUp { plan: "pro", n },
+                )
+                .await
+                .unwrap();
+            good.push(id.to_string());
+        }
+        // Bad content, and columns whose stored types do not decode (SQLite lets any
+        // column hold any type): each is dead-lettered alone, the rest of its claim
+        // is delivered.
+        for (event_id, kind, body, created_at) in [
+            ("NULL", "'event'", "'{not json'", "0"),
+            ("'not-a-ulid'", "'event'", "'{}'", "0"),
+            ("x'00'", "'event'", "'{}'", "0"),
+            ("NULL", "'event'", "'{}'", "'soon'"),
         ] {
-            sqlx::query(
-                "INSERT INTO cio_outbox_rows (event_id, kind, body, created_at) VALUES (?, ?, ?, 0)",
-            )
-            .bind(event_id)
-            .bind(kind)
-            .bind(body)
+            sqlx::raw_sql(&format!(
+                "INSERT INTO cio_outbox_rows (event_id, kind, body, created_at)
+                 VALUES ({event_id}, {kind}, {body}, {created_at})"
+            ))
             .execute(&pool)
             .await
             .unwrap();
@@ -219,14 +259,46 @@ async fn unreadable_rows_are_dead_lettered_and_the_rest_delivered() {
         drained(&outbox).await;
         let stats = relay.shutdown().await;
 
-        assert_eq!(stats.delivered, 1);
-        assert_eq!(stored_ids(&emulator).get(&good.to_string()), Some(&1));
+        assert_eq!(stats.delivered, 5);
+        let stored = stored_ids(&emulator);
+        assert!(good.iter().all(|id| stored.contains_key(id)), "{stored:?}");
         let dead = outbox.dead_letters(10).await.unwrap();
         let reasons: Vec<&str> = dead.iter().map(|d| d.reason.as_str()).collect();
-        assert_eq!(dead.len(), 3, "{reasons:?}");
+        assert_eq!(dead.len(), 4, "{reasons:?}");
         assert!(reasons[0].contains("not JSON"), "{reasons:?}");
-        assert!(reasons[1].contains("`not-a-ulid` is not an event id"), "{reasons:?}");
-        assert!(reasons[2].contains("unknown operation kind `teleport`"), "{reasons:?}");
+        assert!(
+            reasons[1].contains("`not-a-ulid` is not an event id"),
+            "{reasons:?}"
+        );
+        assert!(reasons[2].contains("does not decode"), "{reasons:?}");
+        assert!(reasons[3].contains("does not decode"), "{reasons:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_of_an_unknown_kind_is_left_for_a_newer_relay() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("unknown_kind")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        sqlx::query(
+            "INSERT INTO cio_outbox_rows (event_id, kind, body, created_at) VALUES (NULL, 'teleport', '{}', 0)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let good = outbox
+            .track(&pool, &Customer::id("1"), SignedUp { plan: "pro", n: 1 })
+            .await
+            .unwrap();
+        let emulator = Emulator::start().await.unwrap();
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        until(|| async { relay.stats().delivered == 1 && relay.stats().unknown_kinds >= 1 }).await;
+        let stats = relay.shutdown().await;
+        assert_eq!(stored_ids(&emulator).get(&good.to_string()), Some(&1));
+        assert_eq!(stats.dead_lettered, 0, "{stats:?}");
+        assert_eq!(outbox.stats().await.unwrap().pending, 1);
+        assert!(outbox.dead_letters(10).await.unwrap().is_empty());
     })
     .await;
 }
@@ -267,7 +339,13 @@ async fn tables_of_a_newer_cio_are_refused() {
     Outbox::sqlite_in(pool.clone(), "app_outbox").await.unwrap();
     // Opening again is a no-op migration.
     Outbox::sqlite_in(pool.clone(), "app_outbox").await.unwrap();
+    // A newer version that older builds may still use (its minimum is ours) opens.
     sqlx::query("UPDATE app_outbox_meta SET value = 99 WHERE key = 'schema_version'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    Outbox::sqlite_in(pool.clone(), "app_outbox").await.unwrap();
+    sqlx::query("UPDATE app_outbox_meta SET value = 99 WHERE key = 'min_compatible_version'")
         .execute(&pool)
         .await
         .unwrap();
@@ -279,7 +357,7 @@ async fn tables_of_a_newer_cio_are_refused() {
             error,
             OutboxError::NewerSchema {
                 found: 99,
-                supported: 2,
+                supported: 3,
                 ..
             }
         ),
@@ -288,6 +366,71 @@ async fn tables_of_a_newer_cio_are_refused() {
     assert!(error.to_string().contains("upgrade cio"), "{error}");
     // Another prefix in the same file is independent.
     Outbox::sqlite_in(pool, "other").await.unwrap();
+}
+
+#[tokio::test]
+async fn version_2_tables_are_migrated_and_row_numbers_never_reused() {
+    let pool = pool(&sqlite_url("migrate_v2")).await;
+    // Version 2's tables, as that build created them, with two rows of which the
+    // newest was dead-lettered (so version 2 would hand its number out again).
+    sqlx::raw_sql(
+        "CREATE TABLE cio_outbox_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+         INSERT INTO cio_outbox_meta VALUES ('schema_version', 2);
+         CREATE TABLE cio_outbox_rows (seq INTEGER PRIMARY KEY, event_id TEXT,
+             kind TEXT NOT NULL, body BLOB NOT NULL, created_at INTEGER NOT NULL,
+             attempts INTEGER NOT NULL DEFAULT 0, available_at INTEGER NOT NULL DEFAULT 0,
+             lease_owner TEXT, last_error TEXT, delivered_at INTEGER);
+         CREATE INDEX cio_outbox_rows_pending ON cio_outbox_rows (seq) WHERE delivered_at IS NULL;
+         CREATE INDEX cio_outbox_rows_delivered ON cio_outbox_rows (delivered_at)
+             WHERE delivered_at IS NOT NULL;
+         CREATE TABLE cio_outbox_dead_letters (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,
+             event_id TEXT, kind TEXT NOT NULL, body BLOB NOT NULL, created_at INTEGER NOT NULL,
+             attempts INTEGER NOT NULL, reason TEXT NOT NULL, dead_at INTEGER NOT NULL);
+         CREATE TABLE cio_outbox_rate (id INTEGER PRIMARY KEY, next_at INTEGER NOT NULL);
+         INSERT INTO cio_outbox_rate VALUES (1, 0);
+         INSERT INTO cio_outbox_rows (seq, kind, body, created_at)
+             VALUES (1, 'delete', '{\"type\":\"person\",\"action\":\"delete\",\"identifiers\":{\"id\":\"1\"}}', 0);
+         INSERT INTO cio_outbox_dead_letters (seq, kind, body, created_at, attempts, reason, dead_at)
+             VALUES (2, 'event', '{}', 0, 1, 'refused', 0);",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+    let version: i64 =
+        sqlx::query_scalar("SELECT value FROM cio_outbox_meta WHERE key = 'schema_version'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(version, 3);
+    assert_eq!(outbox.stats().await.unwrap().pending, 1);
+    outbox
+        .track(&pool, &Customer::id("3"), SignedUp { plan: "pro", n: 3 })
+        .await
+        .unwrap();
+    let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM cio_outbox_rows ORDER BY seq")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        seqs,
+        [1, 3],
+        "a dead-lettered row's number was handed out again"
+    );
+    // Delete the newest row: its number is still never reused.
+    sqlx::query("DELETE FROM cio_outbox_rows WHERE seq = 3")
+        .execute(&pool)
+        .await
+        .unwrap();
+    outbox
+        .track(&pool, &Customer::id("4"), SignedUp { plan: "pro", n: 4 })
+        .await
+        .unwrap();
+    let newest: i64 = sqlx::query_scalar("SELECT max(seq) FROM cio_outbox_rows")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(newest, 4);
 }
 
 #[tokio::test]
@@ -356,7 +499,7 @@ async fn delivered_rows_are_pruned_and_pending_ones_kept() {
                 .unwrap();
         }
         // A row not due for a long time: pending through every prune.
-        let op = cio_core::client::Operation::event(
+        let op = Operation::event(
             &Customer::id("2"),
             &cio_core::Tracked::new(SignedUp { plan: "pro", n: 99 }),
         )
@@ -401,7 +544,7 @@ async fn events_written_over_72_hours_ago_are_counted_when_delivered() {
             .unwrap()
             .as_millis() as i64;
         for (n, age_hours) in [(1u32, 73i64), (2, 1)] {
-            let op = cio_core::client::Operation::event(
+            let op = Operation::event(
                 &Customer::id("1"),
                 &cio_core::Tracked::new(SignedUp { plan: "pro", n }),
             )
@@ -432,12 +575,16 @@ async fn a_429_holds_the_rows_for_its_retry_after() {
         let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
         for n in 0..10 {
             outbox
-                .track(&pool, &Customer::id("jane"), SignedUp { plan: "pro", n })
+                .track(
+                    &pool,
+                    &Customer::id(format!("p{n}")),
+                    SignedUp { plan: "pro", n },
+                )
                 .await
                 .unwrap();
         }
         let emulator = Emulator::builder().start().await.unwrap();
-        emulator.script([cio_emulator::Fault::TooManyRequests {
+        emulator.script([Fault::TooManyRequests {
             retry_after: "1".into(),
         }]);
         // The backoff alone would retry within 20 ms; the answer asks for 1 s.

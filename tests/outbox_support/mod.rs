@@ -23,6 +23,46 @@ impl Event for SignedUp {
     const NAME: &'static str = "signed_up";
 }
 
+/// A profile update.
+#[derive(serde::Serialize)]
+pub struct Plan {
+    pub plan: &'static str,
+}
+
+impl cio_core::Attributes for Plan {}
+
+/// A relay whose transient failures are retried after `backoff` (long enough for the
+/// relay to send later rows meanwhile, if it would).
+pub fn slow_retry_relay(backoff: Duration) -> RelayConfig {
+    fast_relay().retry(
+        RetryPolicy::default()
+            .max_retries(u32::MAX)
+            .backoff(backoff, backoff),
+    )
+}
+
+/// Checks that person `id` was identified, then deleted, then nothing: the order the
+/// app wrote, whatever failed in between.
+pub fn assert_identified_then_deleted(emulator: &Emulator, id: &str) {
+    let record = emulator.record();
+    assert!(
+        record.profile(id).is_none(),
+        "the deleted person came back: {:?}",
+        record.history_of(id)
+    );
+    assert!(
+        matches!(
+            record.history_of(id),
+            [
+                cio_emulator::Applied::Identify(_),
+                cio_emulator::Applied::Delete
+            ]
+        ),
+        "{:?}",
+        record.history_of(id)
+    );
+}
+
 /// An event the emulator is told to refuse.
 #[derive(serde::Serialize)]
 pub struct Poison {

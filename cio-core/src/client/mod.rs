@@ -59,6 +59,7 @@ pub use delivery::{
 };
 pub use device::{Device, Platform};
 pub use error::{Error, Limit};
+pub(crate) use operation::People;
 pub use operation::{
     batch_body_len, BatchFailure, BatchOutcome, Operation, OperationKind, BATCH_OVERHEAD,
 };

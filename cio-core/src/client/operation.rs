@@ -9,7 +9,7 @@ use super::customer::Customer;
 use super::error::{check_limit, Error, Limit};
 use super::payload;
 use super::view::View;
-use crate::{Attributes, Event, EventId, Tracked};
+use crate::{Attributes, Event, EventId, Timestamp, Tracked};
 
 /// What a v2 [`Operation`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +33,38 @@ pub enum OperationKind {
     Merge,
 }
 
+/// Whom an operation is about, as ordering keys ([`Customer`]'s): one person, or two
+/// for a merge. The pipeline and the outbox relay never send an operation while an
+/// earlier one sharing a key is pending or in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub(crate) struct People {
+    pub(crate) first: Option<i64>,
+    pub(crate) second: Option<i64>,
+}
+
+impl People {
+    /// One person.
+    pub(crate) fn one(customer: &Customer) -> Self {
+        People {
+            first: Some(customer.ordering_key()),
+            second: None,
+        }
+    }
+
+    /// Both sides of a merge.
+    pub(crate) fn two(primary: &Customer, secondary: &Customer) -> Self {
+        People {
+            first: Some(primary.ordering_key()),
+            second: Some(secondary.ordering_key()),
+        }
+    }
+
+    /// The keys, first then second.
+    pub(crate) fn keys(self) -> impl Iterator<Item = i64> {
+        self.first.into_iter().chain(self.second)
+    }
+}
+
 /// One v2 operation, serialized once (at most 32 KB), ready to be sent alone
 /// (`/entity`) or in a `/batch`, and re-sent as is on a retry.
 ///
@@ -44,10 +76,11 @@ pub enum OperationKind {
 /// struct Plan { plan: &'static str }
 /// impl cio_core::Attributes for Plan {}
 ///
-/// let op = Operation::identify(&Customer::id("42"), &Plan { plan: "pro" }).unwrap();
+/// let at = cio_core::Timestamp::from_unix(1_700_000_000);
+/// let op = Operation::identify_at(&Customer::id("42"), &Plan { plan: "pro" }, at).unwrap();
 /// assert_eq!(
 ///     op.as_bytes(),
-///     br#"{"type":"person","action":"identify","identifiers":{"id":"42"},"attributes":{"plan":"pro"}}"#
+///     br#"{"type":"person","action":"identify","identifiers":{"id":"42"},"attributes":{"plan":"pro"},"timestamp":1700000000}"#
 /// );
 /// ```
 #[derive(Clone, PartialEq, Eq)]
@@ -55,15 +88,22 @@ pub struct Operation {
     bytes: Bytes,
     event_id: Option<EventId>,
     kind: OperationKind,
+    people: People,
 }
 
 impl Operation {
-    fn new(bytes: Vec<u8>, event_id: Option<EventId>, kind: OperationKind) -> Result<Self, Error> {
+    fn new(
+        bytes: Vec<u8>,
+        event_id: Option<EventId>,
+        kind: OperationKind,
+        people: People,
+    ) -> Result<Self, Error> {
         check_limit(Limit::BatchOperation, bytes.len(), None)?;
         Ok(Operation {
             bytes: Bytes::from(bytes),
             event_id,
             kind,
+            people,
         })
     }
 
@@ -74,25 +114,38 @@ impl Operation {
         bytes: Vec<u8>,
         event_id: Option<EventId>,
         kind: OperationKind,
+        people: People,
     ) -> Result<Self, Error> {
-        Operation::new(bytes, event_id, kind)
+        Operation::new(bytes, event_id, kind, people)
     }
 
     /// Creates or updates `customer` with `attributes` (validated against the
-    /// taxonomy and the attribute limits).
+    /// taxonomy and the attribute limits), stamped with the time it is written: so
+    /// Customer.io applies updates in the app's order even from several hosts (it
+    /// drops an identify older than the profile's latest update).
     pub fn identify<A: Attributes + ?Sized>(
         customer: &Customer,
         attributes: &A,
     ) -> Result<Self, Error> {
-        let bytes = payload::v2_identify(customer, attributes)?;
-        Operation::new(bytes, None, OperationKind::Identify)
+        Operation::identify_at(customer, attributes, Timestamp::now())
+    }
+
+    /// [`Operation::identify`] stamped with `at` instead of now.
+    pub fn identify_at<A: Attributes + ?Sized>(
+        customer: &Customer,
+        attributes: &A,
+        at: Timestamp,
+    ) -> Result<Self, Error> {
+        let bytes = payload::v2_identify(customer, attributes, at)?;
+        Operation::new(bytes, None, OperationKind::Identify, People::one(customer))
     }
 
     /// Tracks an event of `customer` (the data goes under `attributes`, the event's
     /// ULID under `id`).
     pub fn event<E: Event>(customer: &Customer, tracked: &Tracked<E>) -> Result<Self, Error> {
         let bytes = payload::v2_event(customer, tracked)?;
-        Operation::new(bytes, Some(tracked.id()), OperationKind::Event)
+        let people = People::one(customer);
+        Operation::new(bytes, Some(tracked.id()), OperationKind::Event, people)
     }
 
     /// A page or screen view of `customer`.
@@ -102,34 +155,33 @@ impl Operation {
             super::view::ViewKind::Page => OperationKind::Page,
             super::view::ViewKind::Screen => OperationKind::Screen,
         };
-        Operation::new(bytes, Some(view.id()), kind)
+        Operation::new(bytes, Some(view.id()), kind, People::one(customer))
     }
 
     /// Deletes `customer`.
     pub fn delete(customer: &Customer) -> Result<Self, Error> {
-        Operation::new(
-            payload::v2_bare(customer, "delete")?,
-            None,
-            OperationKind::Delete,
-        )
+        let bytes = payload::v2_bare(customer, "delete")?;
+        Operation::new(bytes, None, OperationKind::Delete, People::one(customer))
     }
 
     /// Suppresses `customer`.
     pub fn suppress(customer: &Customer) -> Result<Self, Error> {
         let bytes = payload::v2_bare(customer, "suppress")?;
-        Operation::new(bytes, None, OperationKind::Suppress)
+        Operation::new(bytes, None, OperationKind::Suppress, People::one(customer))
     }
 
     /// Unsuppresses `customer`.
     pub fn unsuppress(customer: &Customer) -> Result<Self, Error> {
         let bytes = payload::v2_bare(customer, "unsuppress")?;
-        Operation::new(bytes, None, OperationKind::Unsuppress)
+        let people = People::one(customer);
+        Operation::new(bytes, None, OperationKind::Unsuppress, people)
     }
 
     /// Merges `secondary` into `primary` (which must exist); `secondary` is deleted.
     pub fn merge(primary: &Customer, secondary: &Customer) -> Result<Self, Error> {
         let bytes = payload::v2_merge(primary, secondary)?;
-        Operation::new(bytes, None, OperationKind::Merge)
+        let people = People::two(primary, secondary);
+        Operation::new(bytes, None, OperationKind::Merge, people)
     }
 
     /// The serialized size in bytes.
@@ -160,6 +212,11 @@ impl Operation {
     /// What the operation does.
     pub fn kind(&self) -> OperationKind {
         self.kind
+    }
+
+    /// Whom it is about, as ordering keys.
+    pub(crate) fn people(&self) -> People {
+        self.people
     }
 }
 
@@ -344,8 +401,8 @@ mod tests {
     #[test]
     fn event_operation_bytes() {
         let id: EventId = "01ARZ3NDEKTSV4RRFFQ69G5FAV".parse().unwrap();
-        let tracked = Tracked::with_id(Signed { plan: "pro" }, id)
-            .at(crate::Timestamp::from_unix(1_700_000_000));
+        let tracked =
+            Tracked::with_id(Signed { plan: "pro" }, id).at(Timestamp::from_unix(1_700_000_000));
         let op = Operation::event(&Customer::email("a@b.co"), &tracked).unwrap();
         assert_eq!(
             std::str::from_utf8(op.as_bytes()).unwrap(),

@@ -147,11 +147,14 @@ pub(crate) fn v2_head(out: &mut Vec<u8>, action: &str, customer: &Customer) -> R
 pub(crate) fn v2_identify<A: Attributes + ?Sized>(
     customer: &Customer,
     attributes: &A,
+    at: Timestamp,
 ) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(512);
     v2_head(&mut out, "identify", customer)?;
     out.extend_from_slice(b",\"attributes\":");
     write_attributes(&mut out, attributes)?;
+    out.extend_from_slice(b",\"timestamp\":");
+    out.extend_from_slice(at.as_unix().to_string().as_bytes());
     out.push(b'}');
     Ok(out)
 }

@@ -219,10 +219,11 @@ impl Outbox {
         let event_id = operation.event_id().map(|id| id.to_string());
         let kind = kind_name(operation.kind());
         let body = operation.as_bytes();
+        let people = operation.people();
         match (&self.inner.store, target.into_conn()) {
             #[cfg(feature = "sqlite")]
             (Store::Sqlite(store), Conn::Sqlite(conn)) => {
-                store.insert(conn, event_id, kind, body).await
+                store.insert(conn, event_id, kind, body, people).await
             }
             #[cfg(feature = "sqlite")]
             (Store::Sqlite(store), Conn::SqlitePool(pool)) => {
@@ -230,11 +231,11 @@ impl Outbox {
                     .acquire()
                     .await
                     .map_err(OutboxError::db("writing an outbox row"))?;
-                store.insert(&mut conn, event_id, kind, body).await
+                store.insert(&mut conn, event_id, kind, body, people).await
             }
             #[cfg(feature = "postgres")]
             (Store::Postgres(store), Conn::Postgres(conn)) => {
-                store.insert(conn, event_id, kind, body).await
+                store.insert(conn, event_id, kind, body, people).await
             }
             #[cfg(feature = "postgres")]
             (Store::Postgres(store), Conn::PgPool(pool)) => {
@@ -242,7 +243,7 @@ impl Outbox {
                     .acquire()
                     .await
                     .map_err(OutboxError::db("writing an outbox row"))?;
-                store.insert(&mut conn, event_id, kind, body).await
+                store.insert(&mut conn, event_id, kind, body, people).await
             }
             #[allow(unreachable_patterns)]
             (store, _) => Err(OutboxError::WrongDatabase {

@@ -12,9 +12,11 @@ use sqlx::postgres::{PgConnection, PgPool};
 use super::error::OutboxError;
 use super::stats::OutboxStats;
 use super::store::{
-    check_version, read_dead_letters, read_rows, read_stats, Row, ROW_COLUMNS, SCHEMA_VERSION,
+    check_version, read_dead_letters, read_rows, read_stats, Row, DEAD_COLUMNS,
+    MIN_COMPATIBLE_VERSION, SCHEMA_VERSION,
 };
 use super::DeadLetter;
+use crate::client::People;
 
 /// The database's "now" in Unix milliseconds (fixed for a statement).
 const NOW: &str = "(extract(epoch from now()) * 1000)::bigint";
@@ -25,6 +27,7 @@ struct Sql {
     claim: String,
     delivered: String,
     retry: String,
+    renew: String,
     dead: String,
     prune: String,
     stats: String,
@@ -82,6 +85,20 @@ fn migration_v2(s: &str) -> String {
     format!("ALTER TABLE {s}.rows SET (fillfactor = 50);")
 }
 
+/// Version 3: each row names its people (indexed for the claims' per-person order;
+/// rows written before have none and keep no order), and dead letters get numbers of
+/// their own, so that no row is lost to a row number already dead-lettered (after a
+/// restore or a sequence reset).
+fn migration_v3(s: &str) -> String {
+    format!(
+        "ALTER TABLE {s}.rows ADD COLUMN person BIGINT, ADD COLUMN person2 BIGINT;
+         CREATE INDEX rows_person ON {s}.rows (person, seq) WHERE delivered_at IS NULL;
+         CREATE INDEX rows_person2 ON {s}.rows (person2, seq) WHERE delivered_at IS NULL;
+         ALTER TABLE {s}.dead_letters DROP CONSTRAINT dead_letters_pkey;
+         ALTER TABLE {s}.dead_letters ADD COLUMN id BIGSERIAL PRIMARY KEY;"
+    )
+}
+
 impl PgStore {
     /// Creates or migrates the tables in schema `s`; refuses newer ones.
     pub(crate) async fn open(pool: PgPool, s: &str) -> Result<Self, OutboxError> {
@@ -107,7 +124,13 @@ impl PgStore {
         .fetch_optional(&mut *tx)
         .await
         .map_err(OutboxError::db("reading the outbox schema version"))?;
-        let found = check_version(s, found)?;
+        let min_compatible: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT value FROM {s}.meta WHERE key = 'min_compatible_version'"
+        ))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(OutboxError::db("reading the outbox schema version"))?;
+        let found = check_version(s, found, min_compatible)?;
         if found < 1 {
             sqlx::raw_sql(&migration_v1(s, &channel))
                 .execute(&mut *tx)
@@ -120,44 +143,68 @@ impl PgStore {
                 .await
                 .map_err(OutboxError::db("migrating the outbox tables to version 2"))?;
         }
+        if found < 3 {
+            sqlx::raw_sql(&migration_v3(s))
+                .execute(&mut *tx)
+                .await
+                .map_err(OutboxError::db("migrating the outbox tables to version 3"))?;
+        }
         if found < SCHEMA_VERSION {
             sqlx::query(&format!(
-                "INSERT INTO {s}.meta (key, value) VALUES ('schema_version', $1)
+                "INSERT INTO {s}.meta (key, value)
+                 VALUES ('schema_version', $1), ('min_compatible_version', $2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value"
             ))
             .bind(SCHEMA_VERSION)
+            .bind(MIN_COMPATIBLE_VERSION)
             .execute(&mut *tx)
             .await
             .map_err(OutboxError::db("recording the outbox schema version"))?;
         }
         tx.commit().await.map_err(OutboxError::db(doing))?;
-        let cols = ROW_COLUMNS;
+        let dead_cols = DEAD_COLUMNS;
         let sql = Sql {
-            insert: format!("INSERT INTO {s}.rows (event_id, kind, body) VALUES ($1, $2, $3)"),
+            insert: format!(
+                "INSERT INTO {s}.rows (event_id, kind, body, person, person2)
+                 VALUES ($1, $2, $3, $4, $5)"
+            ),
+            // Only each person's oldest undelivered row is due (a merge names two).
             claim: format!(
                 "UPDATE {s}.rows r SET lease_owner = $1, available_at = {NOW} + $2,
                         attempts = r.attempts + 1
                  WHERE r.seq = ANY(ARRAY(SELECT q.seq FROM {s}.rows q
                                  WHERE q.delivered_at IS NULL AND q.available_at <= {NOW}
+                                   AND NOT EXISTS (SELECT 1 FROM {s}.rows e
+                                       WHERE e.person IN (q.person, q.person2)
+                                         AND e.delivered_at IS NULL AND e.seq < q.seq)
+                                   AND NOT EXISTS (SELECT 1 FROM {s}.rows e
+                                       WHERE e.person2 IN (q.person, q.person2)
+                                         AND e.delivered_at IS NULL AND e.seq < q.seq)
                                  ORDER BY q.seq LIMIT $3 FOR UPDATE OF q SKIP LOCKED))
-                 RETURNING r.seq, r.event_id, r.kind, r.body, r.created_at, r.attempts::bigint"
+                 RETURNING r.seq, r.event_id, r.kind, r.body, r.created_at, r.attempts::bigint,
+                           r.person, r.person2"
             ),
             delivered: format!(
                 "UPDATE {s}.rows SET delivered_at = {NOW}, lease_owner = NULL, last_error = NULL
-                 WHERE seq = ANY($1)"
+                 WHERE seq = ANY($1) AND lease_owner = $2"
             ),
             retry: format!(
-                "UPDATE {s}.rows SET available_at = {NOW} + $2, lease_owner = NULL, last_error = $3
-                 WHERE seq = ANY($1) AND delivered_at IS NULL"
+                "UPDATE {s}.rows SET available_at = {NOW} + $3, lease_owner = NULL, last_error = $4
+                 WHERE seq = ANY($1) AND lease_owner = $2 AND delivered_at IS NULL"
+            ),
+            renew: format!(
+                "UPDATE {s}.rows SET available_at = {NOW} + $3
+                 WHERE seq = ANY($1) AND lease_owner = $2 AND delivered_at IS NULL
+                 RETURNING seq"
             ),
             dead: format!(
                 "WITH reasons AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS t(seq, reason)),
                  moved AS (DELETE FROM {s}.rows r USING reasons
-                           WHERE r.seq = reasons.seq AND r.delivered_at IS NULL RETURNING r.*)
-                 INSERT INTO {s}.dead_letters ({cols}, reason, dead_at)
+                           WHERE r.seq = reasons.seq AND r.lease_owner = $3
+                             AND r.delivered_at IS NULL RETURNING r.*)
+                 INSERT INTO {s}.dead_letters ({dead_cols}, reason, dead_at)
                  SELECT m.seq, m.event_id, m.kind, m.body, m.created_at, m.attempts, reasons.reason, {NOW}
-                 FROM moved m JOIN reasons ON reasons.seq = m.seq
-                 ON CONFLICT (seq) DO NOTHING"
+                 FROM moved m JOIN reasons ON reasons.seq = m.seq"
             ),
             prune: format!(
                 "DELETE FROM {s}.rows WHERE delivered_at IS NOT NULL AND delivered_at < {NOW} - $1"
@@ -171,7 +218,7 @@ impl PgStore {
             ),
             dead_list: format!(
                 "SELECT seq, event_id, kind, body, created_at, attempts::bigint, reason
-                 FROM {s}.dead_letters ORDER BY seq LIMIT $1"
+                 FROM {s}.dead_letters ORDER BY id LIMIT $1"
             ),
             rate: format!(
                 "UPDATE {s}.rate SET next_at = greatest(next_at, {NOW} - $2) + $1 WHERE id = 1
@@ -192,11 +239,14 @@ impl PgStore {
         event_id: Option<String>,
         kind: &'static str,
         body: &[u8],
+        people: People,
     ) -> Result<(), OutboxError> {
         sqlx::query(&self.sql.insert)
             .bind(event_id)
             .bind(kind)
             .bind(body)
+            .bind(people.first)
+            .bind(people.second)
             .execute(conn)
             .await
             .map_err(OutboxError::db("writing an outbox row"))?;
@@ -215,7 +265,7 @@ impl PgStore {
 
     pub(crate) async fn claim(
         &self,
-        owner: &str,
+        token: &str,
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<Row>, OutboxError> {
@@ -232,7 +282,7 @@ impl PgStore {
             .await
             .map_err(OutboxError::db(doing))?;
         let rows = sqlx::query(&self.sql.claim)
-            .bind(owner)
+            .bind(token)
             .bind(lease_ms)
             .bind(limit)
             .fetch_all(&mut *tx)
@@ -242,9 +292,10 @@ impl PgStore {
         read_rows(&rows)
     }
 
-    pub(crate) async fn delivered(&self, seqs: &[i64]) -> Result<(), OutboxError> {
+    pub(crate) async fn delivered(&self, token: &str, seqs: &[i64]) -> Result<(), OutboxError> {
         sqlx::query(&self.sql.delivered)
             .bind(seqs)
+            .bind(token)
             .execute(&self.pool)
             .await
             .map_err(OutboxError::db("marking outbox rows delivered"))?;
@@ -253,12 +304,14 @@ impl PgStore {
 
     pub(crate) async fn retry_later(
         &self,
+        token: &str,
         seqs: &[i64],
         delay_ms: i64,
         error: &str,
     ) -> Result<(), OutboxError> {
         sqlx::query(&self.sql.retry)
             .bind(seqs)
+            .bind(token)
             .bind(delay_ms)
             .bind(error)
             .execute(&self.pool)
@@ -267,11 +320,31 @@ impl PgStore {
         Ok(())
     }
 
-    pub(crate) async fn dead_letter(&self, rows: &[(i64, String)]) -> Result<(), OutboxError> {
+    pub(crate) async fn renew(
+        &self,
+        token: &str,
+        seqs: &[i64],
+        lease_ms: i64,
+    ) -> Result<Vec<i64>, OutboxError> {
+        sqlx::query_scalar(&self.sql.renew)
+            .bind(seqs)
+            .bind(token)
+            .bind(lease_ms)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(OutboxError::db("renewing the lease of outbox rows"))
+    }
+
+    pub(crate) async fn dead_letter(
+        &self,
+        token: &str,
+        rows: &[(i64, String)],
+    ) -> Result<(), OutboxError> {
         let (seqs, reasons): (Vec<i64>, Vec<String>) = rows.iter().cloned().unzip();
         sqlx::query(&self.sql.dead)
             .bind(seqs)
             .bind(reasons)
+            .bind(token)
             .execute(&self.pool)
             .await
             .map_err(OutboxError::db("moving outbox rows to the dead letters"))?;

@@ -14,10 +14,11 @@ use sqlx::sqlite::{SqliteConnection, SqlitePool};
 use super::error::OutboxError;
 use super::stats::OutboxStats;
 use super::store::{
-    check_version, json_list, read_dead_letters, read_rows, read_stats, Row, ROW_COLUMNS,
-    SCHEMA_VERSION,
+    check_version, json_list, read_dead_letters, read_rows, read_stats, Row, DEAD_COLUMNS,
+    MIN_COMPATIBLE_VERSION, ROW_COLUMNS, SCHEMA_VERSION,
 };
 use super::DeadLetter;
+use crate::client::People;
 
 /// Now, in Unix milliseconds.
 fn now_ms() -> i64 {
@@ -33,6 +34,7 @@ struct Sql {
     claim: String,
     delivered: String,
     retry: String,
+    renew: String,
     dead_copy: String,
     dead_delete: String,
     prune: String,
@@ -83,6 +85,47 @@ fn migration_v1(p: &str) -> String {
     )
 }
 
+/// Version 3: `rows` is rebuilt with row numbers that are never reused
+/// (`AUTOINCREMENT`, counting on from the highest number ever used, dead letters
+/// included) and the columns naming each row's people, indexed for the claims'
+/// per-person order. Rows written before have no people: they keep no order.
+fn migration_v3(p: &str) -> String {
+    format!(
+        "CREATE TABLE {p}_rows_v3 (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT,
+            kind TEXT NOT NULL,
+            body BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            available_at INTEGER NOT NULL DEFAULT 0,
+            lease_owner TEXT,
+            last_error TEXT,
+            delivered_at INTEGER,
+            person INTEGER,
+            person2 INTEGER
+        );
+        INSERT INTO {p}_rows_v3 (seq, event_id, kind, body, created_at, attempts,
+                                 available_at, lease_owner, last_error, delivered_at)
+            SELECT seq, event_id, kind, body, created_at, attempts,
+                   available_at, lease_owner, last_error, delivered_at FROM {p}_rows;
+        DROP TABLE {p}_rows;
+        ALTER TABLE {p}_rows_v3 RENAME TO {p}_rows;
+        UPDATE sqlite_sequence SET name = '{p}_rows' WHERE name = '{p}_rows_v3';
+        INSERT INTO sqlite_sequence (name, seq)
+            SELECT '{p}_rows', 0 WHERE NOT EXISTS
+                (SELECT 1 FROM sqlite_sequence WHERE name = '{p}_rows');
+        UPDATE sqlite_sequence SET seq = max(seq,
+                (SELECT coalesce(max(seq), 0) FROM {p}_rows),
+                (SELECT coalesce(max(seq), 0) FROM {p}_dead_letters))
+            WHERE name = '{p}_rows';
+        CREATE INDEX {p}_rows_pending ON {p}_rows (seq) WHERE delivered_at IS NULL;
+        CREATE INDEX {p}_rows_delivered ON {p}_rows (delivered_at) WHERE delivered_at IS NOT NULL;
+        CREATE INDEX {p}_rows_person ON {p}_rows (person, seq) WHERE delivered_at IS NULL;
+        CREATE INDEX {p}_rows_person2 ON {p}_rows (person2, seq) WHERE delivered_at IS NULL;"
+    )
+}
+
 impl SqliteStore {
     /// Creates or migrates the tables with prefix `p`; refuses newer ones.
     pub(crate) async fn open(pool: SqlitePool, p: &str) -> Result<Self, OutboxError> {
@@ -103,19 +146,33 @@ impl SqliteStore {
         .fetch_optional(&mut *tx)
         .await
         .map_err(OutboxError::db("reading the outbox schema version"))?;
-        let found = check_version(p, found)?;
+        let min_compatible: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT value FROM {p}_meta WHERE key = 'min_compatible_version'"
+        ))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(OutboxError::db("reading the outbox schema version"))?;
+        let found = check_version(p, found, min_compatible)?;
         if found < 1 {
             sqlx::raw_sql(&migration_v1(p))
                 .execute(&mut *tx)
                 .await
                 .map_err(OutboxError::db("creating the outbox tables"))?;
         }
+        if found < 3 {
+            sqlx::raw_sql(&migration_v3(p))
+                .execute(&mut *tx)
+                .await
+                .map_err(OutboxError::db("migrating the outbox tables to version 3"))?;
+        }
         if found < SCHEMA_VERSION {
             sqlx::query(&format!(
-                "INSERT INTO {p}_meta (key, value) VALUES ('schema_version', ?1)
+                "INSERT INTO {p}_meta (key, value)
+                 VALUES ('schema_version', ?1), ('min_compatible_version', ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value"
             ))
             .bind(SCHEMA_VERSION)
+            .bind(MIN_COMPATIBLE_VERSION)
             .execute(&mut *tx)
             .await
             .map_err(OutboxError::db("recording the outbox schema version"))?;
@@ -124,30 +181,51 @@ impl SqliteStore {
             .await
             .map_err(OutboxError::db("committing the outbox migration"))?;
         let cols = ROW_COLUMNS;
+        let dead = DEAD_COLUMNS;
         let sql = Sql {
             insert: format!(
-                "INSERT INTO {p}_rows (event_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4)"
+                "INSERT INTO {p}_rows (event_id, kind, body, created_at, person, person2)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
             ),
+            // Only each person's oldest undelivered row is due (a merge names two).
             claim: format!(
                 "UPDATE {p}_rows SET lease_owner = ?1, available_at = ?2 + ?3, attempts = attempts + 1
-                 WHERE seq IN (SELECT seq FROM {p}_rows
-                               WHERE delivered_at IS NULL AND available_at <= ?2
-                               ORDER BY seq LIMIT ?4)
+                 WHERE seq IN (SELECT q.seq FROM {p}_rows q
+                               WHERE q.delivered_at IS NULL AND q.available_at <= ?2
+                                 AND NOT EXISTS (SELECT 1 FROM {p}_rows e
+                                     WHERE e.person IN (q.person, q.person2)
+                                       AND e.delivered_at IS NULL AND e.seq < q.seq)
+                                 AND NOT EXISTS (SELECT 1 FROM {p}_rows e
+                                     WHERE e.person2 IN (q.person, q.person2)
+                                       AND e.delivered_at IS NULL AND e.seq < q.seq)
+                               ORDER BY q.seq LIMIT ?4)
                  RETURNING {cols}"
             ),
             delivered: format!(
-                "UPDATE {p}_rows SET delivered_at = ?2, lease_owner = NULL, last_error = NULL
-                 WHERE seq IN (SELECT value FROM json_each(?1))"
+                "UPDATE {p}_rows SET delivered_at = ?3, lease_owner = NULL, last_error = NULL
+                 WHERE seq IN (SELECT value FROM json_each(?1)) AND lease_owner = ?2"
             ),
             retry: format!(
-                "UPDATE {p}_rows SET available_at = ?2, lease_owner = NULL, last_error = ?3
-                 WHERE seq IN (SELECT value FROM json_each(?1)) AND delivered_at IS NULL"
+                "UPDATE {p}_rows SET available_at = ?3, lease_owner = NULL, last_error = ?4
+                 WHERE seq IN (SELECT value FROM json_each(?1)) AND lease_owner = ?2
+                   AND delivered_at IS NULL"
+            ),
+            renew: format!(
+                "UPDATE {p}_rows SET available_at = ?3
+                 WHERE seq IN (SELECT value FROM json_each(?1)) AND lease_owner = ?2
+                   AND delivered_at IS NULL
+                 RETURNING seq"
             ),
             dead_copy: format!(
-                "INSERT INTO {p}_dead_letters ({cols}, reason, dead_at)
-                 SELECT {cols}, ?2, ?3 FROM {p}_rows WHERE seq = ?1 AND delivered_at IS NULL"
+                "INSERT INTO {p}_dead_letters ({dead}, reason, dead_at)
+                 SELECT seq, CAST(event_id AS TEXT), CAST(kind AS TEXT), CAST(body AS BLOB),
+                        CAST(created_at AS INTEGER), attempts, ?3, ?4
+                 FROM {p}_rows
+                 WHERE seq = ?1 AND lease_owner = ?2 AND delivered_at IS NULL"
             ),
-            dead_delete: format!("DELETE FROM {p}_rows WHERE seq = ?1 AND delivered_at IS NULL"),
+            dead_delete: format!(
+                "DELETE FROM {p}_rows WHERE seq = ?1 AND lease_owner = ?2 AND delivered_at IS NULL"
+            ),
             prune: format!(
                 "DELETE FROM {p}_rows WHERE delivered_at IS NOT NULL AND delivered_at < ?1"
             ),
@@ -159,7 +237,7 @@ impl SqliteStore {
                     (SELECT count(*) FROM {p}_dead_letters)"
             ),
             dead_list: format!(
-                "SELECT {cols}, reason FROM {p}_dead_letters ORDER BY id LIMIT ?1"
+                "SELECT {dead}, reason FROM {p}_dead_letters ORDER BY id LIMIT ?1"
             ),
             rate: format!(
                 "UPDATE {p}_rate SET next_at = max(next_at, ?3 - ?2) + ?1 WHERE id = 1
@@ -180,12 +258,15 @@ impl SqliteStore {
         event_id: Option<String>,
         kind: &'static str,
         body: &[u8],
+        people: People,
     ) -> Result<(), OutboxError> {
         sqlx::query(&self.sql.insert)
             .bind(event_id)
             .bind(kind)
             .bind(body)
             .bind(now_ms())
+            .bind(people.first)
+            .bind(people.second)
             .execute(conn)
             .await
             .map_err(OutboxError::db("writing an outbox row"))?;
@@ -194,7 +275,7 @@ impl SqliteStore {
 
     pub(crate) async fn claim(
         &self,
-        owner: &str,
+        token: &str,
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<Row>, OutboxError> {
@@ -205,7 +286,7 @@ impl SqliteStore {
             .await
             .map_err(OutboxError::db("claiming outbox rows"))?;
         let rows = sqlx::query(&self.sql.claim)
-            .bind(owner)
+            .bind(token)
             .bind(now_ms())
             .bind(lease_ms)
             .bind(limit)
@@ -218,10 +299,11 @@ impl SqliteStore {
         read_rows(&rows)
     }
 
-    pub(crate) async fn delivered(&self, seqs: &[i64]) -> Result<(), OutboxError> {
+    pub(crate) async fn delivered(&self, token: &str, seqs: &[i64]) -> Result<(), OutboxError> {
         let _turn = self.writer.lock().await;
         sqlx::query(&self.sql.delivered)
             .bind(json_list(seqs))
+            .bind(token)
             .bind(now_ms())
             .execute(&self.pool)
             .await
@@ -231,6 +313,7 @@ impl SqliteStore {
 
     pub(crate) async fn retry_later(
         &self,
+        token: &str,
         seqs: &[i64],
         delay_ms: i64,
         error: &str,
@@ -238,6 +321,7 @@ impl SqliteStore {
         let _turn = self.writer.lock().await;
         sqlx::query(&self.sql.retry)
             .bind(json_list(seqs))
+            .bind(token)
             .bind(now_ms().saturating_add(delay_ms))
             .bind(error)
             .execute(&self.pool)
@@ -246,7 +330,27 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) async fn dead_letter(&self, rows: &[(i64, String)]) -> Result<(), OutboxError> {
+    pub(crate) async fn renew(
+        &self,
+        token: &str,
+        seqs: &[i64],
+        lease_ms: i64,
+    ) -> Result<Vec<i64>, OutboxError> {
+        let _turn = self.writer.lock().await;
+        sqlx::query_scalar(&self.sql.renew)
+            .bind(json_list(seqs))
+            .bind(token)
+            .bind(now_ms().saturating_add(lease_ms))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(OutboxError::db("renewing the lease of outbox rows"))
+    }
+
+    pub(crate) async fn dead_letter(
+        &self,
+        token: &str,
+        rows: &[(i64, String)],
+    ) -> Result<(), OutboxError> {
         let _turn = self.writer.lock().await;
         let doing = "moving outbox rows to the dead letters";
         let mut tx = self
@@ -258,6 +362,7 @@ impl SqliteStore {
         for (seq, reason) in rows {
             sqlx::query(&self.sql.dead_copy)
                 .bind(seq)
+                .bind(token)
                 .bind(reason)
                 .bind(now)
                 .execute(&mut *tx)
@@ -265,6 +370,7 @@ impl SqliteStore {
                 .map_err(OutboxError::db(doing))?;
             sqlx::query(&self.sql.dead_delete)
                 .bind(seq)
+                .bind(token)
                 .execute(&mut *tx)
                 .await
                 .map_err(OutboxError::db(doing))?;

@@ -53,6 +53,15 @@ pub struct RelayStats {
     pub requests: u64,
     /// Database statements that failed (each was retried).
     pub database_errors: u64,
+    /// Requests refused for a reason that affects every request (credentials,
+    /// region): their rows wait until it is fixed, whatever the retry policy says.
+    pub refused: u64,
+    /// Rows of a kind this build does not know (written by a newer version): left
+    /// pending for a newer relay.
+    pub unknown_kinds: u64,
+    /// Rows not sent because this relay's lease on them ran out (or was taken over):
+    /// another claim sends them.
+    pub lease_lost: u64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -64,11 +73,14 @@ pub(crate) enum Counter {
     Stale,
     Requests,
     DatabaseErrors,
+    Refused,
+    UnknownKinds,
+    LeaseLost,
 }
 
 /// The relay's counters, updated by its tasks.
 #[derive(Debug, Default)]
-pub(crate) struct Counters([AtomicU64; 7]);
+pub(crate) struct Counters([AtomicU64; 10]);
 
 impl Counters {
     pub(crate) fn add(&self, counter: Counter, n: u64) {
@@ -85,6 +97,9 @@ impl Counters {
             delivered_stale: get(Counter::Stale),
             requests: get(Counter::Requests),
             database_errors: get(Counter::DatabaseErrors),
+            refused: get(Counter::Refused),
+            unknown_kinds: get(Counter::UnknownKinds),
+            lease_lost: get(Counter::LeaseLost),
         }
     }
 }

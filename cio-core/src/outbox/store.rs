@@ -9,10 +9,19 @@ use super::postgres::PgStore;
 use super::sqlite::SqliteStore;
 use super::stats::OutboxStats;
 use super::DeadLetter;
+use crate::client::People;
 
 /// The newest schema version this build creates and understands (2: PostgreSQL's
-/// `rows` leaves room for in-place claims; SQLite's tables are as in version 1).
-pub(crate) const SCHEMA_VERSION: i64 = 2;
+/// `rows` leaves room for in-place claims; 3: each row names its people, for
+/// per-person order, SQLite's row numbers are never reused, PostgreSQL's dead letters
+/// have numbers of their own).
+pub(crate) const SCHEMA_VERSION: i64 = 3;
+
+/// The oldest build (by schema version) that may still use tables this build
+/// migrated: recorded with the version, so that a later compatible migration does not
+/// lock out older binaries during a rolling deploy. Version 3's relays keep
+/// per-person order, which relays of version 2 would break: 3.
+pub(crate) const MIN_COMPATIBLE_VERSION: i64 = 3;
 
 /// A row claimed by a relay.
 #[derive(Debug, Clone)]
@@ -25,6 +34,10 @@ pub(crate) struct Row {
     pub(crate) attempts: i64,
     /// When it was written, in Unix milliseconds.
     pub(crate) created_at: i64,
+    /// Whom it is about (ordering keys).
+    pub(crate) people: People,
+    /// Why a column did not decode, for a row to dead-letter alone.
+    pub(crate) broken: Option<String>,
 }
 
 /// Reads one column of a result row.
@@ -38,10 +51,17 @@ where
 }
 
 /// The columns every backend selects for a row, in this order:
-/// `seq, event_id, kind, body, created_at, attempts` (attempts as a 64-bit integer).
-pub(crate) const ROW_COLUMNS: &str = "seq, event_id, kind, body, created_at, attempts";
+/// `seq, event_id, kind, body, created_at, attempts, person, person2` (attempts as a
+/// 64-bit integer).
+pub(crate) const ROW_COLUMNS: &str =
+    "seq, event_id, kind, body, created_at, attempts, person, person2";
 
-/// Reads claimed rows selected as [`ROW_COLUMNS`].
+/// The columns a dead letter keeps of its row.
+pub(crate) const DEAD_COLUMNS: &str = "seq, event_id, kind, body, created_at, attempts";
+
+/// Reads claimed rows selected as [`ROW_COLUMNS`], each on its own: a row whose
+/// columns do not decode (SQLite lets any column hold any type) comes back `broken`,
+/// to be dead-lettered alone, and never fails the others.
 pub(crate) fn read_rows<R>(rows: &[R]) -> Result<Vec<Row>, OutboxError>
 where
     R: sqlx::Row,
@@ -50,20 +70,48 @@ where
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    let read = |row: &R| {
-        Ok(Row {
-            seq: get(row, 0)?,
-            event_id: get(row, 1)?,
-            kind: get(row, 2)?,
-            body: get(row, 3)?,
-            created_at: get(row, 4)?,
-            attempts: get(row, 5)?,
-        })
-    };
-    rows.iter()
-        .map(read)
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(OutboxError::db("reading claimed outbox rows"))
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        // The number and the claim are integers by construction (a key and a counter
+        // only the outbox writes); without them a row cannot be addressed at all.
+        let seq: i64 = get(row, 0).map_err(OutboxError::db("reading claimed outbox rows"))?;
+        let attempts: i64 = get(row, 5).map_err(OutboxError::db("reading claimed outbox rows"))?;
+        let rest = || -> Result<_, sqlx::Error> {
+            Ok((
+                get::<_, Option<String>>(row, 1)?,
+                get::<_, String>(row, 2)?,
+                get::<_, Vec<u8>>(row, 3)?,
+                get::<_, i64>(row, 4)?,
+                People {
+                    first: get(row, 6)?,
+                    second: get(row, 7)?,
+                },
+            ))
+        };
+        out.push(match rest() {
+            Ok((event_id, kind, body, created_at, people)) => Row {
+                seq,
+                event_id,
+                kind,
+                body,
+                attempts,
+                created_at,
+                people,
+                broken: None,
+            },
+            Err(error) => Row {
+                seq,
+                event_id: None,
+                kind: String::new(),
+                body: Vec::new(),
+                attempts,
+                created_at: 0,
+                people: People::default(),
+                broken: Some(format!("a column does not decode: {error}")),
+            },
+        });
+    }
+    Ok(out)
 }
 
 /// Reads dead letters selected as [`ROW_COLUMNS`] followed by `reason`.
@@ -136,30 +184,37 @@ macro_rules! dispatch {
 }
 
 impl Store {
-    /// Claims up to `limit` rows that are due, leasing them to `owner` for `lease`.
+    /// Claims up to `limit` rows that are due, leasing them to the claim `token` (the
+    /// relay's name and the claim's number) for `lease`. Only the oldest undelivered
+    /// row of each person is due: a person's later rows wait until it is delivered or
+    /// dead-lettered, so one person's operations are sent one at a time, in order.
     pub(crate) async fn claim(
         &self,
-        owner: &str,
+        token: &str,
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<Row>, OutboxError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut rows = dispatch!(self, s => s.claim(owner, millis(lease), limit).await)?;
+        let mut rows = dispatch!(self, s => s.claim(token, millis(lease), limit).await)?;
         rows.sort_by_key(|row| row.seq);
         Ok(rows)
     }
 
-    /// Marks rows delivered.
-    pub(crate) async fn delivered(&self, seqs: &[i64]) -> Result<(), OutboxError> {
+    /// Marks rows delivered: those that the claim `token` still holds. Every
+    /// statement that settles rows is fenced so: a relay that lost its lease (another
+    /// relay claimed the rows since, or itself under a new token) changes nothing.
+    pub(crate) async fn delivered(&self, token: &str, seqs: &[i64]) -> Result<(), OutboxError> {
         if seqs.is_empty() {
             return Ok(());
         }
-        dispatch!(self, s => s.delivered(seqs).await)
+        dispatch!(self, s => s.delivered(token, seqs).await)
     }
 
-    /// Gives rows back to be claimed again after `delay`.
+    /// Gives rows the claim `token` still holds back, to be claimed again after
+    /// `delay`.
     pub(crate) async fn retry_later(
         &self,
+        token: &str,
         seqs: &[i64],
         delay: Duration,
         error: &str,
@@ -167,15 +222,34 @@ impl Store {
         if seqs.is_empty() {
             return Ok(());
         }
-        dispatch!(self, s => s.retry_later(seqs, millis(delay), error).await)
+        dispatch!(self, s => s.retry_later(token, seqs, millis(delay), error).await)
     }
 
-    /// Moves rows to the dead-letter table, each with its reason.
-    pub(crate) async fn dead_letter(&self, rows: &[(i64, String)]) -> Result<(), OutboxError> {
+    /// Moves rows the claim `token` still holds to the dead-letter table, each with
+    /// its reason.
+    pub(crate) async fn dead_letter(
+        &self,
+        token: &str,
+        rows: &[(i64, String)],
+    ) -> Result<(), OutboxError> {
         if rows.is_empty() {
             return Ok(());
         }
-        dispatch!(self, s => s.dead_letter(rows).await)
+        dispatch!(self, s => s.dead_letter(token, rows).await)
+    }
+
+    /// Extends the lease of the rows the claim `token` still holds to `lease` from
+    /// now; returns the numbers of those rows.
+    pub(crate) async fn renew(
+        &self,
+        token: &str,
+        seqs: &[i64],
+        lease: Duration,
+    ) -> Result<Vec<i64>, OutboxError> {
+        if seqs.is_empty() {
+            return Ok(Vec::new());
+        }
+        dispatch!(self, s => s.renew(token, seqs, millis(lease)).await)
     }
 
     /// Deletes delivered rows older than `retention`; returns how many.
@@ -233,10 +307,16 @@ pub(crate) fn check_namespace(namespace: &str) -> Result<(), OutboxError> {
     }
 }
 
-/// The version recorded in the meta table, checked against this build.
-pub(crate) fn check_version(namespace: &str, found: Option<i64>) -> Result<i64, OutboxError> {
+/// The version recorded in the meta table, checked against this build: tables of a
+/// newer version are used only if their minimum compatible version is this build's or
+/// older (a version recorded without one, as before version 3, admits no older build).
+pub(crate) fn check_version(
+    namespace: &str,
+    found: Option<i64>,
+    min_compatible: Option<i64>,
+) -> Result<i64, OutboxError> {
     let found = found.unwrap_or(0);
-    if found > SCHEMA_VERSION {
+    if found > SCHEMA_VERSION && min_compatible.unwrap_or(found) > SCHEMA_VERSION {
         return Err(OutboxError::NewerSchema {
             namespace: namespace.to_owned(),
             found,
@@ -275,10 +355,16 @@ mod tests {
     }
 
     #[test]
-    fn newer_schemas_are_refused() {
-        assert_eq!(check_version("x", None).unwrap(), 0);
-        assert_eq!(check_version("x", Some(1)).unwrap(), 1);
-        let error = check_version("x", Some(SCHEMA_VERSION + 1)).unwrap_err();
+    fn newer_schemas_are_refused_unless_compatible() {
+        assert_eq!(check_version("x", None, None).unwrap(), 0);
+        assert_eq!(check_version("x", Some(1), None).unwrap(), 1);
+        let newer = SCHEMA_VERSION + 1;
+        let error = check_version("x", Some(newer), None).unwrap_err();
         assert!(error.to_string().contains("upgrade cio"), "{error}");
+        assert!(check_version("x", Some(newer), Some(newer)).is_err());
+        assert_eq!(
+            check_version("x", Some(newer), Some(SCHEMA_VERSION)).unwrap(),
+            newer
+        );
     }
 }

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::client::{FailureClass, Operation, TrackClient};
+use crate::client::{FailureClass, Operation, People, TrackClient};
 
 /// The result of one `/batch` attempt, as the worker needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +47,9 @@ pub(crate) struct ItemError {
     pub(crate) index: usize,
     /// Whether sending it again may succeed.
     pub(crate) transient: bool,
+    /// Whether the reason is one this build does not know: it is retried, but only
+    /// [`UNKNOWN_REASON_ATTEMPTS`] times in all.
+    pub(crate) unknown: bool,
     /// Customer.io's `reason`.
     pub(crate) reason: String,
     /// Customer.io's `field`, if any.
@@ -62,12 +65,33 @@ pub(crate) trait Sink<T>: Send + Sync + 'static {
 }
 
 /// What the pipeline can carry: an operation (or a stand-in in tests).
-pub(crate) trait Payload: Clone + Send + Sync + 'static {}
+pub(crate) trait Payload: Clone + Send + Sync + 'static {
+    /// Whom it is about: the pipeline sends one operation per person at a time.
+    fn people(&self) -> People;
+}
 
-impl<T: Clone + Send + Sync + 'static> Payload for T {}
+impl Payload for Operation {
+    fn people(&self) -> People {
+        Operation::people(self)
+    }
+}
 
 /// 207 item reasons worth a retry: the server could not process the item now.
 const TRANSIENT_ITEM_REASONS: [&str; 4] = ["internal", "internal_error", "timeout", "unavailable"];
+
+/// 207 item reasons that say the item itself is wrong: sending it again cannot help.
+const PERMANENT_ITEM_REASONS: [&str; 6] = [
+    "invalid",
+    "malformed",
+    "required",
+    "too_large",
+    "not_found",
+    "parse_error",
+];
+
+/// How many attempts in all an item refused for a reason this build does not know
+/// gets before it is given up (dead-lettered by the relay, failed by the pipeline).
+pub(crate) const UNKNOWN_REASON_ATTEMPTS: u32 = 5;
 
 impl Sink<Operation> for TrackClient {
     async fn send(&self, ops: &[Operation]) -> SendOutcome {
@@ -80,7 +104,9 @@ impl Sink<Operation> for TrackClient {
                         .into_iter()
                         .map(|failure| ItemError {
                             index: failure.batch_index,
-                            transient: TRANSIENT_ITEM_REASONS.contains(&failure.reason.as_str()),
+                            transient: !PERMANENT_ITEM_REASONS.contains(&failure.reason.as_str()),
+                            unknown: !TRANSIENT_ITEM_REASONS.contains(&failure.reason.as_str())
+                                && !PERMANENT_ITEM_REASONS.contains(&failure.reason.as_str()),
                             reason: failure.reason,
                             field: (!failure.field.is_empty()).then_some(failure.field),
                             message: failure.message,

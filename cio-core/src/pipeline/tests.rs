@@ -209,6 +209,7 @@ async fn a_207_reports_invalid_items_and_retries_transient_ones_only() {
                     ItemError {
                         index: 1,
                         transient: false,
+                        unknown: false,
                         reason: "invalid".to_owned(),
                         field: Some("identifiers".to_owned()),
                         message: "bad".to_owned(),
@@ -216,6 +217,7 @@ async fn a_207_reports_invalid_items_and_retries_transient_ones_only() {
                     ItemError {
                         index: 3,
                         transient: true,
+                        unknown: false,
                         reason: "internal".to_owned(),
                         field: None,
                         message: "try again".to_owned(),
@@ -264,6 +266,7 @@ async fn an_ambiguous_207_counts_nothing_delivered_on_its_word() {
             errors: vec![ItemError {
                 index: 0,
                 transient: false,
+                unknown: false,
                 reason: "invalid".to_owned(),
                 field: None,
                 message: "bad".to_owned(),
@@ -274,6 +277,7 @@ async fn an_ambiguous_207_counts_nothing_delivered_on_its_word() {
             errors: vec![ItemError {
                 index: 7,
                 transient: false,
+                unknown: false,
                 reason: "invalid".to_owned(),
                 field: None,
                 message: "who?".to_owned(),

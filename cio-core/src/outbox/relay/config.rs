@@ -61,10 +61,11 @@ impl Default for RelayConfig {
 impl RelayConfig {
     /// How long a claimed row is reserved for this relay: past it, another relay takes
     /// the row over (a relay that died mid-batch delays its rows by at most this). Keep
-    /// it above the client's request timeout (at least 100 ms).
+    /// it above twice the client's request timeout: no request starts in the lease's
+    /// last quarter, and it is renewed while rows are sent. Clamped to 100 ms .. 1 day.
     #[must_use]
     pub fn lease(mut self, lease: Duration) -> Self {
-        self.lease = lease.max(Duration::from_millis(100));
+        self.lease = lease.clamp(Duration::from_millis(100), Duration::from_secs(24 * 3600));
         self
     }
 

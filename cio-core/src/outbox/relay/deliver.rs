@@ -1,17 +1,22 @@
-//! One batch of claimed rows: read, paced, sent, and settled in the database.
+//! One claim of rows: read, split into batches sent one after the other (paced,
+//! under a lease kept alive while they are sent), each settled in the database.
+//!
+//! Every statement that settles rows names the claim's token, so a relay that lost its
+//! lease changes nothing; and no request starts once the lease is about to run out.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::super::stats::{Counter, Counters};
 use super::super::store::{millis, Row, Store};
 use super::config::{RelayConfig, CAMPAIGN_WINDOW};
 use crate::client::{Operation, BATCH_OVERHEAD};
-use crate::pipeline::sink::{ItemError, SendOutcome, Sink};
+use crate::pipeline::sink::{ItemError, SendOutcome, Sink, UNKNOWN_REASON_ATTEMPTS};
 
-/// What every batch task of one relay shares.
+/// What every claim task of one relay shares.
 pub(crate) struct Context<S> {
     pub(crate) store: Store,
     pub(crate) sink: S,
@@ -35,21 +40,31 @@ struct Settlement {
     retry_after: Option<Duration>,
     retry_error: String,
     dead: Vec<(i64, String)>,
+    /// Rows left leased, for a newer relay (a kind this build does not know).
+    later: Vec<i64>,
+}
+
+/// A claim as its task holds it: the token that fences its statements, and until
+/// when its lease surely holds.
+struct Lease {
+    token: String,
+    /// When the lease was last taken or renewed, by this relay's clock.
+    since: Instant,
 }
 
 /// Splits claimed rows into `/batch` bodies of at most `max_bytes`.
-pub(crate) fn batches(rows: Vec<Row>, max_bytes: usize) -> Vec<Vec<Row>> {
+fn batches(items: Vec<Item>, max_bytes: usize) -> Vec<Vec<Item>> {
     let mut out = Vec::new();
-    let mut current: Vec<Row> = Vec::new();
+    let mut current: Vec<Item> = Vec::new();
     let mut size = BATCH_OVERHEAD;
-    for row in rows {
-        let cost = row.body.len() + 1;
+    for item in items {
+        let cost = item.op.len() + 1;
         if !current.is_empty() && size + cost > max_bytes {
             out.push(std::mem::take(&mut current));
             size = BATCH_OVERHEAD;
         }
         size += cost;
-        current.push(row);
+        current.push(item);
     }
     if !current.is_empty() {
         out.push(current);
@@ -58,23 +73,23 @@ pub(crate) fn batches(rows: Vec<Row>, max_bytes: usize) -> Vec<Vec<Row>> {
 }
 
 impl<S: Sink<Operation>> Context<S> {
-    /// Sends one batch of rows and records the outcome of each.
-    pub(crate) async fn deliver(self: Arc<Self>, rows: Vec<Row>) {
-        let bytes: usize =
-            rows.iter().map(|row| row.body.len() + 1).sum::<usize>() + BATCH_OVERHEAD;
-        let span = tracing::info_span!(
-            "cio.outbox.send",
-            count = rows.len(),
-            bytes,
-            delivered = tracing::field::Empty,
-            retried = tracing::field::Empty,
-            dead_lettered = tracing::field::Empty,
-        );
-        self.deliver_in(rows, &span).instrument(span.clone()).await;
+    /// Sends the rows of one claim, one request at a time, and settles each.
+    pub(crate) async fn deliver(
+        self: Arc<Self>,
+        token: String,
+        claimed_at: Instant,
+        rows: Vec<Row>,
+    ) {
+        let span = tracing::info_span!("cio.outbox.claim", rows = rows.len());
+        let lease = Lease {
+            token,
+            since: claimed_at,
+        };
+        self.deliver_in(lease, rows).instrument(span).await;
     }
 
-    async fn deliver_in(&self, rows: Vec<Row>, span: &tracing::Span) {
-        let mut settlement = Settlement::default();
+    async fn deliver_in(&self, mut lease: Lease, rows: Vec<Row>) {
+        let mut first = Settlement::default();
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             match read(&row) {
@@ -84,32 +99,96 @@ impl<S: Sink<Operation>> Context<S> {
                     attempts: row.attempts,
                     op,
                 }),
-                Err(why) => {
+                Err(Unreadable::UnknownKind(kind)) => {
+                    tracing::warn!(seq = row.seq, %kind, "outbox row of a kind this build does not know; left for a newer relay");
+                    self.counters.add(Counter::UnknownKinds, 1);
+                    first.later.push(row.seq);
+                }
+                Err(Unreadable::Broken(why)) => {
                     tracing::error!(seq = row.seq, %why, "unreadable outbox row moved to the dead letters");
-                    settlement
-                        .dead
-                        .push((row.seq, format!("unreadable row: {why}")));
+                    first.dead.push((row.seq, format!("unreadable row: {why}")));
                 }
             }
         }
+        self.record(&lease.token, first).await;
         // Halves of a batch refused as a whole are sent alone, to isolate the cause.
-        let mut pending = vec![items];
+        let mut pending: Vec<Vec<Item>> = batches(items, self.config.max_batch_bytes);
+        pending.reverse();
         while let Some(group) = pending.pop() {
             if group.is_empty() {
                 continue;
             }
+            if !self.keep_lease(&mut lease, &mut pending, &group).await {
+                let lost = group.len() + pending.iter().map(Vec::len).sum::<usize>();
+                self.counters.add(Counter::LeaseLost, lost as u64);
+                tracing::warn!(
+                    rows = lost,
+                    "outbox lease ran out before these rows were sent; another claim sends them"
+                );
+                return;
+            }
             self.pace().await;
             let ops: Vec<Operation> = group.iter().map(|item| item.op.clone()).collect();
             self.counters.add(Counter::Requests, 1);
-            let outcome = self.sink.send(&ops).await;
+            let outcome = self.send_renewing(&mut lease, &ops, &group).await;
+            let mut settlement = Settlement::default();
             if let Some(halves) = self.settle(group, outcome, &mut settlement) {
-                pending.extend(halves);
+                pending.extend(halves.into_iter().rev());
+            }
+            self.record(&lease.token, settlement).await;
+        }
+    }
+
+    /// Whether the rows left may still be sent under this claim: renews the lease
+    /// once half of it has passed, and refuses to start a request in its last quarter
+    /// (the request could outlive it, and another relay could send the rows too).
+    async fn keep_lease(&self, lease: &mut Lease, rest: &mut [Vec<Item>], group: &[Item]) -> bool {
+        let length = self.config.lease;
+        if lease.since.elapsed() >= length / 2 {
+            let seqs: Vec<i64> = group
+                .iter()
+                .chain(rest.iter().flatten())
+                .map(|item| item.seq)
+                .collect();
+            match self.store.renew(&lease.token, &seqs, length).await {
+                Ok(held) if held.len() == seqs.len() => lease.since = Instant::now(),
+                Ok(_) => return false,
+                Err(error) => {
+                    self.counters.add(Counter::DatabaseErrors, 1);
+                    tracing::warn!(%error, "cannot renew the lease of outbox rows");
+                }
             }
         }
-        span.record("delivered", settlement.delivered.len());
-        span.record("retried", settlement.retry.len());
-        span.record("dead_lettered", settlement.dead.len());
-        self.record(settlement).await;
+        lease.since.elapsed() < length - length / 4
+    }
+
+    /// Sends one request, renewing the claim's lease while it is in flight.
+    async fn send_renewing(
+        &self,
+        lease: &mut Lease,
+        ops: &[Operation],
+        group: &[Item],
+    ) -> SendOutcome {
+        let send = self.sink.send(ops);
+        tokio::pin!(send);
+        let every = (self.config.lease / 3).max(Duration::from_millis(1));
+        loop {
+            let renew_at = lease.since + every;
+            tokio::select! {
+                outcome = &mut send => return outcome,
+                () = tokio::time::sleep_until(renew_at) => {
+                    let seqs: Vec<i64> = group.iter().map(|item| item.seq).collect();
+                    match self.store.renew(&lease.token, &seqs, self.config.lease).await {
+                        Ok(_) => lease.since = Instant::now(),
+                        Err(error) => {
+                            self.counters.add(Counter::DatabaseErrors, 1);
+                            tracing::warn!(%error, "cannot renew the lease of outbox rows being sent");
+                            lease.since = Instant::now() - every / 2;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Waits for this request's slot of the rate shared by every relay.
@@ -118,11 +197,14 @@ impl<S: Sink<Operation>> Context<S> {
             return;
         };
         let interval = Duration::from_secs(1) / rate.max(1);
+        // A slot far ahead means the stored time jumped (a clock stepped back, a
+        // failover to a host behind): never wait longer than a full burst.
+        let longest = interval.saturating_mul(self.config.burst.max(1)) + Duration::from_secs(1);
         for attempt in 0..5u32 {
             match self.store.rate_slot(interval, self.config.burst).await {
                 Ok(wait) => {
                     if !wait.is_zero() {
-                        tokio::time::sleep(wait).await;
+                        tokio::time::sleep(wait.min(longest)).await;
                     }
                     return;
                 }
@@ -158,10 +240,14 @@ impl<S: Sink<Operation>> Context<S> {
                 }
                 for (item, error) in group.into_iter().zip(by_index) {
                     match error {
-                        Some(error) if !error.transient => {
+                        Some(error)
+                            if !error.transient
+                                || (error.unknown
+                                    && item.attempts >= i64::from(UNKNOWN_REASON_ATTEMPTS)) =>
+                        {
                             let field = error.field.as_deref().unwrap_or("");
                             let reason = format!("{} {field}: {}", error.reason, error.message);
-                            tracing::warn!(seq = item.seq, %reason, "operation refused as invalid; moved to the dead letters");
+                            tracing::warn!(seq = item.seq, %reason, "operation refused; moved to the dead letters");
                             out.dead.push((item.seq, reason));
                         }
                         Some(error) => {
@@ -202,10 +288,12 @@ impl<S: Sink<Operation>> Context<S> {
             }
             SendOutcome::Rejected { error, .. } => {
                 // Refused for a reason that affects every request (credentials, region):
-                // the rows wait until it is fixed.
-                tracing::error!(%error, count = group.len(), "batch refused; retrying later");
+                // the rows wait until it is fixed, whatever the retry policy says.
+                self.counters.add(Counter::Refused, 1);
+                tracing::error!(%error, count = group.len(), "batch refused for every request (check the credentials and region); the rows wait");
                 for item in &group {
-                    self.retry(out, item, error.clone());
+                    out.retry.push((item.seq, item.attempts));
+                    out.retry_error.clone_from(&error);
                 }
             }
         }
@@ -228,17 +316,18 @@ impl<S: Sink<Operation>> Context<S> {
 
     /// Writes the outcome of every row; a statement that keeps failing leaves its rows
     /// leased, to be sent again (with the same ids) once the lease ends.
-    async fn record(&self, settlement: Settlement) {
+    async fn record(&self, token: &str, settlement: Settlement) {
         let Settlement {
             delivered,
             retry,
             retry_after,
             retry_error,
             dead,
+            later,
         } = settlement;
         if !delivered.is_empty() {
             let seqs: Vec<i64> = delivered.iter().map(|(seq, _)| *seq).collect();
-            if self.persist(|| self.store.delivered(&seqs)).await {
+            if self.persist(|| self.store.delivered(token, &seqs)).await {
                 self.counters.add(Counter::Delivered, seqs.len() as u64);
                 let stale_before = now_ms().saturating_sub(millis(CAMPAIGN_WINDOW));
                 let stale = delivered
@@ -259,13 +348,19 @@ impl<S: Sink<Operation>> Context<S> {
             let delay = self.delay(attempts, retry_after);
             let seqs: Vec<i64> = retry.iter().map(|(seq, _)| *seq).collect();
             if self
-                .persist(|| self.store.retry_later(&seqs, delay, &retry_error))
+                .persist(|| self.store.retry_later(token, &seqs, delay, &retry_error))
                 .await
             {
                 self.counters.add(Counter::Retried, seqs.len() as u64);
             }
         }
-        if !dead.is_empty() && self.persist(|| self.store.dead_letter(&dead)).await {
+        if !later.is_empty() {
+            let error = "a kind this build does not know: left for a newer relay";
+            let wait = self.config.lease.max(Duration::from_secs(60));
+            self.persist(|| self.store.retry_later(token, &later, wait, error))
+                .await;
+        }
+        if !dead.is_empty() && self.persist(|| self.store.dead_letter(token, &dead)).await {
             self.counters.add(Counter::DeadLettered, dead.len() as u64);
         }
     }
@@ -301,20 +396,33 @@ impl<S: Sink<Operation>> Context<S> {
     }
 }
 
+/// Why a claimed row cannot be sent by this build.
+enum Unreadable {
+    /// A kind this build does not know: a newer relay may.
+    UnknownKind(String),
+    /// Its content is not an operation: no relay ever can.
+    Broken(String),
+}
+
 /// A row's operation, checked enough to be sent in a batch.
-fn read(row: &Row) -> Result<Operation, String> {
+fn read(row: &Row) -> Result<Operation, Unreadable> {
+    if let Some(why) = &row.broken {
+        return Err(Unreadable::Broken(why.clone()));
+    }
     let kind = super::super::kind_from_name(&row.kind)
-        .ok_or_else(|| format!("unknown operation kind `{}`", row.kind))?;
+        .ok_or_else(|| Unreadable::UnknownKind(row.kind.clone()))?;
+    let broken = Unreadable::Broken;
     let event_id = match &row.event_id {
         Some(id) => Some(
             id.parse()
-                .map_err(|_| format!("`{id}` is not an event id (ULID)"))?,
+                .map_err(|_| broken(format!("`{id}` is not an event id (ULID)")))?,
         ),
         None => None,
     };
     serde_json::from_slice::<serde::de::IgnoredAny>(&row.body)
-        .map_err(|error| format!("the operation is not JSON: {error}"))?;
-    Operation::from_stored(row.body.clone(), event_id, kind).map_err(|error| error.to_string())
+        .map_err(|error| broken(format!("the operation is not JSON: {error}")))?;
+    Operation::from_stored(row.body.clone(), event_id, kind, row.people)
+        .map_err(|error| broken(error.to_string()))
 }
 
 fn now_ms() -> i64 {

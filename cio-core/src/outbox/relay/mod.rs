@@ -17,9 +17,9 @@ pub use config::{RelayConfig, CAMPAIGN_WINDOW};
 use super::stats::{Counter, Counters, OutboxStats, RelayStats};
 use super::{Outbox, OutboxError};
 use crate::client::{Operation, TrackClient};
-use crate::pipeline::lock;
 use crate::pipeline::sink::Sink;
-use deliver::{batches, Context};
+use crate::pipeline::{later, lock};
+use deliver::Context;
 use wake::Wake;
 
 /// Delivers an [`Outbox`]'s rows: a task in the app, or the `cio-relay` command.
@@ -29,6 +29,19 @@ use wake::Wake;
 /// at a time, and a relay that dies leaves its rows to the others once the lease ends.
 /// A row is marked delivered only after Customer.io accepted it; it is sent again
 /// (with the same event id) after any failure, crash or lost answer.
+///
+/// **Order per person.** Only each person's oldest undelivered row can be claimed
+/// (a merge waits for, and holds, both people): a person's operations reach
+/// Customer.io one at a time, in the order the app committed them, whatever fails in
+/// between and however many relays there are; an identify retried after a 503 never
+/// lands after a later delete. Different people go in parallel. The cost: one
+/// person's rows are sent one request after another.
+///
+/// **Leases.** A relay never starts a request in the last quarter of its lease,
+/// renews the lease while rows are being sent, and every statement that settles rows
+/// names the claim: a relay that lost its rows (paused past its lease) changes
+/// nothing. `max_in_flight` bounds this relay's requests: each claim is sent one
+/// request at a time.
 #[derive(Debug)]
 pub struct Relay {
     outbox: Outbox,
@@ -107,6 +120,7 @@ async fn run<S: Sink<Operation>>(context: Arc<Context<S>>, mut stopped: watch::R
     let mut tasks = JoinSet::new();
     let mut next_prune = Instant::now();
     let mut db_wait = Duration::ZERO;
+    let mut claims: u64 = 0;
     tracing::info!(relay = %owner, "outbox relay started");
     loop {
         if *stopped.borrow() {
@@ -114,25 +128,32 @@ async fn run<S: Sink<Operation>>(context: Arc<Context<S>>, mut stopped: watch::R
         }
         if Instant::now() >= next_prune {
             prune(&context).await;
-            next_prune = Instant::now() + config.prune_interval;
+            next_prune = later(Instant::now(), config.prune_interval);
         }
         let mut idle = false;
         while tasks.len() < config.max_in_flight {
+            claims += 1;
+            // The claim's token fences every statement that settles its rows.
+            let token = format!("{owner}:{claims}");
             let span = tracing::debug_span!("cio.outbox.claim", rows = tracing::field::Empty);
+            let claimed_at = Instant::now();
             let claimed = context
                 .store
-                .claim(&owner, config.lease, config.claim_limit)
+                .claim(&token, config.lease, config.claim_limit)
                 .instrument(span.clone())
                 .await;
             match claimed {
+                Ok(rows) if rows.is_empty() => {
+                    db_wait = Duration::ZERO;
+                    idle = true;
+                    break;
+                }
                 Ok(rows) => {
                     db_wait = Duration::ZERO;
                     span.record("rows", rows.len());
                     let full = rows.len() >= config.claim_limit;
                     context.counters.add(Counter::Claimed, rows.len() as u64);
-                    for batch in batches(rows, config.max_batch_bytes) {
-                        tasks.spawn(context.clone().deliver(batch));
-                    }
+                    tasks.spawn(context.clone().deliver(token, claimed_at, rows));
                     if !full {
                         idle = true;
                         break;

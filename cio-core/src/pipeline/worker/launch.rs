@@ -25,24 +25,37 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
             let mut budget = self.max_batch_bytes - BATCH_OVERHEAD;
             self.take_ready_retries(now, &mut ops, &mut metas, &mut budget);
             let retries = ops.len();
+            while let Some((op, meta)) = self.turns.take_ready(budget) {
+                budget -= meta.bytes + 1;
+                ops.push(op);
+                metas.push(meta);
+            }
             let mut entries: Vec<Entry<T>> = Vec::new();
             self.shared.queue.pop_batch(
                 &mut entries,
                 budget,
-                retries > 0 || self.drain_target == u64::MAX,
+                !ops.is_empty() || self.drain_target == u64::MAX,
                 self.drain_target,
             );
+            let popped = entries.len();
             for entry in entries {
                 self.held.insert(entry.seq);
-                metas.push(Meta {
+                let meta = Meta {
                     seq: entry.seq,
                     bytes: entry.bytes,
                     attempts: 0,
-                });
-                ops.push(entry.op);
+                };
+                // One operation per person at a time: the others wait their turn.
+                if let Some((op, meta)) = self.turns.admit(entry.op, meta) {
+                    ops.push(op);
+                    metas.push(meta);
+                }
             }
             if ops.is_empty() {
-                return;
+                if popped == 0 {
+                    return;
+                }
+                continue;
             }
             self.start(ops, metas, retries);
         }

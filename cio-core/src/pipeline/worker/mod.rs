@@ -12,6 +12,7 @@ mod retry;
 mod settle;
 pub(crate) mod shared;
 mod shutdown;
+mod turns;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::Ordering;
@@ -28,6 +29,7 @@ use super::{later, lock};
 use crate::client::RetryPolicy;
 use shared::SettleOnExit;
 pub(crate) use shared::Shared;
+use turns::Turns;
 
 /// Bookkeeping of one operation while the worker holds it.
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +68,7 @@ pub(crate) struct Worker<T, S> {
     inflight: JoinSet<SendOutcome>,
     batches: HashMap<tokio::task::Id, InFlight<T>>,
     waiting: Vec<Waiting<T>>,
+    turns: Turns<T>,
     held: BTreeSet<u64>,
     drain_target: u64,
     paused_until: Option<Instant>,
@@ -88,6 +91,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
             inflight: JoinSet::new(),
             batches: HashMap::new(),
             waiting: Vec::new(),
+            turns: Turns::new(),
             held: BTreeSet::new(),
             drain_target: 0,
             paused_until: None,
@@ -118,6 +122,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
             self.publish_progress();
             if self.inflight.is_empty()
                 && self.waiting.is_empty()
+                && self.turns.is_empty()
                 && self.shared.queue.is_closed_and_empty()
             {
                 return Vec::new();
@@ -140,6 +145,9 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
         let mut at = self.next_tick;
         // With every slot busy, a finishing batch wakes the worker, not a due retry.
         if self.inflight.len() < self.max_in_flight {
+            if self.turns.has_ready() {
+                at = at.min(Instant::now());
+            }
             for waiting in &self.waiting {
                 at = at.min(waiting.ready_at);
             }

@@ -7,7 +7,7 @@ use tokio::time::Instant;
 
 use super::{Meta, Worker};
 use crate::pipeline::failure::FailureReason;
-use crate::pipeline::sink::{ItemError, Payload, Sink};
+use crate::pipeline::sink::{ItemError, Payload, Sink, UNKNOWN_REASON_ATTEMPTS};
 
 impl<T: Payload, S: Sink<T>> Worker<T, S> {
     /// A 207: the items named are failed or retried, the others delivered, or retried
@@ -45,6 +45,18 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
             match by_index.remove(&index) {
                 None if ambiguity.is_some() => unconfirmed.push((op, meta)),
                 None => accepted.push((op, meta)),
+                Some(error) if error.unknown && meta.attempts + 1 >= UNKNOWN_REASON_ATTEMPTS => {
+                    tracing::warn!(reason = %error.reason, attempts = meta.attempts + 1, "operation refused for an unknown reason too often");
+                    self.fail(
+                        op,
+                        meta,
+                        FailureReason::Invalid {
+                            reason: error.reason,
+                            field: error.field,
+                            message: error.message,
+                        },
+                    );
+                }
                 Some(error) if error.transient => {
                     last_transient = format!("{}: {}", error.reason, error.message);
                     transient.push((op, meta));

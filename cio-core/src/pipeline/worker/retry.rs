@@ -59,8 +59,9 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
             .counters
             .add(Counter::Delivered, items.len() as u64);
         let mut bytes = 0;
-        for (_, meta) in &items {
+        for (op, meta) in &items {
             self.held.remove(&meta.seq);
+            self.turns.release(op.people());
             bytes += meta.bytes;
         }
         self.shared.queue.release(items.len(), bytes);
@@ -69,6 +70,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
     pub(super) fn fail(&mut self, op: T, meta: Meta, reason: FailureReason) {
         self.shared.counters.add(Counter::Failed, 1);
         self.held.remove(&meta.seq);
+        self.turns.release(op.people());
         if self.shared.failures.push(op, reason) {
             tracing::error!("failure store full: the oldest failure was discarded");
         }

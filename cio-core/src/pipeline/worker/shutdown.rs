@@ -39,6 +39,10 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
                 undelivered.push((meta.seq, op));
             }
         }
+        for (op, meta) in self.turns.drain() {
+            bytes += meta.bytes;
+            undelivered.push((meta.seq, op));
+        }
         for entry in self.shared.queue.drain() {
             bytes += entry.bytes;
             undelivered.push((entry.seq, entry.op));
