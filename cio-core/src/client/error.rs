@@ -177,9 +177,10 @@ impl Error {
     }
 }
 
-/// The statuses worth retrying (the official Node SDK's list).
+/// The statuses worth retrying: 408, 429 and every 5xx (a 501, 505 or a proxy's 520-530
+/// is the server's trouble, not the request's).
 pub(crate) fn is_transient_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504 | 522 | 524)
+    matches!(status, 408 | 429 | 500..=599)
 }
 
 /// A documented limit of the Track API.

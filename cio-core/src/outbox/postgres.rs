@@ -292,14 +292,14 @@ impl PgStore {
         read_rows(&rows)
     }
 
-    pub(crate) async fn delivered(&self, token: &str, seqs: &[i64]) -> Result<(), OutboxError> {
-        sqlx::query(&self.sql.delivered)
+    pub(crate) async fn delivered(&self, token: &str, seqs: &[i64]) -> Result<u64, OutboxError> {
+        let done = sqlx::query(&self.sql.delivered)
             .bind(seqs)
             .bind(token)
             .execute(&self.pool)
             .await
             .map_err(OutboxError::db("marking outbox rows delivered"))?;
-        Ok(())
+        Ok(done.rows_affected())
     }
 
     pub(crate) async fn retry_later(
@@ -308,8 +308,8 @@ impl PgStore {
         seqs: &[i64],
         delay_ms: i64,
         error: &str,
-    ) -> Result<(), OutboxError> {
-        sqlx::query(&self.sql.retry)
+    ) -> Result<u64, OutboxError> {
+        let done = sqlx::query(&self.sql.retry)
             .bind(seqs)
             .bind(token)
             .bind(delay_ms)
@@ -317,7 +317,7 @@ impl PgStore {
             .execute(&self.pool)
             .await
             .map_err(OutboxError::db("scheduling outbox rows for a retry"))?;
-        Ok(())
+        Ok(done.rows_affected())
     }
 
     pub(crate) async fn renew(
@@ -339,16 +339,16 @@ impl PgStore {
         &self,
         token: &str,
         rows: &[(i64, String)],
-    ) -> Result<(), OutboxError> {
+    ) -> Result<u64, OutboxError> {
         let (seqs, reasons): (Vec<i64>, Vec<String>) = rows.iter().cloned().unzip();
-        sqlx::query(&self.sql.dead)
+        let done = sqlx::query(&self.sql.dead)
             .bind(seqs)
             .bind(reasons)
             .bind(token)
             .execute(&self.pool)
             .await
             .map_err(OutboxError::db("moving outbox rows to the dead letters"))?;
-        Ok(())
+        Ok(done.rows_affected())
     }
 
     pub(crate) async fn prune(&self, retention_ms: i64) -> Result<u64, OutboxError> {

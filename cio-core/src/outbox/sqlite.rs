@@ -299,16 +299,16 @@ impl SqliteStore {
         read_rows(&rows)
     }
 
-    pub(crate) async fn delivered(&self, token: &str, seqs: &[i64]) -> Result<(), OutboxError> {
+    pub(crate) async fn delivered(&self, token: &str, seqs: &[i64]) -> Result<u64, OutboxError> {
         let _turn = self.writer.lock().await;
-        sqlx::query(&self.sql.delivered)
+        let done = sqlx::query(&self.sql.delivered)
             .bind(json_list(seqs))
             .bind(token)
             .bind(now_ms())
             .execute(&self.pool)
             .await
             .map_err(OutboxError::db("marking outbox rows delivered"))?;
-        Ok(())
+        Ok(done.rows_affected())
     }
 
     pub(crate) async fn retry_later(
@@ -317,9 +317,9 @@ impl SqliteStore {
         seqs: &[i64],
         delay_ms: i64,
         error: &str,
-    ) -> Result<(), OutboxError> {
+    ) -> Result<u64, OutboxError> {
         let _turn = self.writer.lock().await;
-        sqlx::query(&self.sql.retry)
+        let done = sqlx::query(&self.sql.retry)
             .bind(json_list(seqs))
             .bind(token)
             .bind(now_ms().saturating_add(delay_ms))
@@ -327,7 +327,7 @@ impl SqliteStore {
             .execute(&self.pool)
             .await
             .map_err(OutboxError::db("scheduling outbox rows for a retry"))?;
-        Ok(())
+        Ok(done.rows_affected())
     }
 
     pub(crate) async fn renew(
@@ -350,7 +350,7 @@ impl SqliteStore {
         &self,
         token: &str,
         rows: &[(i64, String)],
-    ) -> Result<(), OutboxError> {
+    ) -> Result<u64, OutboxError> {
         let _turn = self.writer.lock().await;
         let doing = "moving outbox rows to the dead letters";
         let mut tx = self
@@ -359,6 +359,7 @@ impl SqliteStore {
             .await
             .map_err(OutboxError::db(doing))?;
         let now = now_ms();
+        let mut moved = 0;
         for (seq, reason) in rows {
             sqlx::query(&self.sql.dead_copy)
                 .bind(seq)
@@ -368,14 +369,16 @@ impl SqliteStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(OutboxError::db(doing))?;
-            sqlx::query(&self.sql.dead_delete)
+            moved += sqlx::query(&self.sql.dead_delete)
                 .bind(seq)
                 .bind(token)
                 .execute(&mut *tx)
                 .await
-                .map_err(OutboxError::db(doing))?;
+                .map_err(OutboxError::db(doing))?
+                .rows_affected();
         }
-        tx.commit().await.map_err(OutboxError::db(doing))
+        tx.commit().await.map_err(OutboxError::db(doing))?;
+        Ok(moved)
     }
 
     pub(crate) async fn prune(&self, retention_ms: i64) -> Result<u64, OutboxError> {

@@ -203,37 +203,38 @@ impl Store {
     /// Marks rows delivered: those that the claim `token` still holds. Every
     /// statement that settles rows is fenced so: a relay that lost its lease (another
     /// relay claimed the rows since, or itself under a new token) changes nothing.
-    pub(crate) async fn delivered(&self, token: &str, seqs: &[i64]) -> Result<(), OutboxError> {
+    /// Returns how many rows it marked.
+    pub(crate) async fn delivered(&self, token: &str, seqs: &[i64]) -> Result<u64, OutboxError> {
         if seqs.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         dispatch!(self, s => s.delivered(token, seqs).await)
     }
 
     /// Gives rows the claim `token` still holds back, to be claimed again after
-    /// `delay`.
+    /// `delay`; returns how many.
     pub(crate) async fn retry_later(
         &self,
         token: &str,
         seqs: &[i64],
         delay: Duration,
         error: &str,
-    ) -> Result<(), OutboxError> {
+    ) -> Result<u64, OutboxError> {
         if seqs.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         dispatch!(self, s => s.retry_later(token, seqs, millis(delay), error).await)
     }
 
     /// Moves rows the claim `token` still holds to the dead-letter table, each with
-    /// its reason.
+    /// its reason; returns how many.
     pub(crate) async fn dead_letter(
         &self,
         token: &str,
         rows: &[(i64, String)],
-    ) -> Result<(), OutboxError> {
+    ) -> Result<u64, OutboxError> {
         if rows.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         dispatch!(self, s => s.dead_letter(token, rows).await)
     }

@@ -327,8 +327,9 @@ impl<S: Sink<Operation>> Context<S> {
         } = settlement;
         if !delivered.is_empty() {
             let seqs: Vec<i64> = delivered.iter().map(|(seq, _)| *seq).collect();
-            if self.persist(|| self.store.delivered(token, &seqs)).await {
-                self.counters.add(Counter::Delivered, seqs.len() as u64);
+            if let Some(marked) = self.persist(|| self.store.delivered(token, &seqs)).await {
+                self.counters.add(Counter::Delivered, marked);
+                self.lost(seqs.len(), marked);
                 let stale_before = now_ms().saturating_sub(millis(CAMPAIGN_WINDOW));
                 let stale = delivered
                     .iter()
@@ -347,11 +348,10 @@ impl<S: Sink<Operation>> Context<S> {
             let attempts = retry.iter().map(|(_, a)| *a).max().unwrap_or(1);
             let delay = self.delay(attempts, retry_after);
             let seqs: Vec<i64> = retry.iter().map(|(seq, _)| *seq).collect();
-            if self
-                .persist(|| self.store.retry_later(token, &seqs, delay, &retry_error))
-                .await
-            {
-                self.counters.add(Counter::Retried, seqs.len() as u64);
+            let statement = || self.store.retry_later(token, &seqs, delay, &retry_error);
+            if let Some(scheduled) = self.persist(statement).await {
+                self.counters.add(Counter::Retried, scheduled);
+                self.lost(seqs.len(), scheduled);
             }
         }
         if !later.is_empty() {
@@ -360,8 +360,24 @@ impl<S: Sink<Operation>> Context<S> {
             self.persist(|| self.store.retry_later(token, &later, wait, error))
                 .await;
         }
-        if !dead.is_empty() && self.persist(|| self.store.dead_letter(token, &dead)).await {
-            self.counters.add(Counter::DeadLettered, dead.len() as u64);
+        if !dead.is_empty() {
+            if let Some(moved) = self.persist(|| self.store.dead_letter(token, &dead)).await {
+                self.counters.add(Counter::DeadLettered, moved);
+                self.lost(dead.len(), moved);
+            }
+        }
+    }
+
+    /// Counts the rows a settle statement did not change: this claim no longer held
+    /// them (its lease ran out and another claim took them).
+    fn lost(&self, expected: usize, changed: u64) {
+        let lost = (expected as u64).saturating_sub(changed);
+        if lost > 0 {
+            self.counters.add(Counter::LeaseLost, lost);
+            tracing::warn!(
+                rows = lost,
+                "outbox rows were taken over by another claim before they were settled"
+            );
         }
     }
 
@@ -371,16 +387,16 @@ impl<S: Sink<Operation>> Context<S> {
         self.config.retry.delay_after(attempts, retry_after)
     }
 
-    /// Runs a statement, trying again a few times; `false` if it kept failing.
-    async fn persist<F, Fut>(&self, statement: F) -> bool
+    /// Runs a statement, trying again a few times; `None` if it kept failing.
+    async fn persist<F, Fut, T>(&self, statement: F) -> Option<T>
     where
         F: Fn() -> Fut,
-        Fut: std::future::Future<Output = Result<(), super::super::OutboxError>>,
+        Fut: std::future::Future<Output = Result<T, super::super::OutboxError>>,
     {
         let mut wait = Duration::from_millis(50);
         for attempt in 1..=6 {
             match statement().await {
-                Ok(()) => return true,
+                Ok(done) => return Some(done),
                 Err(error) => {
                     self.counters.add(Counter::DatabaseErrors, 1);
                     tracing::warn!(%error, attempt, "outbox statement failed");
@@ -392,7 +408,7 @@ impl<S: Sink<Operation>> Context<S> {
         tracing::error!(
             "outbox statement kept failing: its rows are sent again when their lease ends"
         );
-        false
+        None
     }
 }
 

@@ -2,6 +2,8 @@
 
 mod config;
 mod deliver;
+#[cfg(all(test, feature = "sqlite"))]
+mod tests;
 mod wake;
 
 use std::sync::{Arc, Mutex};
