@@ -71,7 +71,10 @@ pub(crate) fn redact_url(url: &str) -> String {
     if parsed.password().is_some() && parsed.set_password(Some("***")).is_err() {
         return unparsable(url);
     }
-    if parsed.query().is_some() {
+    let secret_query = parsed
+        .query_pairs()
+        .any(|(name, _)| name.to_ascii_lowercase().contains("password"));
+    if secret_query {
         let pairs: Vec<(String, String)> = parsed
             .query_pairs()
             .map(|(name, value)| {
