@@ -7,6 +7,10 @@ mod events {
     cio::taxonomy!();
 }
 
+mod keywords {
+    cio::taxonomy!("tests/fixtures/pii_keyword.toml");
+}
+
 use events::{Plan, Profile, ProfileUpdate, SubscriptionCancelled};
 
 #[test]
@@ -42,4 +46,16 @@ fn personal_data_is_redacted_in_debug() {
     // Only Debug changes: the value is still sent as it is.
     let sent = serde_json::to_value(&cancelled).unwrap();
     assert_eq!(sent["reason"], "my divorce");
+}
+
+#[test]
+fn keyword_fields_print_under_their_own_name() {
+    let opened = keywords::TicketOpened {
+        r#type: "bug".into(),
+        r#match: "Jane Doe".into(),
+    };
+    assert_eq!(
+        format!("{opened:?}"),
+        "TicketOpened { type: \"bug\", match: \"<redacted>\" }"
+    );
 }

@@ -174,11 +174,12 @@ macro_rules! __cio_enum_impls {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cio_record {
+    // The field's name as `derive(Debug)` writes it (`type`, not `r#type`).
     (@debug $out:ident $value:ident $field:ident) => {
-        $out.field(::core::stringify!($field), &$value.$field);
+        $out.field(::core::stringify!($field).trim_start_matches("r#"), &$value.$field);
     };
     (@debug $out:ident $value:ident $field:ident pii) => {
-        $out.field(::core::stringify!($field), &"<redacted>");
+        $out.field(::core::stringify!($field).trim_start_matches("r#"), &"<redacted>");
     };
     (
         $(#[$attr:meta])*

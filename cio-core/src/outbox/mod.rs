@@ -19,6 +19,8 @@
 //!   `sslmode` decides. `prefer`, the default, encrypts when the server offers TLS
 //!   but checks no certificate and falls back to plaintext; use `sslmode=verify-full`
 //!   (with `sslrootcert=ca.pem` for a private CA) for a database across a network.
+//!   With sqlx 0.8 and current rustls, `verify-ca` also checks the host name, as
+//!   `verify-full` does (launchbadge/sqlx#3793): connect by a name the certificate holds.
 //!
 //! The outbox creates and migrates its own tables and never touches the app's; tables
 //! written by a newer cio are refused ([`OutboxError::NewerSchema`]).
