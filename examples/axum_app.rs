@@ -1,7 +1,8 @@
 //! The seed's routes as an axum app that writes each new user and its `signed_up` in
 //! one database transaction, through the outbox, and runs the relay that delivers
 //! them. SQLite by default (a file it creates, no set-up); PostgreSQL when
-//! `DATABASE_URL` is set.
+//! `DATABASE_URL` is set, over TLS as its `sslmode` says (for a database across a
+//! network: `?sslmode=verify-full`, with `&sslrootcert=ca.pem` for a private CA).
 //!
 //! ```sh
 //! cargo run --example axum_app

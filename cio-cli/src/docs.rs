@@ -109,9 +109,12 @@ fn fields_table(s: &mut String, fields: &[Field], what: &str, required: &str) {
     s.push('\n');
 }
 
-/// `min 0, max 100, max 500 chars` (empty when none).
+/// `personal data, min 0, max 100, at most 500 characters` (empty when none).
 fn constraints(f: &Field) -> String {
     let mut parts = Vec::new();
+    if f.pii {
+        parts.push("personal data (`pii`)".to_owned());
+    }
     if let Some(min) = f.min {
         parts.push(format!("min {min}"));
     }

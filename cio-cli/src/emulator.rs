@@ -11,6 +11,7 @@ use cio_core::journey::{Delivery, Journeys};
 use cio_emulator::{Emulator, Record};
 use serde_json::{Map, Value};
 
+use crate::pii::{scrub, Pii};
 use crate::{check, input, journeys, simulate, Failure};
 
 /// How often the record is read for news.
@@ -40,6 +41,7 @@ pub(crate) fn run(
 struct Plan {
     name: String,
     journeys: &'static Journeys,
+    pii: Pii,
 }
 
 fn load(taxonomy: Option<&Path>) -> Result<Option<Plan>, Failure> {
@@ -53,6 +55,7 @@ fn load(taxonomy: Option<&Path>) -> Result<Option<Plan>, Failure> {
     Ok(Some(Plan {
         name: source.name,
         journeys: journeys::leak(&taxonomy),
+        pii: Pii::of(&taxonomy),
     }))
 }
 
@@ -92,6 +95,9 @@ async fn serve(
         }
     }
     let mut seen = Seen::default();
+    if let Some(plan) = plan {
+        seen.pii = plan.pii;
+    }
     let mut ticks = tokio::time::interval(POLL);
     let stop = tokio::signal::ctrl_c();
     tokio::pin!(stop);
@@ -125,6 +131,10 @@ struct Seen {
     profiles: BTreeMap<String, Map<String, Value>>,
     /// Deliveries printed.
     deliveries: usize,
+    /// The personal-data fields of the taxonomy, masked when printed.
+    pii: Pii,
+    /// The personal data seen per customer, masked in the messages delivered to them.
+    personal: BTreeMap<String, Vec<String>>,
 }
 
 impl Seen {
@@ -143,7 +153,10 @@ impl Seen {
                 d.person,
                 d.campaign,
                 simulate::utc(d.time.as_unix()),
-                simulate::shown(d)
+                scrub(
+                    &simulate::shown(d),
+                    self.personal.get(&d.person).map_or(&[][..], Vec::as_slice)
+                )
             );
         }
         self.deliveries += new.len();
@@ -158,17 +171,20 @@ impl Seen {
         self.requests = record.requests.len();
         for (customer, attributes) in &record.profiles {
             if self.profiles.get(customer) != Some(attributes) {
+                let found = self.personal.entry(customer.clone()).or_default();
                 say!(
                     "  profile {customer}: {}",
-                    Value::Object(attributes.clone())
+                    self.pii.profile(attributes, found)
                 );
                 self.profiles.insert(customer.clone(), attributes.clone());
             }
         }
         for (customer, events) in &record.events {
             let done = self.events.entry(customer.clone()).or_default();
+            let found = self.personal.entry(customer.clone()).or_default();
             for e in events.iter().skip(*done) {
-                say!("  {} `{}` for {customer}: {}", e.kind, e.name, e.data);
+                let data = self.pii.event(&e.name, &e.data, found);
+                say!("  {} `{}` for {customer}: {data}", e.kind, e.name);
             }
             *done = events.len();
         }

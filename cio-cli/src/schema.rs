@@ -127,6 +127,10 @@ fn field(t: &Taxonomy, f: &Field) -> Value {
         if f.deprecated.is_some() {
             map.insert("deprecated".into(), Value::Bool(true));
         }
+        if f.pii {
+            // An annotation (JSON Schema ignores unknown `x-` keywords): personal data.
+            map.insert("x-pii".into(), Value::Bool(true));
+        }
     }
     s
 }

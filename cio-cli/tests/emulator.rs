@@ -156,9 +156,24 @@ fn prints_the_deliveries_of_the_journeys() {
         delivery.starts_with("  delivery `welcome` (email) to jane from campaign `onboarding` at "),
         "{lines:?}"
     );
-    assert!(delivery.ends_with("Z: Welcome, Jane!"), "{lines:?}");
+    // `email` and `first_name` are `pii = true`: their values never show, not even
+    // inside a rendered subject.
+    assert!(delivery.ends_with("Z: Welcome, <redacted>!"), "{lines:?}");
     assert!(
         lines.contains(&"  event `signed_up` for jane: {\"method\":\"google\"}".to_owned()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(
+            &"  profile jane: {\"email\":\"<redacted>\",\"first_name\":\"<redacted>\",\"plan\":\"free\"}"
+                .to_owned()
+        ),
+        "{lines:?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("Jane") || l.contains("jane@")),
         "{lines:?}"
     );
 

@@ -203,6 +203,21 @@ fn the_profile_at_creation_and_in_an_update() {
     // What only a creation requires: an update without `email` is fine.
     assert!(!create.is_valid(&json!({"nickname": "Jay"})));
     assert!(update.is_valid(&json!({"nickname": "Jay"})));
+    // `email` is `pii = true`: annotated, which does not change what validates.
+    for name in ["profile.create", "profile.update"] {
+        let path = schemas.dir.join(format!("{name}.schema.json"));
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(
+            schema["properties"]["email"]["x-pii"],
+            json!(true),
+            "{name}"
+        );
+        assert_eq!(
+            schema["properties"]["nickname"].get("x-pii"),
+            None,
+            "{name}"
+        );
+    }
 }
 
 #[test]

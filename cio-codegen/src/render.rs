@@ -164,6 +164,10 @@ pub(crate) fn record(out: &mut Out, spec: &RecordSpec<'_>, define: bool) {
         let _ = write!(out.text, "{} {presence} (", lit(&field.declared.name.value));
         out.piece(&field.ty);
         out.text.push_str(") ");
+        if define && field.declared.pii {
+            // Personal data: the generated `Debug` prints it as "<redacted>".
+            out.text.push_str("#pii ");
+        }
         let (check, depth) = check_of(&field.declared.ty);
         for _ in 0..depth {
             out.text.push_str("each ");

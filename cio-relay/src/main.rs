@@ -5,6 +5,7 @@
 //! their own integration tests.
 
 mod args;
+mod tls;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -35,6 +36,9 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: args::Args) -> Result<(), String> {
+    if let Some(warning) = tls::plaintext_warning(&args.database_url) {
+        tracing::warn!("{warning}");
+    }
     let outbox = Outbox::connect(&args.database_url, &args.namespace)
         .await
         .map_err(|e| e.to_string())?;

@@ -144,6 +144,10 @@ pub struct Field {
     pub max_length: Option<u64>,
     /// Deprecation note (`deprecated = "why"`).
     pub deprecated: Option<String>,
+    /// `pii = true`: the value is personal data (an email address, a name, free
+    /// text). Generated `Debug` impls, `cio docs`, `cio schema` and the emulator's
+    /// terminal output treat it as such.
+    pub pii: bool,
 }
 
 /// A field's type as declared in `events.toml`.

@@ -304,3 +304,42 @@ id = 1
         ],
     );
 }
+
+#[test]
+fn pii_is_read_on_profile_event_and_message_fields() {
+    let src = r#"
+[profile]
+email = { type = "email", pii = true }
+plan = "string"
+
+[events.cancelled]
+data = { reason = { type = "string?", pii = true }, plan = { type = "string", pii = false } }
+
+[transactional.receipt]
+id = 1
+channel = "email"
+subject = "Receipt"
+body = "{{ trigger.name }}"
+data = { name = { type = "string", pii = true } }
+"#;
+    let taxonomy = cio_schema::parse_str(src, "events.toml", None).unwrap();
+    let pii = |fields: &[cio_schema::Field]| -> Vec<(String, bool)> {
+        fields
+            .iter()
+            .map(|f| (f.name.value.clone(), f.pii))
+            .collect()
+    };
+    assert_eq!(
+        pii(&taxonomy.profile),
+        [("email".to_owned(), true), ("plan".to_owned(), false)]
+    );
+    let event = taxonomy.event("cancelled").unwrap();
+    assert_eq!(
+        pii(&event.data),
+        [("reason".to_owned(), true), ("plan".to_owned(), false)]
+    );
+    assert_eq!(
+        pii(&taxonomy.transactional[0].data),
+        [("name".to_owned(), true)]
+    );
+}

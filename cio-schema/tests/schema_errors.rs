@@ -483,6 +483,43 @@ bio = { type = "string", max_length = 0 }
 }
 
 #[test]
+fn pii_not_a_boolean() {
+    expect(
+        r#"
+[profile]
+email = { type = "email", pii = "yes" }
+
+[events.signed_up]
+data = { reason = { type = "string", pii = 1 } }
+"#,
+        &[
+            (
+                "2:33",
+                "`pii` of profile attribute `email` must be true or false, found a string",
+            ),
+            (
+                "5:44",
+                "`pii` of field `reason` of event `signed_up` must be true or false, found an integer",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn pii_misspelt() {
+    expect(
+        r#"
+[profile]
+email = { type = "email", pi = true }
+"#,
+        &[(
+            "2:27",
+            "unknown key `pi` in profile attribute `email`; did you mean `pii`?",
+        )],
+    );
+}
+
+#[test]
 fn type_and_inline_enum_together() {
     expect(
         r#"

@@ -238,12 +238,16 @@ pub(super) fn field_specs<'a>(
                 if f.optional { "?" } else { "" }
             );
             let read = format_args!("Read by campaign Liquid as `{{{{ event.{name} }}}}`.");
-            let extra = [declared, read];
-            let extra = if liquid.contains(&name.as_str()) {
-                &extra[..]
-            } else {
-                &extra[..1]
-            };
+            let pii =
+                format_args!("Personal data (`pii = true`): `Debug` prints `\"<redacted>\"`.");
+            let mut extra = vec![declared];
+            if liquid.contains(&name.as_str()) {
+                extra.push(read);
+            }
+            if f.pii {
+                extra.push(pii);
+            }
+            let extra = &extra[..];
             let mut attrs = String::new();
             docs(&mut attrs, f.doc.as_deref(), extra);
             deprecated(&mut attrs, f.deprecated.as_deref());

@@ -19,9 +19,11 @@ const _: &[u8] = ::core::include_bytes!("$DIR/small.toml");
 ::cio::__private::record! {
     #[doc =
     " A customer profile as created by `identify`: the attributes of `[profile]`\n in events.toml, those required at creation as plain fields."]
-    Profile[] [] [] : Attributes { #[doc = " `email: email` in events.toml."] email
-    "email" req(email) => field_email; #[doc = " `nickname: string?` in events.toml."]
-    nickname "nickname" opt(string) => field_text max_length = 40; }
+    Profile[] [] [] : Attributes { #[doc =
+    " `email: email` in events.toml.\n\n Personal data (`pii = true`): `Debug` prints `\"<redacted>\"`."]
+    email "email" req(email) # pii => field_email; #[doc =
+    " `nickname: string?` in events.toml."] nickname "nickname" opt(string) => field_text
+    max_length = 40; }
 }
 impl Profile {
     /// A profile with the attributes required at creation (`email`); the others are `None`.
@@ -38,7 +40,8 @@ impl Profile {
     #[doc =
     " A change to a customer profile: any attributes of `[profile]`, each set\n alone; unset ones are not sent."]
     #[derive(::core::default::Default)] ProfileUpdate[] [] [] : Attributes { #[doc =
-    " `email: email` in events.toml."] email "email" opt(email) => field_email; #[doc =
+    " `email: email` in events.toml.\n\n Personal data (`pii = true`): `Debug` prints `\"<redacted>\"`."]
+    email "email" opt(email) # pii => field_email; #[doc =
     " `nickname: string?` in events.toml."] nickname "nickname" opt(string) => field_text
     max_length = 40; }
 }

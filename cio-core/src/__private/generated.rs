@@ -8,8 +8,9 @@
 //! [`enum_impls!`](crate::__private::enum_impls) that the derives call for the app's
 //! own types.
 //!
-//! A field is written `ident "wire" presence (type) each* => check limit = value*;`:
-//! `presence` is `opt` (an `Option`, skipped when `None`) or `req`; `type` is what
+//! A field is written `ident "wire" presence (type) #pii? each* => check limit = value*;`:
+//! `presence` is `opt` (an `Option`, skipped when `None`) or `req`; `#pii` (generated
+//! structs only) marks personal data, which their `Debug` prints as `"<redacted>"`; `type` is what
 //! the check is instantiated with: `_` for generated fields (right by construction),
 //! the app's own type for derives, spanned there, so that a wrong type is reported
 //! on the field; one `each` per list level; `check` is a `field_*` function of
@@ -173,20 +174,39 @@ macro_rules! __cio_enum_impls {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cio_record {
+    // The field's name as `derive(Debug)` writes it (`type`, not `r#type`).
+    (@debug $out:ident $value:ident $field:ident) => {
+        $out.field(::core::stringify!($field).trim_start_matches("r#"), &$value.$field);
+    };
+    (@debug $out:ident $value:ident $field:ident pii) => {
+        $out.field(::core::stringify!($field).trim_start_matches("r#"), &"<redacted>");
+    };
     (
         $(#[$attr:meta])*
         $name:ident [] [] []: $trait:ident $($event:literal [$($liquid:literal),*])? {
             $(
                 $(#[$field_attr:meta])*
-                $field:ident $wire:literal $presence:ident $ty:tt $($each:ident)* => $check:ident $($limit:ident = $value:literal)*;
+                $field:ident $wire:literal $presence:ident $ty:tt $(#$pii:ident)? $($each:ident)* => $check:ident $($limit:ident = $value:literal)*;
             )*
         }
     ) => {
         $(#[$attr])*
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+        #[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
         pub struct $name {
             $($(#[$field_attr])* pub $field: $crate::__private::ty!($presence $ty),)*
         }
+
+        #[allow(deprecated)]
+        const _: () = {
+            #[automatically_derived]
+            impl ::core::fmt::Debug for $name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    let mut out = f.debug_struct(::core::stringify!($name));
+                    $($crate::__private::record!(@debug out self $field $($pii)?);)*
+                    out.finish()
+                }
+            }
+        };
 
         $crate::__private::record_impls! {
             $name [] [] []: $trait $($event [$($liquid),*])? {

@@ -206,8 +206,9 @@ pub(super) fn http_client(timeout: Duration) -> Result<reqwest::Client, Error> {
 }
 
 /// Makes rustls use *ring* unless the process already chose a crypto provider
-/// (reqwest is built without one).
-fn install_crypto_provider() {
+/// (reqwest is built without one, and sqlx's TLS asks rustls for the process's
+/// provider when the server's host name is not checked: `sslmode=verify-ca`).
+pub(crate) fn install_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Another thread may win the race: its provider is as good.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -217,8 +218,9 @@ fn install_crypto_provider() {
 /// Checks a base URL: `https://`, or `http://` to a loopback host, with no path,
 /// query or credentials. Returns it without a trailing slash.
 pub(super) fn check_origin(url: &str) -> Result<String, Error> {
+    // The text is not echoed: what does not parse may hold credentials.
     let parsed = reqwest::Url::parse(url)
-        .map_err(|e| Error::Config(format!("base URL `{url}` is not a URL: {e}")))?;
+        .map_err(|e| Error::Config(format!("the base URL is not a URL: {e}")))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(Error::Config(
             "the base URL must not hold credentials".to_owned(),
@@ -226,7 +228,8 @@ pub(super) fn check_origin(url: &str) -> Result<String, Error> {
     }
     if parsed.path() != "/" || parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::Config(format!(
-            "base URL `{url}` must be an origin (scheme, host and port only); /api/v1 and /api/v2 are added"
+            "base URL `{}` must be an origin (scheme, host and port only, without a path or query); /api/v1 and /api/v2 are added",
+            parsed.origin().ascii_serialization()
         )));
     }
     match parsed.scheme() {

@@ -135,10 +135,10 @@ impl Customer {
         if self.kind == IdentifierKind::CioId
             && !self.value.bytes().all(|b| b.is_ascii_alphanumeric())
         {
-            return Err(Error::InvalidIdentifier(format!(
-                "`{}` is not a cio_id (ASCII letters and digits)",
-                self.value
-            )));
+            // The value is not shown: it may be an email address given by mistake.
+            return Err(Error::InvalidIdentifier(
+                "the customer's cio_id is not ASCII letters and digits".to_owned(),
+            ));
         }
         Ok(())
     }

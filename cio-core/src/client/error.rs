@@ -70,7 +70,8 @@ pub enum Error {
     WrongRegion {
         /// The HTTP status code (301, 302, 307 or 308).
         status: u16,
-        /// Where the server redirected to.
+        /// The origin the server redirected to (its path, which names the customer,
+        /// is left out).
         location: String,
     },
 

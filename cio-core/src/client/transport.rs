@@ -33,6 +33,10 @@ pub(crate) struct Request<'a> {
 
 const MAX_MESSAGE: usize = 500;
 
+/// The most of a response body that is read (the rest is dropped with the
+/// connection): Track and App API answers are a few hundred bytes.
+pub(crate) const MAX_BODY: usize = 1 << 20;
+
 /// Which failures a request is sent again after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Retries {
@@ -192,11 +196,10 @@ impl Inner {
         let location = response
             .headers()
             .get(LOCATION)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            .map(|v| origin_of(&String::from_utf8_lossy(v.as_bytes())));
         // The status arrived: a body cut short after it still leaves the outcome known
         // by the status for an error, unknown for a success.
-        let body = response
-            .bytes()
+        let body = read_body(response, MAX_BODY)
             .await
             .map_err(|e| (transport_error(e), Reach::Unknown))?;
         let error = match status {
@@ -236,7 +239,34 @@ fn with_attempts(mut error: Error, n: u32) -> Error {
     error
 }
 
+/// The first `cap` bytes of the body (a longer one is cut, and its connection dropped).
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<Bytes, reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if chunk.len() >= room {
+            break;
+        }
+    }
+    Ok(Bytes::from(body))
+}
+
+/// The scheme, host and port of a redirect's target: its path names the customer.
+fn origin_of(location: &str) -> String {
+    match reqwest::Url::parse(location) {
+        Ok(url) if url.has_host() => url.origin().ascii_serialization(),
+        _ => "(not an absolute URL)".to_owned(),
+    }
+}
+
+/// The error of a failed request, without its URL: the path holds customer ids and
+/// email addresses.
 fn transport_error(error: reqwest::Error) -> Error {
+    let error = error.without_url();
     if error.is_timeout() {
         return Error::Timeout { attempts: 1 };
     }

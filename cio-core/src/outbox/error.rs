@@ -60,25 +60,50 @@ impl OutboxError {
     }
 }
 
-/// `scheme://user:password@host/...` without the password.
+/// A database URL fit for an error or a log: the password and the values of the
+/// `password` / `sslpassword` query parameters (any parameter whose name holds
+/// "password") are replaced by `***`, and the fragment is dropped. A URL that does
+/// not parse shows only its scheme, since where its secret lies cannot be known.
 pub(crate) fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let Ok(mut parsed) = reqwest::Url::parse(url) else {
+        return unparsable(url);
     };
-    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
-    let Some((user_info, host)) = authority.rsplit_once('@') else {
-        return url.to_owned();
-    };
-    let user = user_info.split_once(':').map_or(user_info, |(u, _)| u);
-    let slash = if rest.contains('/') { "/" } else { "" };
-    format!("{scheme}://{user}:***@{host}{slash}{path}").replace(
-        ":***@",
-        if user_info.contains(':') {
-            ":***@"
-        } else {
-            "@"
-        },
-    )
+    if parsed.password().is_some() && parsed.set_password(Some("***")).is_err() {
+        return unparsable(url);
+    }
+    let secret_query = parsed
+        .query_pairs()
+        .any(|(name, _)| name.to_ascii_lowercase().contains("password"));
+    if secret_query {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(name, value)| {
+                let value = if name.to_ascii_lowercase().contains("password") {
+                    "***".into()
+                } else {
+                    value.into_owned()
+                };
+                (name.into_owned(), value)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.set_fragment(None);
+    parsed.into()
+}
+
+/// The scheme of a URL that does not parse, and nothing else of it.
+fn unparsable(url: &str) -> String {
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+    let plain = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if plain {
+        format!("{scheme}:<rest hidden: not a valid URL>")
+    } else {
+        "<hidden: not a valid URL>".to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -96,5 +121,27 @@ mod tests {
             "postgres://app@db/prod"
         );
         assert_eq!(redact_url("sqlite:data.db"), "sqlite:data.db");
+        assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
+    }
+
+    #[test]
+    fn passwords_in_the_query_or_with_a_slash_never_show() {
+        assert_eq!(
+            redact_url("postgres://db/prod?user=app&password=s3cret&sslmode=require"),
+            "postgres://db/prod?user=app&password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact_url("postgres://db/prod?sslpassword=s3cret&PASSWORD=s3cret"),
+            "postgres://db/prod?sslpassword=***&PASSWORD=***"
+        );
+        assert_eq!(
+            redact_url("postgres://app:s3/cret@db/prod"),
+            "postgres:<rest hidden: not a valid URL>"
+        );
+        assert_eq!(
+            redact_url("postgres://app:s3%2Fcret@db/prod#s3cret"),
+            "postgres://app:***@db/prod"
+        );
+        assert_eq!(redact_url("s3cret not a URL"), "<hidden: not a valid URL>");
     }
 }

@@ -15,6 +15,12 @@
 //!   default).
 //! - PostgreSQL (feature `postgres`): the same tables in a schema of their own
 //!   (`cio_outbox` by default); any number of app instances and relays share them.
+//!   TLS is built in (rustls on *ring*, the system's root certificates): the URL's
+//!   `sslmode` decides. `prefer`, the default, encrypts when the server offers TLS
+//!   but checks no certificate and falls back to plaintext; use `sslmode=verify-full`
+//!   (with `sslrootcert=ca.pem` for a private CA) for a database across a network.
+//!   With sqlx 0.8 and current rustls, `verify-ca` also checks the host name, as
+//!   `verify-full` does (launchbadge/sqlx#3793): connect by a name the certificate holds.
 //!
 //! The outbox creates and migrates its own tables and never touches the app's; tables
 //! written by a newer cio are refused ([`OutboxError::NewerSchema`]).
@@ -128,6 +134,8 @@ impl Outbox {
     /// Like [`Outbox::postgres`], in schema `schema`.
     #[cfg(feature = "postgres")]
     pub async fn postgres_in(pool: sqlx::PgPool, schema: &str) -> Result<Outbox, OutboxError> {
+        // A lazy pool opens its TLS connections later, with this provider.
+        crate::client::install_crypto_provider();
         check_namespace(schema)?;
         let store = postgres::PgStore::open(pool, schema).await?;
         Ok(Outbox::new(Store::Postgres(store), schema))
@@ -158,6 +166,7 @@ impl Outbox {
         }
         #[cfg(feature = "postgres")]
         if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            crate::client::install_crypto_provider();
             let pool = sqlx::postgres::PgPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(std::time::Duration::from_secs(5))

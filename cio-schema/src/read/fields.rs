@@ -132,7 +132,7 @@ pub(crate) fn read_fields(
         .collect()
 }
 
-const FIELD_KEYS: [&str; 8] = [
+const FIELD_KEYS: [&str; 9] = [
     "type",
     "enum",
     "optional",
@@ -141,6 +141,7 @@ const FIELD_KEYS: [&str; 8] = [
     "max",
     "max_length",
     "deprecated",
+    "pii",
 ];
 
 fn read_field(
@@ -162,6 +163,7 @@ fn read_field(
         max: None,
         max_length: None,
         deprecated: None,
+        pii: false,
     };
     let t = match value.get_ref() {
         DeValue::String(_) => {
@@ -231,6 +233,16 @@ fn read_field(
                 field.deprecated =
                     string(sink, v, &format!("`deprecated` of {what}")).map(|s| s.text)
             }
+            "pii" => match v.get_ref() {
+                DeValue::Boolean(b) => field.pii = *b,
+                other => sink.error(
+                    span(v),
+                    format!(
+                        "`pii` of {what} must be true or false, found {}",
+                        kind(other)
+                    ),
+                ),
+            },
             "min" | "max" => match number(v.get_ref()) {
                 Some(n) => {
                     if key_text == "min" {

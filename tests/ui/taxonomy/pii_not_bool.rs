@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/pii_not_bool.toml");
+}
+
+fn main() {}
