@@ -111,7 +111,7 @@ async fn a_rolled_back_signup_never_sends_its_event() {
         relay.shutdown().await;
         let stored = stored_ids(&emulator);
         assert_eq!(stored.len(), 1, "{stored:?}");
-        assert!(stored.contains_key(&ids[1]));
+        assert_eq!(stored.get(&ids[1]), Some(&1), "sent once, with no fault");
         assert!(!stored.contains_key(&ids[0]));
     })
     .await;
@@ -201,6 +201,9 @@ async fn cut_connections_are_reopened_and_nothing_is_lost() {
             "a cut backend is still alive: {alive:?} / {cut_pids:?}"
         );
         relay.shutdown().await;
+        // A cut may lose a settle statement after its request was accepted: at most
+        // the rows in flight at each of the 3 cuts (4 claims of 200) are sent again.
+        assert_resent_only_when_unacknowledged(&emulator, 3 * 4 * 200);
         let stored = stored_ids(&emulator);
         assert_eq!(stored.len(), 5_000);
         assert_eq!(
@@ -401,7 +404,6 @@ async fn every_event_arrives_exactly_once_through_faults() {
         }
         let ids = stored_ids(&emulator);
         assert_eq!(ids.len(), 5_000);
-        assert!(ids.values().all(|&n| n == 1));
         assert_eq!(
             ids.keys()
                 .cloned()
@@ -409,7 +411,11 @@ async fn every_event_arrives_exactly_once_through_faults() {
             written
         );
         assert!(retried > 0);
-        assert!(emulator.with_record(|r| r.duplicates_ignored) > 0);
+        let resent = assert_resent_only_when_unacknowledged(&emulator, 0);
+        assert!(
+            resent > 0,
+            "lost acknowledgements were re-sent with their ids"
+        );
     })
     .await;
 }

@@ -180,6 +180,12 @@ pub struct Record {
     /// How many times each event id arrived, duplicates included (see
     /// [`Record::arrivals`]).
     pub arrivals_by_id: HashMap<String, u64>,
+    /// The sum of [`Record::arrivals_by_id`].
+    pub arrivals_total: u64,
+    /// Event arrivals (duplicates included) in requests that were applied but answered
+    /// with an error (a lost acknowledgement, as `Fault::StatusAfterApply` makes):
+    /// the only events a correct sender may send again, apart from a crash.
+    pub unacknowledged: u64,
     /// Per person (as addressed), every operation applied to them, in the order it
     /// was applied: what a test of ordering compares with what the app wrote.
     pub history: BTreeMap<String, Vec<Applied>>,
@@ -235,6 +241,11 @@ impl Record {
     /// Every arrival of an event id beyond its first: the events sent again.
     pub fn resent(&self) -> u64 {
         self.arrivals_by_id.values().map(|n| n - 1).sum()
+    }
+
+    /// Every arrival of an event id, duplicates included.
+    pub fn event_arrivals(&self) -> u64 {
+        self.arrivals_total
     }
 
     /// The operations applied to `customer`, in order (empty if none).
@@ -303,6 +314,7 @@ impl State {
     pub(crate) fn event(&mut self, customer: Option<&str>, event: StoredEvent) -> bool {
         if let Some(id) = &event.id {
             *self.record.arrivals_by_id.entry(id.clone()).or_insert(0) += 1;
+            self.record.arrivals_total += 1;
             if !self.seen_ids.insert(id.clone()) {
                 self.record.duplicates_ignored += 1;
                 return false;

@@ -223,12 +223,19 @@ async fn handle(
                 Ok(state) => state,
                 Err(poisoned) => poisoned.into_inner(),
             };
+            let arrived_before = state.record.event_arrivals();
             let reply = match action {
                 Ok(action) => api::apply(&mut state, action),
                 Err(reply) => reply,
             };
             let reply = match after_apply {
-                Some(crafted) if (200..300).contains(&reply.status) => crafted,
+                Some(crafted) if (200..300).contains(&reply.status) => {
+                    if !(200..300).contains(&crafted.status) {
+                        let lost = state.record.event_arrivals() - arrived_before;
+                        state.record.unacknowledged += lost;
+                    }
+                    crafted
+                }
                 _ => reply,
             };
             if shared.log_requests {

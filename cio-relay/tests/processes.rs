@@ -45,7 +45,7 @@ async fn crash_and_recover(url: &str, namespace: &str) {
     let mut relay = spawn_relay(&emulator, url, namespace, &["--unlimited-rate", "--drain"]);
     let status = relay.wait().await.unwrap();
     assert!(status.success(), "cio-relay failed: {status}");
-    assert_exactly_all(&emulator);
+    assert_exactly_all(&emulator, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,7 +98,7 @@ async fn postgres_three_relays_one_killed_share_the_rows_and_the_rate() {
             relay.start_kill().unwrap();
             relay.wait().await.unwrap();
         }
-        assert_exactly_all(&emulator);
+        assert_exactly_all(&emulator, 1);
 
         // The request rate, over all relays, stays within the limit (three relays
         // pacing alone would reach three times it). Slots are reserved in the

@@ -114,15 +114,29 @@ pub fn fast_relay() -> RelayConfig {
         )
 }
 
-/// The event ids the emulator stored, with how many times each.
+/// The event ids that reached the emulator, with how many times each arrived
+/// (duplicates included: the emulator stores an id once, but counts every arrival).
 pub fn stored_ids(emulator: &Emulator) -> HashMap<String, usize> {
     emulator.with_record(|record| {
-        let mut ids = HashMap::new();
-        for event in record.all_events() {
-            *ids.entry(event.id.clone().unwrap_or_default()).or_insert(0) += 1;
-        }
-        ids
+        record
+            .arrivals_by_id
+            .iter()
+            .map(|(id, n)| (id.clone(), usize::try_from(*n).unwrap_or(usize::MAX)))
+            .collect()
     })
+}
+
+/// Checks that nothing was sent twice but what lost its acknowledgement (plus
+/// `in_flight_at_kills` rows a killed relay may have had on the wire), and returns how
+/// many were sent again.
+pub fn assert_resent_only_when_unacknowledged(emulator: &Emulator, in_flight_at_kills: u64) -> u64 {
+    let (resent, unacknowledged) = emulator.with_record(|r| (r.resent(), r.unacknowledged));
+    assert!(
+        resent <= unacknowledged + in_flight_at_kills,
+        "{resent} events sent again, but only {unacknowledged} lost their acknowledgement \
+         (and {in_flight_at_kills} were in flight at a kill)"
+    );
+    resent
 }
 
 /// A SQLite file of its own for a test, removed first so re-runs start clean.
