@@ -22,8 +22,20 @@
 //!   With sqlx 0.8 and current rustls, `verify-ca` also checks the host name, as
 //!   `verify-full` does (launchbadge/sqlx#3793): connect by a name the certificate holds.
 //!
+//! **Order per person.** A person's operations (by the identifier they are addressed
+//! with: id, email or `cio_id`; a merge holds both people) reach Customer.io in the
+//! order they were committed, one at a time: a row is claimed only once every earlier
+//! row of the same person is delivered or dead-lettered, by whichever relay. So an
+//! identify retried after a 503 never lands after a later delete of the same person,
+//! and the newest attribute update wins; different people go in parallel. The cost:
+//! one person's rows take one request each, one after another. Every identify also
+//! carries the time it was written, so Customer.io, which drops an update older than a
+//! profile's latest, keeps the app's order across hosts too. Rows written before
+//! schema version 3 name no person and keep no order.
+//!
 //! The outbox creates and migrates its own tables and never touches the app's; tables
-//! written by a newer cio are refused ([`OutboxError::NewerSchema`]).
+//! written by a newer cio are refused ([`OutboxError::NewerSchema`]) unless that
+//! version recorded this one as still compatible.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

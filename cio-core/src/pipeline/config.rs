@@ -99,8 +99,9 @@ impl PipelineConfig {
         self
     }
 
-    /// How many `/batch` requests may be in flight at once (at least 1). With more
-    /// than one, operations may reach Customer.io out of order.
+    /// How many `/batch` requests may be in flight at once (at least 1). Whatever the
+    /// number, one person's operations keep their order: each is sent only once the
+    /// person's earlier one was settled (see [`Pipeline`](crate::pipeline::Pipeline)).
     #[must_use]
     pub fn max_in_flight(mut self, requests: usize) -> Self {
         self.max_in_flight = requests.max(1);

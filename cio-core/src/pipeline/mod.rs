@@ -18,6 +18,13 @@
 //!   without `batch_index`, an index outside the batch or named twice), no operation of
 //!   the batch counts as delivered on its word: those it does not name are retried
 //!   (counted `retried`, and `failed` with the reason once out of attempts).
+//! - **Order per person**: a person's operations (by the identifier they are addressed
+//!   with; a merge holds both people) are sent one at a time, in the order they were
+//!   handed over: a later one waits, parked, until the earlier one is delivered or
+//!   failed for good. An identify retried after a 503 never lands after a later
+//!   delete; the newest attribute update wins. Different people go in parallel, up to
+//!   [`PipelineConfig::max_in_flight`] requests; one person's operations take one
+//!   request each.
 //! - [`Pipeline::flush`] waits until everything handed over before it is delivered or
 //!   failed; [`Pipeline::shutdown`] drains within a deadline and returns what it could
 //!   not deliver.
