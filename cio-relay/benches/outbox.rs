@@ -308,54 +308,113 @@ async fn fill(db: &Db, outbox: &Outbox, count: u32) {
     }
 }
 
+/// Forgets the people of every pending row, as rows written before schema version 3
+/// (no per-person order): the baseline that shows what the order costs.
+async fn forget_people(db: &Db, outbox: &Outbox) {
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query(&format!(
+                "UPDATE {}_rows SET person = NULL, person2 = NULL WHERE delivered_at IS NULL",
+                outbox.namespace()
+            ))
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+        Db::Postgres(pool) => {
+            sqlx::query(&format!(
+                "UPDATE {}.rows SET person = NULL, person2 = NULL WHERE delivered_at IS NULL",
+                outbox.namespace()
+            ))
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+/// Delivers everything pending with `relays` relays; returns events per second.
+async fn deliver_all(outbox: &Outbox, relays: usize) -> f64 {
+    let pending = outbox.stats().await.unwrap().pending;
+    let emulator = Emulator::builder()
+        .log_requests(false)
+        .start()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let running: Vec<Relay> = (0..relays)
+        .map(|_| {
+            Relay::start(
+                outbox.clone(),
+                client(&emulator),
+                RelayConfig::default().unlimited_rate(),
+            )
+        })
+        .collect();
+    loop {
+        let delivered: u64 = running.iter().map(|r| r.stats().delivered).sum();
+        if delivered >= pending {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    for relay in &running {
+        relay.shutdown().await;
+    }
+    assert_eq!(emulator.with_record(|r| r.event_count()) as u64, pending);
+    emulator.shutdown().await;
+    pending as f64 / secs
+}
+
 async fn throughput(db: &Db, outbox: &Outbox) {
     const EVENTS: u32 = 100_000;
     for relays in [1usize, 3] {
-        let mut rates = Vec::new();
+        // Runs alternate: every event of its own person, with the per-person order
+        // (as written) and without it (people forgotten), one after the other.
+        let mut ordered = Vec::new();
+        let mut unordered = Vec::new();
         for _ in 0..RUNS {
-            fill(db, outbox, EVENTS).await;
-            if std::env::var_os("CIO_BENCH_MARK").is_some() {
-                println!("FILLED");
-                std::thread::sleep(Duration::from_secs(2));
-            }
-            // Everything pending is delivered and counted (rows the enqueue runs wrote too).
-            let pending = outbox.stats().await.unwrap().pending;
-            let emulator = Emulator::builder()
-                .log_requests(false)
-                .start()
-                .await
-                .unwrap();
-            let started = Instant::now();
-            let running: Vec<Relay> = (0..relays)
-                .map(|_| {
-                    Relay::start(
-                        outbox.clone(),
-                        client(&emulator),
-                        RelayConfig::default().unlimited_rate(),
-                    )
-                })
-                .collect();
-            loop {
-                let delivered: u64 = running.iter().map(|r| r.stats().delivered).sum();
-                if delivered >= pending {
-                    break;
+            for keep_order in [true, false] {
+                fill(db, outbox, EVENTS).await;
+                if !keep_order {
+                    forget_people(db, outbox).await;
                 }
-                tokio::time::sleep(Duration::from_millis(2)).await;
+                if std::env::var_os("CIO_BENCH_MARK").is_some() {
+                    println!("FILLED");
+                    std::thread::sleep(Duration::from_secs(2));
+                }
+                let rate = deliver_all(outbox, relays).await;
+                if keep_order { &mut ordered } else { &mut unordered }.push(rate);
             }
-            let secs = started.elapsed().as_secs_f64();
-            for relay in &running {
-                relay.shutdown().await;
-            }
-            assert_eq!(emulator.with_record(|r| r.event_count()) as u64, pending);
-            rates.push(pending as f64 / secs);
-            emulator.shutdown().await;
         }
-        let (median, lo, hi) = summary(rates);
-        println!(
-            "{} relay throughput, {relays} relay(s), {EVENTS} events or more a run: {median:.0} events/s (range {lo:.0}-{hi:.0})",
-            db.name()
-        );
+        for (rates, label) in [(ordered, "in order per person"), (unordered, "no order (rows without people)")] {
+            let (median, lo, hi) = summary(rates);
+            println!(
+                "{} relay throughput, {relays} relay(s), {EVENTS} events of {EVENTS} people, {label}: {median:.0} events/s (range {lo:.0}-{hi:.0})",
+                db.name()
+            );
+        }
     }
+    // What the order costs when every event is one person's: one request each.
+    const ONE_PERSON: u32 = 2_000;
+    let mut rates = Vec::new();
+    for _ in 0..RUNS {
+        in_tx!(db, |tx| {
+            for i in 0..ONE_PERSON {
+                outbox
+                    .track(&mut *tx, &customer(0), event(i))
+                    .await
+                    .unwrap();
+            }
+        });
+        rates.push(deliver_all(outbox, 1).await);
+    }
+    let (median, lo, hi) = summary(rates);
+    println!(
+        "{} relay throughput, 1 relay, {ONE_PERSON} events of one person: {median:.0} events/s (range {lo:.0}-{hi:.0})",
+        db.name()
+    );
 }
 
 async fn resume_after_kill(db: &Db, outbox: &Outbox, url: &str, namespace: &str) {
