@@ -385,10 +385,18 @@ async fn throughput(db: &Db, outbox: &Outbox) {
                     std::thread::sleep(Duration::from_secs(2));
                 }
                 let rate = deliver_all(outbox, relays).await;
-                if keep_order { &mut ordered } else { &mut unordered }.push(rate);
+                if keep_order {
+                    &mut ordered
+                } else {
+                    &mut unordered
+                }
+                .push(rate);
             }
         }
-        for (rates, label) in [(ordered, "in order per person"), (unordered, "no order (rows without people)")] {
+        for (rates, label) in [
+            (ordered, "in order per person"),
+            (unordered, "no order (rows without people)"),
+        ] {
             let (median, lo, hi) = summary(rates);
             println!(
                 "{} relay throughput, {relays} relay(s), {EVENTS} events of {EVENTS} people, {label}: {median:.0} events/s (range {lo:.0}-{hi:.0})",
