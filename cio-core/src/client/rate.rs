@@ -73,7 +73,14 @@ impl Spacing {
             Err(poisoned) => poisoned.into_inner(),
         };
         let slot = next.map_or(now, |n| n.max(now));
-        *next = Some(slot + self.interval);
+        // An interval too large for the clock (`Duration::MAX`) waits as long as one
+        // can: about thirty years.
+        const FOREVER: Duration = Duration::from_secs(30 * 365 * 24 * 3600);
+        *next = Some(
+            slot.checked_add(self.interval)
+                .or_else(|| slot.checked_add(FOREVER))
+                .unwrap_or(slot),
+        );
         slot
     }
 
@@ -89,6 +96,14 @@ impl Spacing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interval_too_large_for_the_clock_does_not_panic() {
+        let spacing = Spacing::new(Duration::MAX);
+        let now = Instant::now();
+        assert_eq!(spacing.reserve(now), now);
+        assert!(spacing.reserve(now) > now);
+    }
 
     #[test]
     fn slots_are_spaced_by_the_interval() {

@@ -275,3 +275,49 @@ async fn one_person_is_sent_in_order_while_others_go_in_parallel() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extreme_settings_neither_panic_nor_leave_rows_stuck() {
+    bounded(30, async {
+        let (outbox, pool) = outbox("extreme").await;
+        write(&outbox, &pool, 3, 1, 0).await;
+        let sink = FakeSink::new(Duration::ZERO);
+        let config = quick()
+            .prune_interval(Duration::MAX)
+            .retention(Duration::MAX)
+            .lease(Duration::MAX);
+        let relay = Relay::with_sink(outbox.clone(), sink.clone(), config);
+        drained(&outbox).await;
+        let stats = relay.shutdown().await;
+        assert_eq!(stats.delivered, 3, "{stats:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_rate_slot_far_ahead_does_not_stall_the_relay() {
+    bounded(30, async {
+        let (outbox, pool) = outbox("clock_step").await;
+        write(&outbox, &pool, 3, 1, 0).await;
+        // As after the wall clock stepped back an hour: the stored slot is far ahead.
+        sqlx::query("UPDATE cio_outbox_rate SET next_at = next_at + 3600000 + ?1")
+            .bind(
+                i64::try_from(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .as_millis(),
+                )
+                .unwrap(),
+            )
+            .execute(&pool)
+            .await
+            .unwrap();
+        let sink = FakeSink::new(Duration::ZERO);
+        let config = quick().requests_per_second(100).burst(1);
+        let relay = Relay::with_sink(outbox.clone(), sink.clone(), config);
+        drained(&outbox).await;
+        assert_eq!(relay.shutdown().await.delivered, 3);
+    })
+    .await;
+}
