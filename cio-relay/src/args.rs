@@ -45,7 +45,12 @@ pub(crate) struct Args {
     #[arg(long, value_name = "URL")]
     pub(crate) base_url: Option<String>,
     /// The Track API site id.
-    #[arg(long, env = "CUSTOMERIO_SITE_ID", value_name = "ID")]
+    #[arg(
+        long,
+        env = "CUSTOMERIO_SITE_ID",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
     pub(crate) site_id: String,
     /// The Track API key (prefer the environment: flags show in process lists).
     #[arg(
@@ -56,7 +61,13 @@ pub(crate) struct Args {
     )]
     pub(crate) track_api_key: String,
     /// The account's region: us or eu.
-    #[arg(long, env = "CUSTOMERIO_REGION", default_value = "us", value_parser = region)]
+    #[arg(
+        long,
+        env = "CUSTOMERIO_REGION",
+        hide_env_values = true,
+        default_value = "us",
+        value_parser = region
+    )]
     pub(crate) region: Region,
     /// How long claimed rows are reserved for this relay (1s to 1d).
     #[arg(long, default_value = "30s", value_parser = lease, value_name = "DURATION")]

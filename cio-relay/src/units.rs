@@ -48,7 +48,7 @@ pub(crate) fn show_duration(duration: Duration) -> String {
     let ms = duration.as_millis();
     for (name, per_unit) in DURATION_UNITS.iter().rev() {
         let per_unit = u128::from(*per_unit);
-        if ms >= per_unit && ms % per_unit == 0 {
+        if ms >= per_unit && ms.is_multiple_of(per_unit) {
             return format!("{}{name}", ms / per_unit);
         }
     }
