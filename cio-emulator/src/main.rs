@@ -2,9 +2,10 @@
 //! `events.toml`, the web inbox) on 127.0.0.1 until Ctrl-C. It takes the same flags
 //! as `cio-cli emulator` (see `--help`).
 //!
-//! Exit codes: 0 stopped by Ctrl-C, 1 a failure at run time (the port cannot be
-//! bound, the coverage folder cannot be created), 2 a usage problem (unknown flag,
-//! bad value, an events.toml that cannot be read or has errors).
+//! Exit codes, as `cio-cli emulator`'s: 0 stopped by Ctrl-C, 1 errors in the
+//! events.toml or a failure at run time (the port cannot be bound, the coverage folder
+//! cannot be created), 2 a usage problem (unknown flag, bad value, an events.toml that
+//! does not exist).
 
 use std::process::ExitCode;
 
@@ -20,8 +21,9 @@ only from the web inbox at the printed address or with POST /__clock.
 Environment:
   CIO_COVERAGE_DIR  the folder --coverage-dir names when not given
 
-Exit codes: 0 stopped by Ctrl-C, 1 a failure at run time (the port cannot be bound),
-2 a usage problem (unknown flag, bad value, an events.toml with errors).
+Exit codes: 0 stopped by Ctrl-C, 1 errors in the events.toml or a failure at run
+time (the port cannot be bound), 2 a usage problem (unknown flag, bad value, an
+events.toml that does not exist).
 
 Examples:
   cio-emulator --port 4010
@@ -50,6 +52,10 @@ async fn main() -> ExitCode {
     let mut plan = None;
     if let Some(path) = args.taxonomy_path() {
         let shown = path.display().to_string();
+        if !path.is_file() {
+            eprintln!("error: {shown}: no such file");
+            return ExitCode::from(2);
+        }
         let loaded = cio_schema::load(path, &shown);
         match loaded.result {
             Ok(taxonomy) => {
@@ -59,7 +65,7 @@ async fn main() -> ExitCode {
             }
             Err(errors) => {
                 eprintln!("{errors}\n\nerror: {shown}: {} error(s)", errors.len());
-                return ExitCode::from(2);
+                return ExitCode::FAILURE;
             }
         }
     }
