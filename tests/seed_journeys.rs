@@ -233,8 +233,9 @@ async fn every_event_arrives_and_every_message_renders_down_both_sides_of_each_i
         // What the emulator notes for coverage: all of it, each `if` both ways.
         let seen = emulator.coverage();
         assert_eq!(seen.events.len(), taxonomy::EVENTS.len());
-        assert_eq!(seen.messages.len(), taxonomy::JOURNEYS.messages.len());
-        assert_eq!(seen.branches.len(), 4, "{:?}", seen.branches);
+        let journeys = seen.of_journeys(&cio_emulator::Coverage::journeys_id(&taxonomy::JOURNEYS));
+        assert_eq!(journeys.messages.len(), taxonomy::JOURNEYS.messages.len());
+        assert_eq!(journeys.branches.len(), 4, "{:?}", journeys.branches);
         emulator.shutdown().await;
     })
     .await

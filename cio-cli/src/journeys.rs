@@ -34,4 +34,14 @@ mod tests {
             workspace::taxonomy::JOURNEYS
         );
     }
+
+    /// `cio-cli coverage` finds what an emulator running the macro's journeys saw.
+    #[test]
+    fn same_coverage_id_as_the_macro() {
+        use cio_emulator::Coverage;
+        assert_eq!(
+            Coverage::journeys_id(leak(&read("../events.toml"))),
+            Coverage::journeys_id(&workspace::taxonomy::JOURNEYS)
+        );
+    }
 }

@@ -57,6 +57,15 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "coverage_other_journeys",
+        &[
+            "coverage",
+            "--taxonomy",
+            "tests/fixtures/coverage.toml",
+            "tests/fixtures/coverage/other",
+        ],
+    ),
+    (
         "coverage_bad_file",
         &[
             "coverage",

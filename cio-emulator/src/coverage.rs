@@ -13,12 +13,13 @@
 //! are names, and each replaces the file whole (written to `.tmp` and renamed), so a
 //! reader never sees half a file.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+use cio_core::journey::Journeys;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -34,10 +35,16 @@ const FORMAT_VERSION: u32 = 1;
 /// What an emulator saw exercised since it started ([`clear`](crate::Emulator::clear)
 /// forgets the record, not this).
 ///
+/// Events, transactional messages and broadcasts are matched by name (or id) alone.
+/// The journeys' messages and branches are kept under the [id](Coverage::journeys_id)
+/// of the journeys that ran them, so that a test running other journeys (another
+/// `events.toml`, or a hand-written one with a message of the same name) does not
+/// count for this one.
+///
 /// ```
 /// let mut all = cio_emulator::Coverage::default();
 /// let seen = cio_emulator::Coverage::from_json(
-///     r#"{"version":1,"events":["signed_up"],"messages":[],"transactional":[],"broadcasts":[42],"branches":[]}"#,
+///     r#"{"version":1,"events":["signed_up"],"transactional":[],"broadcasts":[42],"journeys":{}}"#,
 /// )
 /// .unwrap();
 /// all.merge(seen);
@@ -48,15 +55,22 @@ pub struct Coverage {
     /// The names of the events received, anonymous ones included (page and screen
     /// views are not events).
     pub events: BTreeSet<String>,
-    /// The journeys' messages delivered and rendered without error.
-    pub messages: BTreeSet<String>,
     /// The transactional messages sent and not failing to render: each
     /// `transactional_message_id` as sent (a number as its digits), and the name in
     /// `events.toml` when the emulator knows the app messages.
     pub transactional: BTreeSet<String>,
     /// The broadcasts triggered and not failing to render for everyone, by id.
     pub broadcasts: BTreeSet<u64>,
-    /// The branches the journeys took.
+    /// Per [journeys id](Coverage::journeys_id), what those journeys exercised.
+    pub journeys: BTreeMap<String, JourneysCoverage>,
+}
+
+/// What one set of journeys exercised.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JourneysCoverage {
+    /// The messages delivered and rendered without error.
+    pub messages: BTreeSet<String>,
+    /// The branches taken.
     pub branches: BTreeSet<Branch>,
 }
 
@@ -84,10 +98,31 @@ impl Coverage {
     /// Adds everything `other` saw.
     pub fn merge(&mut self, other: Coverage) {
         self.events.extend(other.events);
-        self.messages.extend(other.messages);
         self.transactional.extend(other.transactional);
         self.broadcasts.extend(other.broadcasts);
-        self.branches.extend(other.branches);
+        for (id, theirs) in other.journeys {
+            let ours = self.journeys.entry(id).or_default();
+            ours.messages.extend(theirs.messages);
+            ours.branches.extend(theirs.branches);
+        }
+    }
+
+    /// What the journeys of id `id` exercised (nothing if none ran).
+    pub fn of_journeys(&self, id: &str) -> JourneysCoverage {
+        self.journeys.get(id).cloned().unwrap_or_default()
+    }
+
+    /// The id of `journeys` in coverage files: a hash (64-bit FNV-1a, in hex) of their
+    /// `Debug` text, which holds every campaign, step, condition and template. The
+    /// same `events.toml` gives the same id whether `taxonomy!()` or `cio-cli` built
+    /// the journeys (they are equal: `cio-cli` tests it).
+    pub fn journeys_id(journeys: &Journeys) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in format!("{journeys:?}").bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
     }
 
     /// The coverage as the emulator's file holds it (JSON, with a format version).
@@ -119,10 +154,13 @@ impl Coverage {
     /// How many names it holds: it only grows, so a larger size means news.
     fn size(&self) -> usize {
         self.events.len()
-            + self.messages.len()
             + self.transactional.len()
             + self.broadcasts.len()
-            + self.branches.len()
+            + self
+                .journeys
+                .values()
+                .map(|j| j.messages.len() + j.branches.len())
+                .sum::<usize>()
     }
 
     /// Notes an accepted event, page or screen view.
@@ -163,16 +201,19 @@ impl State {
         let mut coverage = self.coverage.clone();
         if let Some(engine) = &self.journeys {
             let exercised = &engine.exercised;
-            coverage
-                .messages
-                .extend(exercised.messages.iter().map(|m| (*m).to_owned()));
-            coverage
-                .branches
-                .extend(exercised.branches.iter().map(|b| Branch {
-                    campaign: b.campaign.to_owned(),
-                    step: b.step.clone(),
-                    held: b.held,
-                }));
+            let ours = JourneysCoverage {
+                messages: exercised.messages.iter().map(|m| (*m).to_owned()).collect(),
+                branches: exercised
+                    .branches
+                    .iter()
+                    .map(|b| Branch {
+                        campaign: b.campaign.to_owned(),
+                        step: b.step.clone(),
+                        held: b.held,
+                    })
+                    .collect(),
+            };
+            coverage.journeys.insert(engine.id().to_owned(), ours);
         }
         coverage
     }
@@ -268,10 +309,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn journeys_ids_tell_journeys_apart() {
+        let empty = Coverage::journeys_id(&Journeys::EMPTY);
+        assert_eq!(empty.len(), 16);
+        assert_eq!(empty, Coverage::journeys_id(&Journeys::EMPTY));
+        static ONE: Journeys = Journeys {
+            campaigns: &[],
+            messages: &[cio_core::journey::Message {
+                name: "welcome",
+                channel: cio_core::journey::Channel::Email,
+                subject: None,
+                body: "Hi",
+            }],
+        };
+        assert_ne!(empty, Coverage::journeys_id(&ONE));
+    }
+
+    #[test]
+    fn merging_keeps_journeys_apart() {
+        let mut all = Coverage::default();
+        for (id, message) in [("a", "welcome"), ("b", "welcome"), ("a", "nudge")] {
+            let mut one = Coverage::default();
+            let journeys = one.journeys.entry(id.to_owned()).or_default();
+            journeys.messages.insert(message.to_owned());
+            all.merge(one);
+        }
+        assert_eq!(all.of_journeys("a").messages.len(), 2);
+        assert_eq!(all.of_journeys("b").messages.len(), 1);
+        assert!(all.of_journeys("c").messages.is_empty());
+    }
+
+    #[test]
     fn the_file_format_round_trips_and_is_versioned() {
         let mut coverage = Coverage::default();
         coverage.events.insert("signed_up".to_owned());
-        coverage.branches.insert(Branch {
+        let journeys = coverage.journeys.entry("0123".to_owned()).or_default();
+        journeys.branches.insert(Branch {
             campaign: "onboarding".to_owned(),
             step: "3".to_owned(),
             held: false,

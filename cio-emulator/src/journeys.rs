@@ -12,6 +12,8 @@ use serde_json::{Map, Value};
 #[derive(Debug)]
 pub(crate) struct Engine {
     journeys: &'static Journeys,
+    /// Their id in coverage files.
+    id: String,
     start: Timestamp,
     pub(crate) simulation: Simulation,
     /// What the journeys exercised, kept across [`Engine::fresh`] for coverage.
@@ -35,6 +37,7 @@ impl Engine {
     pub(crate) fn new(journeys: &'static Journeys, start: Timestamp) -> Self {
         Engine {
             journeys,
+            id: crate::Coverage::journeys_id(journeys),
             start,
             simulation: Simulation::new(journeys, start),
             exercised: Exercised::default(),
@@ -50,6 +53,11 @@ impl Engine {
             ..self.exercised.clone()
         };
         engine
+    }
+
+    /// The id of the journeys in coverage files.
+    pub(crate) fn id(&self) -> &str {
+        &self.id
     }
 
     /// An accepted identify of `customer`.

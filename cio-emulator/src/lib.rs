@@ -37,7 +37,7 @@ mod offline;
 mod record;
 mod server;
 
-pub use coverage::{Branch, Coverage, COVERAGE_DIR_ENV};
+pub use coverage::{Branch, Coverage, JourneysCoverage, COVERAGE_DIR_ENV};
 pub use faults::{Fault, Faults};
 pub use offline::TrackApi;
 pub use record::{

@@ -177,13 +177,17 @@ async fn the_emulator_records_what_was_exercised_and_keeps_its_file_current() {
         let written = files_in(&dir);
         assert_eq!(written.len(), 1);
         assert!(written[0].events.contains("upgraded"), "{:?}", written[0]);
-        assert!(written[0].messages.contains("welcome"), "{:?}", written[0]);
+        let ours = Coverage::journeys_id(&JOURNEYS);
+        let rendered = written[0].of_journeys(&ours).messages;
+        assert!(rendered.contains("welcome"), "{:?}", written[0]);
 
         emulator.advance(Duration::from_secs(60));
         let seen = emulator.coverage();
 
         assert_eq!(names(&seen.events), ["signed_up", "upgraded", "visited"]);
-        assert_eq!(names(&seen.messages), ["pro_tips", "welcome"]);
+        assert_eq!(seen.journeys.len(), 1, "one emulator, one set of journeys");
+        let journeys = seen.of_journeys(&ours);
+        assert_eq!(names(&journeys.messages), ["pro_tips", "welcome"]);
         assert_eq!(names(&seen.transactional), ["password_reset"]);
         assert_eq!(seen.broadcasts.iter().copied().collect::<Vec<_>>(), [42]);
         let branch = |held| Branch {
@@ -192,7 +196,7 @@ async fn the_emulator_records_what_was_exercised_and_keeps_its_file_current() {
             held,
         };
         assert_eq!(
-            seen.branches.iter().cloned().collect::<Vec<_>>(),
+            journeys.branches.iter().cloned().collect::<Vec<_>>(),
             [branch(false), branch(true)]
         );
         assert_eq!(

@@ -73,9 +73,11 @@ pub(crate) struct Comparison {
 }
 
 impl Comparison {
-    /// Compares `taxonomy` with `seen`.
-    pub(crate) fn new(taxonomy: &Taxonomy, seen: &Coverage) -> Self {
+    /// Compares `taxonomy` with `seen`, whose journeys' part counts when it comes
+    /// from these journeys (`journeys`: their coverage id).
+    pub(crate) fn new(taxonomy: &Taxonomy, seen: &Coverage, journeys: &str) -> Self {
         let mut c = Comparison::default();
+        let ran = seen.of_journeys(journeys);
         for event in &taxonomy.events {
             let name = &event.name;
             c.events.count(
@@ -92,7 +94,7 @@ impl Comparison {
         for message in &taxonomy.messages {
             let name = &message.name;
             c.messages.count(
-                seen.messages.contains(&name.value),
+                ran.messages.contains(&name.value),
                 || Gap {
                     kind: Kind::Message,
                     name: name.value.clone(),
@@ -130,7 +132,7 @@ impl Comparison {
                     (true, "never held (its `then` was never taken)"),
                     (false, "always held (its `else` was never taken)"),
                 ] {
-                    let taken = seen.branches.iter().any(|b| {
+                    let taken = ran.branches.iter().any(|b| {
                         b.campaign == campaign.name.value && b.step == path && b.held == held
                     });
                     c.branches.count(

@@ -7,10 +7,11 @@ mod gaps;
 
 use std::path::Path;
 
+use cio_emulator::Coverage;
 use cio_schema::SourceFile;
 use serde_json::json;
 
-use crate::{check, input, Failure};
+use crate::{check, input, journeys, Failure};
 use gaps::{Comparison, Gap, Kind, Tally};
 
 /// How `cio-cli coverage` prints its findings.
@@ -33,11 +34,19 @@ pub(crate) fn run(
     let source = input::read_path(taxonomy)?;
     let plan = check::valid(&source)?;
     let (seen, files) = files::read_dir(dir)?;
-    let comparison = Comparison::new(&plan, &seen);
+    let id = Coverage::journeys_id(journeys::leak(&plan));
+    let comparison = Comparison::new(&plan, &seen, &id);
+    // Journeys ran, none of them these: the messages' gaps deserve a word why.
+    let other_journeys = !seen.journeys.is_empty() && !seen.journeys.contains_key(&id);
     let file = SourceFile::new(source.name.clone(), source.text.clone());
     let complete = comparison.complete(branches);
     match format {
-        CoverageFormat::Text => text(&comparison, &file, branches, files, dir),
+        CoverageFormat::Text => {
+            let other = (other_journeys
+                && comparison.messages.exercised < comparison.messages.declared)
+                .then_some(source.name.as_str());
+            text(&comparison, &file, branches, files, dir, other);
+        }
         CoverageFormat::Json => json(&comparison, &file, branches, files, complete),
     }
     if complete {
@@ -52,7 +61,16 @@ fn required(gap: &Gap, branches: bool) -> bool {
     gap.kind != Kind::Branch || branches
 }
 
-fn text(c: &Comparison, file: &SourceFile, branches: bool, files: usize, dir: &Path) {
+/// Prints the gaps and the summary; `other_journeys` names the taxonomy when the
+/// emulators ran journeys, none of them its own.
+fn text(
+    c: &Comparison,
+    file: &SourceFile,
+    branches: bool,
+    files: usize,
+    dir: &Path,
+    other_journeys: Option<&str>,
+) {
     for gap in &c.gaps {
         let place = file.locate(gap.span.start);
         let note = if required(gap, branches) {
@@ -61,6 +79,9 @@ fn text(c: &Comparison, file: &SourceFile, branches: bool, files: usize, dir: &P
             "note: "
         };
         say!("{place}: {note}{}", gap.message);
+    }
+    if let Some(name) = other_journeys {
+        say!("note: the emulators ran journeys, none of them those of {name} (another events.toml, or another version of it)");
     }
     let from = format!(
         "{files} emulator file{} in {}",
