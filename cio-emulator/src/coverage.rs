@@ -1,17 +1,5 @@
 //! [`Coverage`]: which names of `events.toml` an emulator saw exercised, and the file
 //! every emulator writes it to when `CIO_COVERAGE_DIR` is set, for `cio-cli coverage`.
-//!
-//! # When the file is written
-//!
-//! Each emulator writes one file of its own, `cio-emulator-<pid>-<n>.json`, in the
-//! folder. Tests often end without dropping their emulator (one kept in a `static`, a
-//! process that exits after its last test, a panic that aborts), so the file is not
-//! left to `Drop`: it is rewritten as soon as the emulator sees a name it had not
-//! seen (at the end of the request that brought it, or of the clock move that
-//! delivered a message), and once more on [`shutdown`](crate::Emulator::shutdown) and
-//! on drop. What it holds only grows, so there are at most as many writes as there
-//! are names, and each replaces the file whole (written to `.tmp` and renamed), so a
-//! reader never sees half a file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
@@ -34,6 +22,20 @@ const FORMAT_VERSION: u32 = 1;
 
 /// What an emulator saw exercised since it started ([`clear`](crate::Emulator::clear)
 /// forgets the record, not this).
+///
+/// # The coverage file
+///
+/// With a coverage folder (`CIO_COVERAGE_DIR`, or
+/// [`EmulatorBuilder::coverage_dir`](crate::EmulatorBuilder::coverage_dir)), each
+/// emulator writes one file of its own, `cio-emulator-<pid>-<n>.json`, in the folder.
+/// Tests often end without dropping their emulator (one kept in a `static`, a process
+/// that exits after its last test, a panic that aborts), so the file is not left to
+/// `Drop`: it is rewritten as soon as the emulator sees a name it had not seen (at the
+/// end of the request that brought it, or of the clock move that delivered a message),
+/// and once more on [`shutdown`](crate::Emulator::shutdown) and on drop. What it holds
+/// only grows, so there are at most as many writes as there are names, and each
+/// replaces the file whole (written to `.tmp` and renamed), so a reader never sees
+/// half a file.
 ///
 /// Events, transactional messages and broadcasts are matched by name (or id) alone.
 /// The journeys' messages and branches are kept under the [id](Coverage::journeys_id)

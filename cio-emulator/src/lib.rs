@@ -181,8 +181,8 @@ impl EmulatorBuilder {
         self
     }
 
-    /// The folder to write a [`Coverage`] file into (one file per emulator; the
-    /// [`coverage` module](Coverage) says when it is written). By default the folder
+    /// The folder to write a [`Coverage`] file into (one file per emulator, kept
+    /// current as the emulator runs: see [`Coverage`]). By default the folder
     /// named by `CIO_COVERAGE_DIR`, when it is set and not empty; `None` writes
     /// nothing.
     #[must_use]
