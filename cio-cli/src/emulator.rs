@@ -3,11 +3,10 @@
 //! `events.toml` delivered, until Ctrl-C.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
-use std::path::Path;
 use std::time::Duration;
 
 use cio_core::journey::{Delivery, Journeys};
+use cio_emulator::cli::{EmulatorArgs, DEFAULT_TAXONOMY};
 use cio_emulator::{Emulator, Record};
 use serde_json::{Map, Value};
 
@@ -17,24 +16,16 @@ use crate::{check, input, journeys, simulate, Failure};
 /// How often the record is read for news.
 const POLL: Duration = Duration::from_millis(100);
 
-/// The file read when no `--taxonomy` is given, if it exists.
-const DEFAULT_TAXONOMY: &str = "events.toml";
-
-/// Serves on `port` (0: an ephemeral one) with the given credentials until Ctrl-C,
-/// running the journeys of `taxonomy` (or of `./events.toml`, if there is one).
-pub(crate) fn run(
-    port: u16,
-    taxonomy: Option<&Path>,
-    site_id: String,
-    api_key: String,
-) -> Result<(), Failure> {
-    let plan = load(taxonomy)?;
+/// Serves as `args` say until Ctrl-C, running the journeys of `--taxonomy` (or of
+/// `./events.toml`, if there is one).
+pub(crate) fn run(args: &EmulatorArgs) -> Result<(), Failure> {
+    let plan = load(args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Failure::Usage(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(serve(port, plan, site_id, api_key))
+    runtime.block_on(serve(args, plan))
 }
 
 /// The journeys to run and the file they came from.
@@ -44,11 +35,9 @@ struct Plan {
     pii: Pii,
 }
 
-fn load(taxonomy: Option<&Path>) -> Result<Option<Plan>, Failure> {
-    let path = match taxonomy {
-        Some(path) => path,
-        None if Path::new(DEFAULT_TAXONOMY).is_file() => Path::new(DEFAULT_TAXONOMY),
-        None => return Ok(None),
+fn load(args: &EmulatorArgs) -> Result<Option<Plan>, Failure> {
+    let Some(path) = args.taxonomy_path() else {
+        return Ok(None);
     };
     let source = input::read_path(path)?;
     let taxonomy = check::valid(&source)?;
@@ -59,23 +48,15 @@ fn load(taxonomy: Option<&Path>) -> Result<Option<Plan>, Failure> {
     }))
 }
 
-async fn serve(
-    port: u16,
-    plan: Option<Plan>,
-    site_id: String,
-    api_key: String,
-) -> Result<(), Failure> {
-    let mut builder = Emulator::builder()
-        .credentials(site_id, api_key)
-        .bind(SocketAddr::from(([127, 0, 0, 1], port)))
-        .log_requests(true);
+async fn serve(args: &EmulatorArgs, plan: Option<Plan>) -> Result<(), Failure> {
+    let mut builder = args.configure(Emulator::builder()).log_requests(true);
     if let Some(plan) = &plan {
         builder = builder.journeys(plan.journeys);
     }
     let emulator = builder
         .start()
         .await
-        .map_err(|e| Failure::Usage(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+        .map_err(|e| Failure::Usage(e.to_string()))?;
     say!("{}", emulator.base_url());
     say!(
         "site id: {}  api key: {}  (Ctrl-C stops)",
@@ -93,6 +74,9 @@ async fn serve(
         None => {
             say!("journeys: none (no {DEFAULT_TAXONOMY} here; --taxonomy PATH runs its campaigns)")
         }
+    }
+    if let Some(file) = emulator.coverage_file() {
+        say!("coverage: {}", file.display());
     }
     let mut seen = Seen::default();
     if let Some(plan) = plan {

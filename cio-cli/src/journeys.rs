@@ -1,119 +1,7 @@
-//! The campaigns and messages of a taxonomy read at run time, as the `&'static`
-//! [`Journeys`] that `cio::taxonomy!()` writes at compile time.
-//!
-//! [`Journeys`] holds `&'static` data so that the macro's output needs no
-//! allocation. Here the taxonomy is only known once the command runs, so every
-//! string and list is copied once and leaked: `cio-cli simulate` and `cio-cli emulator` build
-//! the journeys exactly once per process, which then ends, so the memory is never
-//! meant to be returned.
+//! The journeys of a taxonomy read at run time: `cio_emulator::cli::journeys`, tested
+//! here against what the macro writes (the emulator cannot depend on the macro).
 
-use cio_core::journey as run;
-use cio_schema as model;
-
-/// The journeys of `taxonomy`, leaked for the rest of the process (see the module
-/// documentation).
-pub(crate) fn leak(taxonomy: &model::Taxonomy) -> &'static run::Journeys {
-    let campaigns = taxonomy.campaigns.iter().map(campaign).collect();
-    let messages = taxonomy.messages.iter().map(message).collect();
-    Box::leak(Box::new(run::Journeys {
-        campaigns: slice(campaigns),
-        messages: slice(messages),
-    }))
-}
-
-fn text(s: &str) -> &'static str {
-    Box::leak(s.to_owned().into_boxed_str())
-}
-
-fn slice<T>(items: Vec<T>) -> &'static [T] {
-    Box::leak(items.into_boxed_slice())
-}
-
-fn campaign(c: &model::Campaign) -> run::Campaign {
-    run::Campaign {
-        name: text(&c.name.value),
-        trigger: text(&c.trigger.value),
-        steps: steps(&c.steps),
-    }
-}
-
-fn steps(steps: &[model::Step]) -> &'static [run::Step] {
-    slice(steps.iter().map(step).collect())
-}
-
-fn step(s: &model::Step) -> run::Step {
-    match s {
-        model::Step::Wait { seconds, .. } => run::Step::Wait(*seconds),
-        model::Step::Send { message } => run::Step::Send(text(&message.value)),
-        model::Step::Branch {
-            condition: c,
-            then,
-            otherwise,
-            ..
-        } => run::Step::Branch(condition(c), steps(then), steps(otherwise)),
-    }
-}
-
-fn condition(c: &model::Condition) -> &'static run::Condition {
-    let leaked = match c {
-        model::Condition::Truthy(p) => run::Condition::Truthy(path(p)),
-        model::Condition::Compare { path: p, op, value } => {
-            run::Condition::Compare(path(p), compare(*op), literal(value))
-        }
-        model::Condition::Performed(event) => run::Condition::Performed(text(&event.value)),
-        model::Condition::Not(inner) => run::Condition::Not(condition(inner)),
-        model::Condition::And(a, b) => run::Condition::And(condition(a), condition(b)),
-        model::Condition::Or(a, b) => run::Condition::Or(condition(a), condition(b)),
-    };
-    Box::leak(Box::new(leaked))
-}
-
-fn path(p: &model::AttributePath) -> run::Path {
-    let field = text(&p.field.value);
-    match p.root {
-        model::PathRoot::Customer => run::Path::Customer(field),
-        model::PathRoot::Event => run::Path::Event(field),
-    }
-}
-
-fn compare(op: model::CompareOp) -> run::CompareOp {
-    match op {
-        model::CompareOp::Eq => run::CompareOp::Eq,
-        model::CompareOp::Ne => run::CompareOp::Ne,
-        model::CompareOp::Lt => run::CompareOp::Lt,
-        model::CompareOp::Gt => run::CompareOp::Gt,
-        model::CompareOp::Le => run::CompareOp::Le,
-        model::CompareOp::Ge => run::CompareOp::Ge,
-    }
-}
-
-fn literal(l: &model::Literal) -> run::Literal {
-    match l {
-        model::Literal::String(s, _) => run::Literal::String(text(s)),
-        model::Literal::Number(n, _) => run::Literal::Number(*n),
-        model::Literal::Bool(b, _) => run::Literal::Bool(*b),
-    }
-}
-
-fn message(m: &model::Message) -> run::Message {
-    run::Message {
-        name: text(&m.name.value),
-        channel: channel(m.channel),
-        subject: m.subject.as_ref().map(|s| text(&s.source)),
-        body: text(&m.body.source),
-    }
-}
-
-fn channel(c: model::Channel) -> run::Channel {
-    match c {
-        model::Channel::Email => run::Channel::Email,
-        model::Channel::Sms => run::Channel::Sms,
-        model::Channel::Push => run::Channel::Push,
-        model::Channel::InApp => run::Channel::InApp,
-        model::Channel::Webhook => run::Channel::Webhook,
-        model::Channel::Slack => run::Channel::Slack,
-    }
-}
+pub(crate) use cio_emulator::cli::journeys::leak;
 
 #[cfg(test)]
 mod tests {
@@ -144,6 +32,16 @@ mod tests {
         assert_eq!(
             *leak(&read("../events.toml")),
             workspace::taxonomy::JOURNEYS
+        );
+    }
+
+    /// `cio-cli coverage` finds what an emulator running the macro's journeys saw.
+    #[test]
+    fn same_coverage_id_as_the_macro() {
+        use cio_emulator::Coverage;
+        assert_eq!(
+            Coverage::journeys_id(leak(&read("../events.toml"))),
+            Coverage::journeys_id(&workspace::taxonomy::JOURNEYS)
         );
     }
 }

@@ -1,9 +1,10 @@
 //! `cio-cli`: checks, documents, exports and diffs an `events.toml`, simulates its
-//! journeys on a scenario, and runs the Track API emulator. Every check is
-//! `cio-schema`'s, the same the macros run.
+//! journeys on a scenario, runs the Customer.io emulator, and reports what the tests
+//! never exercised. Every check is `cio-schema`'s, the same the macros run.
 //!
-//! Exit codes: 0 success, 1 findings (errors in the file, a breaking change), 2 a
-//! usage problem (unknown flag, missing or unreadable file).
+//! Exit codes: 0 success, 1 findings (errors in the file, a breaking change, a
+//! declared event or message the tests never exercised), 2 a usage problem (unknown
+//! flag, missing or unreadable file).
 
 /// `println!` that never panics: a closed standard output (`cio-cli docs | head`) only
 /// ends the output.
@@ -28,6 +29,7 @@ macro_rules! say_err {
 }
 
 mod check;
+mod coverage;
 mod diff;
 mod docs;
 mod emulator;
@@ -49,7 +51,7 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "cio-cli",
     version,
     about,
-    after_help = "Examples:\n  cio-cli check\n  cio-cli docs --out TRACKING_PLAN.md\n  cio-cli diff main:events.toml events.toml\n  cio-cli simulate onboarding.scenario.toml\n\nRun `cio-cli help <command>` for each command's options and examples."
+    after_help = "Examples:\n  cio-cli check\n  cio-cli docs --out TRACKING_PLAN.md\n  cio-cli diff main:events.toml events.toml\n  cio-cli simulate onboarding.scenario.toml\n  CIO_COVERAGE_DIR=target/cio-coverage cargo test && cio-cli coverage target/cio-coverage\n\nExit codes: 0 success, 1 findings (errors in the file, a breaking change, something\nnever exercised), 2 a usage problem (unknown flag, missing or unreadable file).\n\nRun `cio-cli help <command>` for each command's options and examples."
 )]
 struct Cli {
     /// What to do.
@@ -124,21 +126,29 @@ enum Command {
     /// Runs the Track API emulator on 127.0.0.1, printing what it receives and the
     /// journeys' deliveries.
     #[command(
-        after_help = "The journeys of events.toml run on what the emulator receives (without\n--taxonomy, ./events.toml when there is one); their clock moves only from the\nweb inbox at the printed address or with POST /__clock. Point a client at the\nprinted address with the printed credentials; Ctrl-C stops.\n\nExamples:\n  cio-cli emulator --port 4010\n  cio-cli emulator --taxonomy app/events.toml"
+        after_help = "The journeys of events.toml run on what the emulator receives (without\n--taxonomy, ./events.toml when there is one); their clock moves only from the\nweb inbox at the printed address or with POST /__clock. Point a client at the\nprinted address with the printed credentials; Ctrl-C stops. The cio-emulator\nbinary takes the same flags.\n\nEnvironment:\n  CIO_COVERAGE_DIR  the folder --coverage-dir names when not given\n\nExamples:\n  cio-cli emulator --port 4010\n  cio-cli emulator --taxonomy app/events.toml --coverage-dir target/coverage"
     )]
     Emulator {
-        /// The port (an ephemeral one when not given).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// The events.toml whose journeys run (default: ./events.toml, if present).
+        /// The emulator's flags (the same as the `cio-emulator` binary's).
+        #[command(flatten)]
+        args: cio_emulator::cli::EmulatorArgs,
+    },
+    /// Lists the declared events and messages the tests never exercised (CIO_COVERAGE_DIR).
+    #[command(
+        after_help = "Every emulator started while CIO_COVERAGE_DIR is set (cio::emulator in tests,\ncio-emulator, cio-cli emulator) writes what it saw into a file of its own in\nthat folder. Exits with 1, listing each declaration never exercised with its\nplace in events.toml, unless every event was sent and every message rendered\n(journey messages, transactional messages, broadcasts). Branches never taken are\nnotes, or findings with --branches.\n\nExample (CI):\n  rm -rf target/cio-coverage\n  CIO_COVERAGE_DIR=$PWD/target/cio-coverage cargo test\n  cio-cli coverage --taxonomy events.toml target/cio-coverage"
+    )]
+    Coverage {
+        /// The folder the emulators wrote their files into (CIO_COVERAGE_DIR).
+        dir: PathBuf,
+        /// The events.toml whose declarations must be exercised.
+        #[arg(long, default_value = "events.toml")]
+        taxonomy: PathBuf,
+        /// How to print the findings.
+        #[arg(long, value_enum, default_value_t = coverage::CoverageFormat::Text)]
+        format: coverage::CoverageFormat,
+        /// A branch of a campaign never taken is a finding too (else a note).
         #[arg(long)]
-        taxonomy: Option<PathBuf>,
-        /// The site id clients must send.
-        #[arg(long, default_value = cio_emulator::DEFAULT_SITE_ID)]
-        site_id: String,
-        /// The API key clients must send.
-        #[arg(long, default_value = cio_emulator::DEFAULT_API_KEY)]
-        api_key: String,
+        branches: bool,
     },
 }
 
@@ -191,12 +201,13 @@ fn main() -> ExitCode {
             taxonomy,
             format,
         } => simulate::run(&scenario, &taxonomy, format),
-        Command::Emulator {
-            port,
+        Command::Emulator { args } => emulator::run(&args),
+        Command::Coverage {
+            dir,
             taxonomy,
-            site_id,
-            api_key,
-        } => emulator::run(port, taxonomy.as_deref(), site_id, api_key),
+            format,
+            branches,
+        } => coverage::run(&dir, &taxonomy, format, branches),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,6 +16,92 @@ const CASES: &[(&str, &[&str])] = &[
     ("help_diff", &["diff", "--help"]),
     ("help_simulate", &["simulate", "--help"]),
     ("help_emulator", &["emulator", "--help"]),
+    ("help_coverage", &["coverage", "--help"]),
+    (
+        "coverage_gaps",
+        &[
+            "coverage",
+            "--taxonomy",
+            "tests/fixtures/coverage.toml",
+            "tests/fixtures/coverage/partial",
+        ],
+    ),
+    (
+        "coverage_gaps_json",
+        &[
+            "coverage",
+            "--taxonomy",
+            "tests/fixtures/coverage.toml",
+            "--format",
+            "json",
+            "tests/fixtures/coverage/partial",
+        ],
+    ),
+    (
+        "coverage_gaps_branches",
+        &[
+            "coverage",
+            "--branches",
+            "--taxonomy",
+            "tests/fixtures/coverage.toml",
+            "tests/fixtures/coverage/partial",
+        ],
+    ),
+    (
+        "coverage_complete",
+        &[
+            "coverage",
+            "--taxonomy",
+            "tests/fixtures/coverage.toml",
+            "tests/fixtures/coverage/complete",
+        ],
+    ),
+    (
+        "coverage_other_journeys",
+        &[
+            "coverage",
+            "--taxonomy",
+            "tests/fixtures/coverage.toml",
+            "tests/fixtures/coverage/other",
+        ],
+    ),
+    (
+        "coverage_bad_file",
+        &[
+            "coverage",
+            "--taxonomy",
+            "tests/fixtures/coverage.toml",
+            "tests/fixtures/coverage/bad",
+        ],
+    ),
+    (
+        "coverage_no_files",
+        &[
+            "coverage",
+            "--taxonomy",
+            "tests/fixtures/coverage.toml",
+            "tests/fixtures/simulate",
+        ],
+    ),
+    (
+        "coverage_missing_dir",
+        &[
+            "coverage",
+            "--taxonomy",
+            "tests/fixtures/coverage.toml",
+            "tests/fixtures/coverage/none",
+        ],
+    ),
+    (
+        "coverage_bad_taxonomy",
+        &[
+            "coverage",
+            "--taxonomy",
+            "tests/fixtures/bad.toml",
+            "tests/fixtures/coverage/complete",
+        ],
+    ),
+    ("coverage_no_dir", &["coverage"]),
     ("check_ok", &["check", "tests/fixtures/old.toml"]),
     ("check_errors", &["check", "tests/fixtures/bad.toml"]),
     (
@@ -170,6 +256,8 @@ fn run(args: &[&str]) -> String {
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        // The help names the variable; set (as CI sets it), clap would show its value.
+        .env_remove("CIO_COVERAGE_DIR")
         .output()
         .unwrap();
     format!(

@@ -16,6 +16,7 @@
 use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -26,6 +27,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 mod api;
+#[cfg(feature = "cli")]
+pub mod cli;
+mod coverage;
 mod faults;
 mod inbox;
 mod journeys;
@@ -33,6 +37,7 @@ mod offline;
 mod record;
 mod server;
 
+pub use coverage::{Branch, Coverage, JourneysCoverage, COVERAGE_DIR_ENV};
 pub use faults::{Fault, Faults};
 pub use offline::TrackApi;
 pub use record::{
@@ -69,6 +74,7 @@ pub struct EmulatorBuilder {
     rules: api::Rules,
     journeys: Option<&'static Journeys>,
     clock_start: Option<Timestamp>,
+    coverage_dir: Option<PathBuf>,
 }
 
 impl EmulatorBuilder {
@@ -175,9 +181,27 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The folder to write a [`Coverage`] file into (one file per emulator, kept
+    /// current as the emulator runs: see [`Coverage`]). By default the folder
+    /// named by `CIO_COVERAGE_DIR`, when it is set and not empty; `None` writes
+    /// nothing.
+    #[must_use]
+    pub fn coverage_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.coverage_dir = dir;
+        self
+    }
+
     /// Binds and starts serving in the background of the current Tokio runtime.
+    /// Fails when the coverage folder cannot be created (`cannot create the coverage
+    /// folder ...`) or the address bound (`cannot listen on ADDR: ...`).
     pub async fn start(self) -> io::Result<Emulator> {
-        let listener = TcpListener::bind(self.addr).await?;
+        let coverage_file = match &self.coverage_dir {
+            Some(dir) => Some(coverage::CoverageFile::create_in(dir)?),
+            None => None,
+        };
+        let listener = TcpListener::bind(self.addr).await.map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot listen on {}: {e}", self.addr))
+        })?;
         let addr = listener.local_addr()?;
         let credentials = format!("{}:{}", self.site_id, self.api_key);
         let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
@@ -201,6 +225,7 @@ impl EmulatorBuilder {
             wrong_region: self.wrong_region,
             sequence: AtomicU64::new(0),
             rules: self.rules,
+            coverage_file,
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
@@ -258,6 +283,9 @@ impl Emulator {
             rules: api::Rules::default(),
             journeys: None,
             clock_start: None,
+            coverage_dir: std::env::var_os(COVERAGE_DIR_ENV)
+                .filter(|dir| !dir.is_empty())
+                .map(PathBuf::from),
         }
     }
 
@@ -304,6 +332,18 @@ impl Emulator {
         f(&mut state)
     }
 
+    /// What this emulator saw exercised since it started: the event names, the
+    /// journeys' messages, the transactional messages and broadcasts, the branches.
+    pub fn coverage(&self) -> Coverage {
+        self.with_state(|s| s.coverage())
+    }
+
+    /// The file this emulator writes its coverage to, if it writes one (see
+    /// [`EmulatorBuilder::coverage_dir`]).
+    pub fn coverage_file(&self) -> Option<&Path> {
+        self.shared.coverage_file.as_ref().map(|f| f.path())
+    }
+
     /// `http://127.0.0.1:PORT/`: the web inbox (people, journeys, rendered messages).
     pub fn inbox_url(&self) -> String {
         format!("http://{}/", self.addr)
@@ -335,6 +375,7 @@ impl Emulator {
                 engine.advance(by);
             }
         });
+        coverage::flush(&self.shared, false);
     }
 
     /// Moves the journeys' clock to `time` (never backwards), running every step due
@@ -345,6 +386,7 @@ impl Emulator {
                 engine.advance_until(time);
             }
         });
+        coverage::flush(&self.shared, false);
     }
 
     /// The number of requests received (faulted ones included).
@@ -354,12 +396,13 @@ impl Emulator {
 
     /// Forgets everything recorded (profiles, events, dedup ids, request log, and the
     /// journeys' people and deliveries, their clock back at its start) and resets the
-    /// request count.
+    /// request count. The [coverage](Emulator::coverage) is kept.
     pub fn clear(&self) {
         self.with_state(|s| {
             let journeys = s.journeys.as_ref().map(Engine::fresh);
             *s = State {
                 journeys,
+                coverage: std::mem::take(&mut s.coverage),
                 ..State::default()
             };
         });
@@ -384,11 +427,13 @@ impl Emulator {
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
         let _ = (&mut self.task).await;
+        coverage::flush(&self.shared, true);
     }
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+        coverage::flush(&self.shared, true);
     }
 }

@@ -1,53 +1,98 @@
-//! `cio-emulator`: runs a local Track API emulator until Ctrl-C.
+//! `cio-emulator`: runs a local Customer.io (Track and App APIs, the journeys of an
+//! `events.toml`, the web inbox) on 127.0.0.1 until Ctrl-C. It takes the same flags
+//! as `cio-cli emulator` (see `--help`).
 //!
-//! Options: `--port N` (default: an ephemeral port), `--site-id S`, `--api-key K`.
+//! Exit codes, as `cio-cli emulator`'s: 0 stopped by Ctrl-C, 1 errors in the
+//! events.toml or a failure at run time (the port cannot be bound, the coverage folder
+//! cannot be created), 2 a usage problem (unknown flag, bad value, an events.toml that
+//! does not exist).
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
-fn usage() -> ExitCode {
-    eprintln!("usage: cio-emulator [--port N] [--site-id S] [--api-key K]");
-    ExitCode::from(2)
+use cio_emulator::cli::{journeys, EmulatorArgs};
+use cio_emulator::Emulator;
+use clap::Parser;
+
+/// The help's closing part: the environment, the exit codes and examples.
+const AFTER_HELP: &str = "\
+The journeys of events.toml run on what the emulator receives; their clock moves
+only from the web inbox at the printed address or with POST /__clock.
+
+Environment:
+  CIO_COVERAGE_DIR  the folder --coverage-dir names when not given
+
+Exit codes: 0 stopped by Ctrl-C, 1 errors in the events.toml or a failure at run
+time (the port cannot be bound), 2 a usage problem (unknown flag, bad value, an
+events.toml that does not exist).
+
+Examples:
+  cio-emulator --port 4010
+  cio-emulator --taxonomy app/events.toml --coverage-dir target/coverage";
+
+/// A local Customer.io for tests and demos, on 127.0.0.1.
+#[derive(Debug, Parser)]
+#[command(name = "cio-emulator", version, about, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(flatten)]
+    args: EmulatorArgs,
 }
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> ExitCode {
-    let mut builder = cio_emulator::Emulator::builder();
-    let mut port = 0u16;
-    let mut site_id = cio_emulator::DEFAULT_SITE_ID.to_owned();
-    let mut api_key = cio_emulator::DEFAULT_API_KEY.to_owned();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let Some(value) = args.next() else {
-            return usage();
-        };
-        match arg.as_str() {
-            "--port" => match value.parse() {
-                Ok(p) => port = p,
-                Err(_) => return usage(),
-            },
-            "--site-id" => site_id = value,
-            "--api-key" => api_key = value,
-            _ => return usage(),
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are not errors; clap chooses the stream and the code.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let args = cli.args;
+    let mut builder = args.configure(Emulator::builder()).log_requests(false);
+    let mut plan = None;
+    if let Some(path) = args.taxonomy_path() {
+        let shown = path.display().to_string();
+        if !path.is_file() {
+            eprintln!("error: {shown}: no such file");
+            return ExitCode::from(2);
+        }
+        let loaded = cio_schema::load(path, &shown);
+        match loaded.result {
+            Ok(taxonomy) => {
+                let journeys = journeys::leak(&taxonomy);
+                builder = builder.journeys(journeys);
+                plan = Some((shown, journeys));
+            }
+            Err(errors) => {
+                eprintln!("{errors}\n\nerror: {shown}: {} error(s)", errors.len());
+                return ExitCode::FAILURE;
+            }
         }
     }
-    builder = builder
-        .credentials(site_id, api_key)
-        .bind(SocketAddr::from(([127, 0, 0, 1], port)))
-        .log_requests(false);
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(e) => {
-            eprintln!("cio-emulator: cannot listen on 127.0.0.1:{port}: {e}");
+            eprintln!("cio-emulator: {e}");
             return ExitCode::FAILURE;
         }
     };
     println!("{}", emulator.base_url());
     println!(
-        "site id: {}  api key: {}",
+        "site id: {}  api key: {}  (Ctrl-C stops)",
         emulator.site_id(),
         emulator.api_key()
     );
+    if let Some((name, journeys)) = plan {
+        println!(
+            "journeys of {name}: {} campaigns, {} messages; inbox: {}",
+            journeys.campaigns.len(),
+            journeys.messages.len(),
+            emulator.inbox_url()
+        );
+    }
+    if let Some(file) = emulator.coverage_file() {
+        println!("coverage: {}", file.display());
+    }
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("cio-emulator: cannot wait for Ctrl-C: {e}");
     }

@@ -270,6 +270,8 @@ pub(crate) struct State {
     pub(crate) journeys: Option<Engine>,
     /// Per profile, the `timestamp` of its latest timestamped identify.
     pub(crate) updated_at: HashMap<String, i64>,
+    /// The names seen, for coverage (kept by [`Emulator::clear`](crate::Emulator::clear)).
+    pub(crate) coverage: crate::Coverage,
 }
 
 impl State {
@@ -320,6 +322,7 @@ impl State {
                 return false;
             }
         }
+        self.coverage.saw_event(&event);
         match customer {
             Some(c) => {
                 let suppressed = self.record.suppressed.contains(c);

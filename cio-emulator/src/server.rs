@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::api::{self, limits, Reply};
+use crate::coverage::{self, CoverageFile};
 use crate::faults::{Fault, Faults};
 use crate::inbox::{self, CONTENT_SECURITY_POLICY};
 use crate::record::{RequestLog, State};
@@ -39,6 +40,8 @@ pub(crate) struct Shared {
     pub(crate) wrong_region: bool,
     pub(crate) sequence: AtomicU64,
     pub(crate) rules: api::Rules,
+    /// Where this emulator writes its coverage, when asked to.
+    pub(crate) coverage_file: Option<CoverageFile>,
 }
 
 /// The error that makes hyper close the connection without an answer.
@@ -121,7 +124,17 @@ fn fault_reply(status: u16) -> Reply {
     Reply::v1_single(status, message)
 }
 
+/// Answers one request, then writes the coverage file if the request brought news.
 async fn handle(
+    shared: Arc<Shared>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Reset> {
+    let answer = answer(shared.clone(), req).await;
+    coverage::flush(&shared, false);
+    answer
+}
+
+async fn answer(
     shared: Arc<Shared>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Reset> {

@@ -439,8 +439,8 @@ async fn resume_after_kill(db: &Db, outbox: &Outbox, url: &str, namespace: &str)
             .args([
                 "--base-url",
                 &emulator.base_url(),
-                "--lease-secs",
-                "2",
+                "--lease",
+                "2s",
                 "--unlimited-rate",
             ])
             .env("CUSTOMERIO_SITE_ID", emulator.site_id())

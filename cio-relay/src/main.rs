@@ -1,17 +1,30 @@
 //! `cio-relay`: runs an outbox relay as a process of its own (see `--help`).
 //!
+//! Every flag is named after the [`RelayConfig`] setting it sets (`--lease 30s`,
+//! `--poll-interval 500ms`, `--max-batch-bytes 500KB`, ...); the database comes from
+//! `--database-url` or `DATABASE_URL`, the credentials from `CUSTOMERIO_SITE_ID`,
+//! `CUSTOMERIO_TRACK_API_KEY` and `CUSTOMERIO_REGION`.
+//!
+//! Exit codes: 0 stopped by SIGTERM or Ctrl-C (with `--drain`: the outbox is empty),
+//! 1 a failure at run time (the database or Customer.io cannot be reached), 2 a usage
+//! problem (unknown flag, missing or out-of-range value).
+//!
 //! A crate of its own rather than a binary of `cio-core`: the library keeps no
 //! command-line or logging dependencies, and the crash tests reach this binary from
 //! their own integration tests.
 
 mod args;
 mod tls;
+mod units;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use cio_core::client::{TrackClient, DEFAULT_TIMEOUT};
-use cio_core::outbox::{Outbox, Relay, RelayConfig};
+#[cfg(doc)]
+use cio_core::outbox::RelayConfig;
+use cio_core::outbox::{Outbox, Relay};
+use clap::Parser;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
@@ -19,11 +32,12 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_max_level(tracing::Level::INFO)
         .init();
-    let args = match args::parse(std::env::args().skip(1), std::env::var("DATABASE_URL").ok()) {
+    let args = match args::Args::try_parse() {
         Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
+        Err(e) => {
+            // Help and version are not errors; clap chooses the stream and the code.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
     match run(args).await {
@@ -42,7 +56,8 @@ async fn run(args: args::Args) -> Result<(), String> {
     let outbox = Outbox::connect(&args.database_url, &args.namespace)
         .await
         .map_err(|e| e.to_string())?;
-    let mut builder = TrackClient::builder_from_env().map_err(|e| e.to_string())?;
+    let mut builder =
+        TrackClient::builder(args.site_id.clone(), args.track_api_key.clone()).region(args.region);
     if let Some(base_url) = &args.base_url {
         builder = builder.base_url(base_url.clone());
     }
@@ -51,22 +66,10 @@ async fn run(args: args::Args) -> Result<(), String> {
         .timeout((args.lease / 2).clamp(Duration::from_millis(50), DEFAULT_TIMEOUT))
         .build()
         .map_err(|e| e.to_string())?;
-    let mut config = RelayConfig::default()
-        .lease(args.lease)
-        .poll_interval(args.poll);
-    config = match args.requests_per_second {
-        Some(rate) => config.requests_per_second(rate),
-        None => config.unlimited_rate(),
-    };
-    if let Some(burst) = args.burst {
-        config = config.burst(burst);
-    }
-    if let Some(bytes) = args.max_batch_bytes {
-        config = config.max_batch_bytes(bytes);
-    }
+    let config = args.relay_config();
     let relay = Relay::start(outbox.clone(), client, config);
     if args.drain {
-        wait_until_drained(&outbox, args.poll).await?;
+        wait_until_drained(&outbox, args.poll_interval).await?;
     } else {
         wait_for_signal().await;
     }

@@ -85,8 +85,8 @@ async fn postgres_three_relays_one_killed_share_the_rows_and_the_rate() {
             rate.as_str(),
             "--burst",
             burst.as_str(),
-            "--max-batch-kb",
-            "33",
+            "--max-batch-bytes",
+            "33KB",
         ];
         let mut relays: Vec<_> = (0..3)
             .map(|_| spawn_relay(&emulator, &url, &namespace, &flags))

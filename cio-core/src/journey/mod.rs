@@ -7,11 +7,13 @@
 //! [`advance`](Simulation::advance), then [`deliveries`](Simulation::deliveries),
 //! each rendered by a [`Renderer`]. docs/journeys.md describes the semantics.
 
+mod branch;
 mod condition;
 mod data;
 mod render;
 mod simulation;
 
+pub use branch::{step_path, BranchTaken};
 pub use data::{Campaign, Channel, CompareOp, Condition, Journeys, Literal, Message, Path, Step};
 pub use render::{
     json_value, parse, parser, render_source, Context, RenderError, Rendered, Renderer, FILTERS,

@@ -1,11 +1,12 @@
 //! [`Simulation`]: the campaigns of a taxonomy run on a virtual clock.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::branch::{step_path, BranchTaken};
 use super::condition::{holds, Facts};
 use super::data::{Campaign, Channel, Journeys, Step};
 use super::render::{Context, RenderError, Renderer};
@@ -152,6 +153,7 @@ pub struct Simulation {
     runs: Vec<Journey>,
     due: BinaryHeap<Reverse<(i64, u64, usize)>>,
     deliveries: Vec<Delivery>,
+    branches: BTreeSet<BranchTaken>,
 }
 
 impl std::fmt::Debug for Simulation {
@@ -179,6 +181,7 @@ impl Simulation {
             runs: Vec::new(),
             due: BinaryHeap::new(),
             deliveries: Vec::new(),
+            branches: BTreeSet::new(),
         }
     }
 
@@ -295,6 +298,12 @@ impl Simulation {
         self.deliveries.iter().filter(move |d| d.person == person)
     }
 
+    /// Every branch a journey took so far (each `if` and outcome once), ordered by
+    /// campaign and place.
+    pub fn branches_taken(&self) -> impl Iterator<Item = &BranchTaken> + '_ {
+        self.branches.iter()
+    }
+
     /// Every person, in the order they first appeared.
     pub fn people(&self) -> impl Iterator<Item = &str> + '_ {
         self.people.iter().map(|p| p.id.as_str())
@@ -396,11 +405,16 @@ impl Simulation {
                         event: &person.events[journey.trigger].data,
                         performed: &performed,
                     };
-                    let branch = if holds(condition, &facts) {
-                        then
-                    } else {
-                        otherwise
-                    };
+                    let held = holds(condition, &facts);
+                    let campaign = journey.campaign;
+                    if let Some(path) = step_path(campaign.steps, step) {
+                        self.branches.insert(BranchTaken {
+                            campaign: campaign.name,
+                            step: path,
+                            held,
+                        });
+                    }
+                    let branch = if held { then } else { otherwise };
                     self.runs[run].frames.push((branch, 0));
                 }
             }

@@ -31,7 +31,7 @@ pub enum FullQueue {
 ///     .full_queue(FullQueue::Reject)
 ///     .flush_interval(Duration::from_millis(500))
 ///     .requests_per_second(500);
-/// assert_eq!(config.max_queued_events(), 50_000);
+/// assert_eq!(config.get_max_queued_events(), 50_000);
 /// ```
 #[derive(Debug, Clone)]
 pub struct PipelineConfig {
@@ -156,12 +156,12 @@ impl PipelineConfig {
     }
 
     /// The bound on queued operations.
-    pub fn max_queued_events(&self) -> usize {
+    pub fn get_max_queued_events(&self) -> usize {
         self.max_queued_events
     }
 
     /// The bound on queued bytes.
-    pub fn max_queued_bytes(&self) -> usize {
+    pub fn get_max_queued_bytes(&self) -> usize {
         self.max_queued_bytes
     }
 }
@@ -180,7 +180,7 @@ mod tests {
     #[test]
     fn capacity_is_never_below_one_operation() {
         let config = PipelineConfig::default().capacity(0, 10);
-        assert_eq!(config.max_queued_events(), 1);
-        assert_eq!(config.max_queued_bytes(), MAX_OPERATION_BYTES);
+        assert_eq!(config.get_max_queued_events(), 1);
+        assert_eq!(config.get_max_queued_bytes(), MAX_OPERATION_BYTES);
     }
 }

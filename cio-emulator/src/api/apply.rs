@@ -50,6 +50,7 @@ pub(crate) fn apply(state: &mut State, action: Action) -> Reply {
             send.rendered = super::app_render::send(&state.record, &send, template);
             let body =
                 json!({"delivery_id": send.delivery_id, "queued_at": 1_700_000_000 + n as i64});
+            state.coverage.saw_send(&send);
             state.record.sends.push(send);
             return Reply::new(200, body.to_string().into_bytes());
         }
@@ -57,6 +58,7 @@ pub(crate) fn apply(state: &mut State, action: Action) -> Reply {
             let id = state.record.broadcast_triggers.len() as u64 + 1;
             trigger.id = id;
             trigger.rendered = super::app_render::trigger(&state.record, &trigger, template);
+            state.coverage.saw_trigger(&trigger);
             state.record.broadcast_triggers.push(trigger);
             return Reply::new(200, json!({ "id": id }).to_string().into_bytes());
         }

@@ -122,10 +122,10 @@ pub fn spawn_relay(emulator: &Emulator, url: &str, namespace: &str, extra: &[&st
         .args([
             "--base-url",
             &emulator.base_url(),
-            "--lease-secs",
-            "2",
-            "--poll-ms",
-            "50",
+            "--lease",
+            "2s",
+            "--poll-interval",
+            "50ms",
         ])
         .args(extra)
         .env("CUSTOMERIO_SITE_ID", emulator.site_id())

@@ -144,4 +144,49 @@ impl RelayConfig {
     pub fn get_lease(&self) -> Duration {
         self.lease
     }
+
+    /// How often the relay looks for rows when nothing woke it.
+    pub fn get_poll_interval(&self) -> Duration {
+        self.poll_interval
+    }
+
+    /// How many rows one claim takes at most.
+    pub fn get_claim_limit(&self) -> usize {
+        self.claim_limit
+    }
+
+    /// The size of one `/batch` body.
+    pub fn get_max_batch_bytes(&self) -> usize {
+        self.max_batch_bytes
+    }
+
+    /// How many `/batch` requests one relay keeps in flight.
+    pub fn get_max_in_flight(&self) -> usize {
+        self.max_in_flight
+    }
+
+    /// The request rate over every relay of the outbox; `None` when unlimited.
+    pub fn get_requests_per_second(&self) -> Option<u32> {
+        self.requests_per_second
+    }
+
+    /// How many requests may start at once after an idle period.
+    pub fn get_burst(&self) -> u32 {
+        self.burst
+    }
+
+    /// How transient failures are retried.
+    pub fn get_retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// How long delivered rows are kept before they are pruned.
+    pub fn get_retention(&self) -> Duration {
+        self.retention
+    }
+
+    /// How often delivered rows past their retention are pruned.
+    pub fn get_prune_interval(&self) -> Duration {
+        self.prune_interval
+    }
 }

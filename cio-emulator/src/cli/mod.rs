@@ -1,0 +1,84 @@
+//! The emulator's command line, shared by the `cio-emulator` binary and
+//! `cio-cli emulator` so that both accept the same flags (the `cli` feature, on by
+//! default; turn default features off to use the emulator in tests without clap).
+
+pub mod journeys;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use crate::{
+    EmulatorBuilder, COVERAGE_DIR_ENV, DEFAULT_API_KEY, DEFAULT_APP_API_KEY, DEFAULT_SITE_ID,
+};
+
+/// The file read when no `--taxonomy` is given, if it exists.
+pub const DEFAULT_TAXONOMY: &str = "events.toml";
+
+/// The emulator's flags.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct EmulatorArgs {
+    /// The port on 127.0.0.1 (an ephemeral one when not given).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The events.toml whose journeys run (default: ./events.toml, if present).
+    #[arg(long, value_name = "PATH")]
+    pub taxonomy: Option<PathBuf>,
+    /// The site id Track API clients must send.
+    #[arg(long, default_value = DEFAULT_SITE_ID, value_name = "ID")]
+    pub site_id: String,
+    /// The API key Track API clients must send.
+    #[arg(long, default_value = DEFAULT_API_KEY, value_name = "KEY")]
+    pub api_key: String,
+    /// The key App API clients must send (Authorization: Bearer).
+    #[arg(long, default_value = DEFAULT_APP_API_KEY, value_name = "KEY")]
+    pub app_api_key: String,
+    /// A folder to write what the emulator saw exercised into, for `cio-cli coverage`.
+    #[arg(long, env = COVERAGE_DIR_ENV, hide_env_values = true, value_name = "DIR")]
+    pub coverage_dir: Option<PathBuf>,
+}
+
+impl EmulatorArgs {
+    /// The events.toml to run: `--taxonomy`, else `./events.toml` when it exists.
+    pub fn taxonomy_path(&self) -> Option<&Path> {
+        match &self.taxonomy {
+            Some(path) => Some(path),
+            None if Path::new(DEFAULT_TAXONOMY).is_file() => Some(Path::new(DEFAULT_TAXONOMY)),
+            None => None,
+        }
+    }
+
+    /// `builder` with the port, the credentials and the coverage folder of the flags.
+    pub fn configure(&self, builder: EmulatorBuilder) -> EmulatorBuilder {
+        builder
+            .credentials(self.site_id.clone(), self.api_key.clone())
+            .app_api_key(self.app_api_key.clone())
+            .bind(SocketAddr::from(([127, 0, 0, 1], self.port)))
+            .coverage_dir(self.coverage_dir.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        args: EmulatorArgs,
+    }
+
+    #[test]
+    fn defaults_and_flags() {
+        let parsed = Command::try_parse_from(["x", "--port", "4010", "--site-id", "s"]).unwrap();
+        assert_eq!(parsed.args.port, 4010);
+        assert_eq!(parsed.args.site_id, "s");
+        assert_eq!(parsed.args.api_key, DEFAULT_API_KEY);
+        assert_eq!(parsed.args.app_api_key, DEFAULT_APP_API_KEY);
+        let bad = Command::try_parse_from(["x", "--port", "70000"])
+            .err()
+            .unwrap();
+        assert_eq!(bad.kind(), clap::error::ErrorKind::ValueValidation);
+    }
+}
