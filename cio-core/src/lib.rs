@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod constraint;
+mod delivery;
 mod event;
 pub mod journey;
 mod message;

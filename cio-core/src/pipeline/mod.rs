@@ -55,11 +55,10 @@ mod config;
 mod failure;
 mod queue;
 mod rate_limit;
-pub(crate) mod sink;
 mod stats;
 mod worker;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
@@ -70,25 +69,11 @@ pub use failure::FailureReason;
 pub use stats::PipelineStats;
 
 use crate::client::{Customer, Error, Operation, TrackClient};
+use crate::delivery::sink::Sink;
+use crate::delivery::{later, lock};
 use crate::{Attributes, Event, EventId, Tracked};
 use queue::PushError;
-use sink::Sink;
 use worker::{Shared, Worker};
-
-/// Locks `mutex`, carrying on if a thread panicked while holding it (the data the
-/// pipeline keeps under its locks stays consistent between statements).
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// `wait` after `now`, or a moment decades away when that is past what an [`Instant`]
-/// holds (a configured `Duration::MAX`, a huge `Retry-After`): never an overflow.
-pub(crate) fn later(now: Instant, wait: Duration) -> Instant {
-    const DECADES: Duration = Duration::from_secs(30 * 365 * 86_400);
-    now.checked_add(wait)
-        .or_else(|| now.checked_add(DECADES))
-        .unwrap_or(now)
-}
 
 /// Why an operation was not queued. The operation is given back when it was valid.
 #[derive(Debug, thiserror::Error)]

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::Semaphore;
 
-use super::sink::{ItemError, SendOutcome};
 use super::*;
+use crate::delivery::sink::{ItemError, SendOutcome};
 
 #[derive(serde::Serialize)]
 struct Clicked {

@@ -14,7 +14,8 @@ use super::super::stats::{Counter, Counters};
 use super::super::store::{millis, Row, Store};
 use super::config::{RelayConfig, CAMPAIGN_WINDOW};
 use crate::client::{Operation, BATCH_OVERHEAD};
-use crate::pipeline::sink::{ItemError, SendOutcome, Sink, UNKNOWN_REASON_ATTEMPTS};
+use crate::delivery::decide::{decide, Decision, Verdict};
+use crate::delivery::sink::{SendOutcome, Sink};
 
 /// What every claim task of one relay shares.
 pub(crate) struct Context<S> {
@@ -219,81 +220,52 @@ impl<S: Sink<Operation>> Context<S> {
         tokio::time::sleep(interval).await;
     }
 
-    /// Sorts the group's rows by outcome; returns halves to send alone, if any.
+    /// Sorts the group's rows by outcome (the decision the pipeline makes too);
+    /// returns halves to send alone, if any.
     fn settle(
         &self,
         group: Vec<Item>,
         outcome: SendOutcome,
         out: &mut Settlement,
     ) -> Option<[Vec<Item>; 2]> {
-        match outcome {
-            SendOutcome::Accepted => {
-                out.delivered
-                    .extend(group.iter().map(|item| (item.seq, item.created_at)));
-            }
-            SendOutcome::Partial { errors, ambiguity } => {
-                let mut by_index: Vec<Option<ItemError>> = vec![None; group.len()];
-                for error in errors {
-                    if let Some(slot) = by_index.get_mut(error.index) {
-                        *slot = Some(error);
-                    }
-                }
-                for (item, error) in group.into_iter().zip(by_index) {
-                    match error {
-                        Some(error)
-                            if !error.transient
-                                || (error.unknown
-                                    && item.attempts >= i64::from(UNKNOWN_REASON_ATTEMPTS)) =>
-                        {
-                            let field = error.field.as_deref().unwrap_or("");
-                            let reason = format!("{} {field}: {}", error.reason, error.message);
-                            tracing::warn!(seq = item.seq, %reason, "operation refused; moved to the dead letters");
-                            out.dead.push((item.seq, reason));
-                        }
-                        Some(error) => {
-                            self.retry(out, &item, format!("{}: {}", error.reason, error.message))
-                        }
-                        None if ambiguity.is_some() => {
-                            let why = ambiguity.clone().unwrap_or_default();
-                            self.retry(out, &item, why);
-                        }
-                        None => out.delivered.push((item.seq, item.created_at)),
-                    }
-                }
-            }
-            SendOutcome::Transient { retry_after, error } => {
-                tracing::warn!(%error, count = group.len(), "batch failed; retrying later");
-                out.retry_after = out.retry_after.max(retry_after);
-                for item in &group {
-                    self.retry(out, item, error.clone());
-                }
-            }
-            SendOutcome::Rejected {
-                error,
-                item_specific: true,
-            } if group.len() > 1 => {
-                tracing::warn!(%error, "batch refused; sending its halves alone to isolate the cause");
+        let attempts: Vec<u32> = group
+            .iter()
+            .map(|item| u32::try_from(item.attempts).unwrap_or(u32::MAX))
+            .collect();
+        let decisions = match decide(outcome, &attempts) {
+            Verdict::Split => {
+                tracing::warn!(
+                    count = group.len(),
+                    "batch refused; sending its halves alone to isolate the cause"
+                );
                 let mut first = group;
                 let second = first.split_off(first.len() / 2);
                 return Some([first, second]);
             }
-            SendOutcome::Rejected {
-                error,
-                item_specific: true,
-            } => {
-                for item in group {
-                    tracing::warn!(seq = item.seq, %error, "operation refused; moved to the dead letters");
-                    out.dead.push((item.seq, error.clone()));
+            Verdict::Each(decisions) => decisions,
+        };
+        let mut refused = false;
+        for (item, decision) in group.into_iter().zip(decisions) {
+            match decision {
+                Decision::Delivered => out.delivered.push((item.seq, item.created_at)),
+                Decision::Retry { error, retry_after } => {
+                    out.retry_after = out.retry_after.max(retry_after);
+                    self.retry(out, &item, error);
                 }
-            }
-            SendOutcome::Rejected { error, .. } => {
-                // Refused for a reason that affects every request (credentials, region):
-                // the rows wait until it is fixed, whatever the retry policy says.
-                self.counters.add(Counter::Refused, 1);
-                tracing::error!(%error, count = group.len(), "batch refused for every request (check the credentials and region); the rows wait");
-                for item in &group {
+                Decision::Hold { error } => {
+                    // Every request is refused (credentials, region): the rows wait
+                    // until it is fixed, whatever the retry policy says.
+                    if !refused {
+                        refused = true;
+                        self.counters.add(Counter::Refused, 1);
+                        tracing::error!(%error, "batch refused for every request (check the credentials and region); the rows wait");
+                    }
                     out.retry.push((item.seq, item.attempts));
-                    out.retry_error.clone_from(&error);
+                    out.retry_error = error;
+                }
+                Decision::GiveUp(why) => {
+                    tracing::warn!(seq = item.seq, %why, "operation refused; moved to the dead letters");
+                    out.dead.push((item.seq, why.to_string()));
                 }
             }
         }

@@ -19,8 +19,8 @@ pub use config::{RelayConfig, CAMPAIGN_WINDOW};
 use super::stats::{Counter, Counters, OutboxStats, RelayStats};
 use super::{Outbox, OutboxError};
 use crate::client::{Operation, TrackClient};
-use crate::pipeline::sink::Sink;
-use crate::pipeline::{later, lock};
+use crate::delivery::sink::Sink;
+use crate::delivery::{later, lock};
 use deliver::Context;
 use wake::Wake;
 

@@ -14,8 +14,8 @@ use sqlx::SqlitePool;
 
 use super::{Relay, RelayConfig};
 use crate::client::{Customer, Operation, RetryPolicy};
+use crate::delivery::sink::{SendOutcome, Sink};
 use crate::outbox::Outbox;
-use crate::pipeline::sink::{SendOutcome, Sink};
 use crate::Event;
 
 #[derive(serde::Serialize)]

@@ -8,8 +8,8 @@ use tracing::Instrument;
 
 use super::{InFlight, Meta, Worker};
 use crate::client::BATCH_OVERHEAD;
+use crate::delivery::sink::{Payload, Sink};
 use crate::pipeline::queue::Entry;
-use crate::pipeline::sink::{Payload, Sink};
 use crate::pipeline::stats::Counter;
 
 impl<T: Payload, S: Sink<T>> Worker<T, S> {

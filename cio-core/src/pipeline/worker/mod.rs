@@ -7,7 +7,6 @@
 //! operations) and `shutdown` (the deadline).
 
 mod launch;
-mod partial;
 mod retry;
 mod settle;
 pub(crate) mod shared;
@@ -24,9 +23,9 @@ use tokio::time::Instant;
 
 use super::config::PipelineConfig;
 use super::rate_limit::TokenBucket;
-use super::sink::{Payload, SendOutcome, Sink};
-use super::{later, lock};
 use crate::client::RetryPolicy;
+use crate::delivery::sink::{Payload, SendOutcome, Sink};
+use crate::delivery::{later, lock};
 use shared::SettleOnExit;
 pub(crate) use shared::Shared;
 use turns::Turns;

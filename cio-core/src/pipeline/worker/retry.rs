@@ -3,9 +3,9 @@
 use tokio::time::Instant;
 
 use super::{Meta, Waiting, Worker};
+use crate::delivery::later;
+use crate::delivery::sink::{Payload, Sink};
 use crate::pipeline::failure::FailureReason;
-use crate::pipeline::later;
-use crate::pipeline::sink::{Payload, Sink};
 use crate::pipeline::stats::Counter;
 
 impl<T: Payload, S: Sink<T>> Worker<T, S> {

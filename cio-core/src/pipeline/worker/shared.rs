@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+use crate::delivery::lock;
 use crate::pipeline::config::PipelineConfig;
 use crate::pipeline::failure::FailureStore;
-use crate::pipeline::lock;
 use crate::pipeline::queue::Queue;
 use crate::pipeline::stats::{Counters, PipelineStats};
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tokio::time::Instant;
 
 use super::{Waiting, Worker};
-use crate::pipeline::sink::{Payload, Sink};
+use crate::delivery::sink::{Payload, Sink};
 use crate::pipeline::stats::Counter;
 
 impl<T: Payload, S: Sink<T>> Worker<T, S> {

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::Meta;
 use crate::client::People;
-use crate::pipeline::sink::Payload;
+use crate::delivery::sink::Payload;
 
 /// Whose turn it is, per person.
 pub(super) struct Turns<T> {
