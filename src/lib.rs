@@ -65,9 +65,9 @@ pub mod journey {
     //! person would receive, when, rendered as Customer.io renders their Liquid.
 
     pub use cio_core::journey::{
-        Campaign, Channel, CompareOp, Condition, Context, Delivery, JourneyStatus, JourneyView,
-        Journeys, Literal, Message, Path, RenderError, Rendered, Renderer, Simulation, Step,
-        TrackedEvent,
+        BranchTaken, Campaign, Channel, CompareOp, Condition, Context, Delivery, JourneyStatus,
+        JourneyView, Journeys, Literal, Message, Path, RenderError, Rendered, Renderer, Simulation,
+        Step, TrackedEvent,
     };
 }
 
