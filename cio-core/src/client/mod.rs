@@ -51,6 +51,7 @@ mod view;
 pub use app::{AppClient, AppClientBuilder, BroadcastTrigger, Delivery};
 pub use app_request::{Audience, SendOptions, ATTACHMENTS_MAX};
 pub use calls::AccountRegion;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use config::install_crypto_provider;
 pub use config::{ApiKey, TrackClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use customer::{Customer, IdentifierKind};
