@@ -131,7 +131,14 @@ impl<S: Sink<Operation>> Context<S> {
             self.pace().await;
             let ops: Vec<Operation> = group.iter().map(|item| item.op.clone()).collect();
             self.counters.add(Counter::Requests, 1);
-            let outcome = self.send_renewing(&mut lease, &ops, &group).await;
+            // Every row the claim still holds: the group in flight and the halves
+            // waiting their turn, all renewed while the request lasts.
+            let held: Vec<i64> = group
+                .iter()
+                .chain(pending.iter().flatten())
+                .map(|item| item.seq)
+                .collect();
+            let outcome = self.send_renewing(&mut lease, &ops, &held).await;
             let mut settlement = Settlement::default();
             if let Some(halves) = self.settle(group, outcome, &mut settlement) {
                 pending.extend(halves.into_iter().rev());
@@ -168,7 +175,7 @@ impl<S: Sink<Operation>> Context<S> {
         &self,
         lease: &mut Lease,
         ops: &[Operation],
-        group: &[Item],
+        held: &[i64],
     ) -> SendOutcome {
         let send = self.sink.send(ops);
         tokio::pin!(send);
@@ -178,12 +185,12 @@ impl<S: Sink<Operation>> Context<S> {
             tokio::select! {
                 outcome = &mut send => return outcome,
                 () = tokio::time::sleep_until(renew_at) => {
-                    let seqs: Vec<i64> = group.iter().map(|item| item.seq).collect();
-                    match self.store.renew(&lease.token, &seqs, self.config.lease).await {
+                    match self.store.renew(&lease.token, held, self.config.lease).await {
                         Ok(_) => lease.since = Instant::now(),
                         Err(error) => {
                             self.counters.add(Counter::DatabaseErrors, 1);
                             tracing::warn!(%error, "cannot renew the lease of outbox rows being sent");
+                            // Try again soon; the lease is not known to hold longer.
                             lease.since = Instant::now() - every / 2;
                         }
                     }

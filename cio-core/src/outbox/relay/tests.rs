@@ -321,3 +321,51 @@ async fn a_shared_rate_slot_far_ahead_does_not_stall_the_relay() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn split_halves_outlasting_the_lease_are_sent_by_one_relay_once_each() {
+    bounded(60, async {
+        let (outbox, pool) = outbox("halves").await;
+        write(&outbox, &pool, 8, 1, 0).await;
+        // Every batch of more than one operation is refused as a whole: the claim of 8
+        // rows is split down to single rows, each request slow, 15 requests in all,
+        // far longer than the lease.
+        let sink = FakeSink::new(Duration::from_millis(150));
+        let calls = sink.calls.clone();
+        let sink = sink.answering(move |call| {
+            let size = calls.lock().unwrap()[call].len();
+            if size > 1 {
+                SendOutcome::Rejected {
+                    error: "400".into(),
+                    item_specific: true,
+                }
+            } else {
+                SendOutcome::Accepted
+            }
+        });
+        let config = quick().lease(Duration::from_millis(600));
+        let first = Relay::with_sink(outbox.clone(), sink.clone(), config.clone());
+        let second = Relay::with_sink(outbox.clone(), sink.clone(), config);
+        drained(&outbox).await;
+        first.shutdown().await;
+        second.shutdown().await;
+        let singles: Vec<String> = sink
+            .calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|call| call.len() == 1)
+            .map(|call| {
+                call[0]
+                    .event_id()
+                    .map(|id| id.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let distinct: std::collections::HashSet<&String> = singles.iter().collect();
+        assert_eq!(singles.len(), 8, "{singles:?}");
+        assert_eq!(distinct.len(), 8);
+        assert_eq!(outbox.dead_letters(10).await.unwrap().len(), 0);
+    })
+    .await;
+}
