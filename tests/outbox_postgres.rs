@@ -73,6 +73,56 @@ async fn a_retried_identify_never_brings_a_deleted_person_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_that_commits_later_waits_for_the_row_in_flight() {
+    let Some(url) = postgres_url("a_row_that_commits_later_waits_for_the_row_in_flight") else {
+        return;
+    };
+    bounded(60, async {
+        let name = "t_commit_order";
+        let pool = setup(&url, name).await;
+        let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        let jane = Customer::id("jane");
+        // Two requests for one person at once: the first transaction takes the lower
+        // row number but commits last.
+        let mut first = pool.begin().await.unwrap();
+        let late = outbox
+            .track(&mut *first, &jane, SignedUp { plan: "pro", n: 1 })
+            .await
+            .unwrap();
+        let mut second = pool.begin().await.unwrap();
+        let early = outbox
+            .track(&mut *second, &jane, SignedUp { plan: "pro", n: 2 })
+            .await
+            .unwrap();
+        second.commit().await.unwrap();
+        let emulator = Emulator::start().await.unwrap();
+        emulator.script([Fault::Delay(Duration::from_millis(1_500))]);
+        let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+        let emulator_ref = &emulator;
+        until(|| async move { emulator_ref.request_count() >= 1 }).await;
+        // While the committed row is in flight, the earlier-numbered one commits.
+        first.commit().await.unwrap();
+        drained(&outbox).await;
+        relay.shutdown().await;
+        let record = emulator.record();
+        let order: Vec<_> = record
+            .history_of("jane")
+            .iter()
+            .map(|applied| match applied {
+                cio_emulator::Applied::Event(Some(id)) => id.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            order,
+            [early.to_string(), late.to_string()],
+            "not in commit order"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rolled_back_signup_never_sends_its_event() {
     let Some(url) = postgres_url("a_rolled_back_signup_never_sends_its_event") else {
         return;

@@ -168,7 +168,10 @@ impl PgStore {
                 "INSERT INTO {s}.rows (event_id, kind, body, person, person2)
                  VALUES ($1, $2, $3, $4, $5)"
             ),
-            // Only each person's oldest undelivered row is due (a merge names two).
+            // Only each person's oldest undelivered row is due (a merge names two),
+            // and only while none of the person's rows is in flight: on PostgreSQL a
+            // row numbered earlier can commit later (two transactions for one person
+            // at once), and must then wait for the one already sent.
             claim: format!(
                 "UPDATE {s}.rows r SET lease_owner = $1, available_at = {NOW} + $2,
                         attempts = r.attempts + 1
@@ -180,6 +183,14 @@ impl PgStore {
                                    AND NOT EXISTS (SELECT 1 FROM {s}.rows e
                                        WHERE e.person2 IN (q.person, q.person2)
                                          AND e.delivered_at IS NULL AND e.seq < q.seq)
+                                   AND NOT EXISTS (SELECT 1 FROM {s}.rows e
+                                       WHERE e.person IN (q.person, q.person2)
+                                         AND e.delivered_at IS NULL
+                                         AND e.lease_owner IS NOT NULL AND e.available_at > {NOW})
+                                   AND NOT EXISTS (SELECT 1 FROM {s}.rows e
+                                       WHERE e.person2 IN (q.person, q.person2)
+                                         AND e.delivered_at IS NULL
+                                         AND e.lease_owner IS NOT NULL AND e.available_at > {NOW})
                                  ORDER BY q.seq LIMIT $3 FOR UPDATE OF q SKIP LOCKED))
                  RETURNING r.seq, r.event_id, r.kind, r.body, r.created_at, r.attempts::bigint,
                            r.person, r.person2"

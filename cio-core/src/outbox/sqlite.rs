@@ -188,6 +188,7 @@ impl SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
             ),
             // Only each person's oldest undelivered row is due (a merge names two).
+            // SQLite has one writer at a time, so row numbers follow commit order.
             claim: format!(
                 "UPDATE {p}_rows SET lease_owner = ?1, available_at = ?2 + ?3, attempts = attempts + 1
                  WHERE seq IN (SELECT q.seq FROM {p}_rows q
