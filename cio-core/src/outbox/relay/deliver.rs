@@ -119,7 +119,7 @@ impl<S: Sink<Operation>> Context<S> {
             if group.is_empty() {
                 continue;
             }
-            if !self.keep_lease(&mut lease, &mut pending, &group).await {
+            if !self.keep_lease(&mut lease, &pending, &group).await {
                 let lost = group.len() + pending.iter().map(Vec::len).sum::<usize>();
                 self.counters.add(Counter::LeaseLost, lost as u64);
                 tracing::warn!(
@@ -150,7 +150,7 @@ impl<S: Sink<Operation>> Context<S> {
     /// Whether the rows left may still be sent under this claim: renews the lease
     /// once half of it has passed, and refuses to start a request in its last quarter
     /// (the request could outlive it, and another relay could send the rows too).
-    async fn keep_lease(&self, lease: &mut Lease, rest: &mut [Vec<Item>], group: &[Item]) -> bool {
+    async fn keep_lease(&self, lease: &mut Lease, rest: &[Vec<Item>], group: &[Item]) -> bool {
         let length = self.config.lease;
         if lease.since.elapsed() >= length / 2 {
             let seqs: Vec<i64> = group
