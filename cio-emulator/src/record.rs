@@ -209,9 +209,18 @@ pub(crate) struct State {
     pub(crate) record: Record,
     pub(crate) seen_ids: HashSet<String>,
     pub(crate) journeys: Option<Engine>,
+    /// Delivery ids given to App API sends (a send takes its id before it is rendered
+    /// outside the lock, and is stored after).
+    pub(crate) delivery_ids: usize,
 }
 
 impl State {
+    /// The next App API delivery id: `emu_dlv_1`, `emu_dlv_2`, ...
+    pub(crate) fn next_delivery_id(&mut self) -> String {
+        self.delivery_ids += 1;
+        format!("emu_dlv_{}", self.delivery_ids)
+    }
+
     pub(crate) fn identify(&mut self, customer: &str, attributes: Map<String, Value>) {
         if self.record.suppressed.contains(customer) {
             return;

@@ -218,7 +218,9 @@ async fn handle(
         }
         None => {
             let target = parts.uri.path_and_query().map_or(path, |p| p.as_str());
-            let action = api::route(method, target, &body, &shared.rules);
+            // Rendering (App API sends) happens here, outside the lock.
+            let action = api::route(method, target, &body, &shared.rules)
+                .map(|action| api::render(&shared.state, action));
             let mut state = match shared.state.lock() {
                 Ok(state) => state,
                 Err(poisoned) => poisoned.into_inner(),
