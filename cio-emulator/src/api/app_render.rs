@@ -11,7 +11,7 @@
 //! `catch_unwind`. Its syntax (nesting, parser panics) was checked when the request
 //! was read.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use cio_core::journey::{json_value as liquid_value, render_bounded, Limits, Rendered};
 use cio_core::AppTemplate;
@@ -20,36 +20,61 @@ use serde_json::{Map, Value};
 use super::Action;
 use crate::record::{Record, State, StoredSend, StoredTrigger};
 
-fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+/// What rendering an action needs from the state, taken under the lock.
+#[derive(Debug, Default)]
+pub(crate) struct Snapshot {
+    /// A send's `customer` object, if it names a person.
+    customer: Option<Map<String, Value>>,
+    /// A trigger's audience.
+    people: Vec<Person>,
 }
 
-/// Renders a send or a trigger outside the lock: takes what it needs from `state`
-/// (the profiles, a delivery id), renders, and returns the action with its
+/// Takes from `state` what rendering `action` needs (the profiles), and gives a send
+/// its delivery id. The rest ([`fill`]) runs without the state.
+pub(crate) fn snapshot(state: &mut State, action: &mut Action) -> Snapshot {
+    match action {
+        Action::Send(send, _) => {
+            send.delivery_id = state.next_delivery_id();
+            Snapshot {
+                customer: send_customer(&state.record, send),
+                people: Vec::new(),
+            }
+        }
+        Action::Trigger(trigger, Some(_)) => Snapshot {
+            customer: None,
+            people: audience(&state.record, trigger),
+        },
+        _ => Snapshot::default(),
+    }
+}
+
+/// Renders a send or a trigger from its [`snapshot`], and returns the action with its
 /// `rendered` filled, for `apply` to store. Other actions are returned as they are.
-pub(crate) fn render(state: &Mutex<State>, action: Action) -> Action {
+pub(crate) fn fill(action: Action, snapshot: Snapshot) -> Action {
     match action {
         Action::Send(mut send, template) => {
-            let customer = {
-                let mut state = lock(state);
-                send.delivery_id = state.next_delivery_id();
-                send_customer(&state.record, &send)
-            };
-            send.rendered = customer.and_then(|customer| render_send(&send, template, customer));
+            send.rendered = snapshot
+                .customer
+                .and_then(|customer| render_send(&send, template, customer));
             Action::Send(send, template)
         }
         Action::Trigger(mut trigger, template) => {
-            let people = match template {
-                Some(_) => audience(&lock(state).record, &trigger),
-                None => Vec::new(),
-            };
-            trigger.rendered = render_trigger(&trigger, template, people);
+            trigger.rendered = render_trigger(&trigger, template, snapshot.people);
             Action::Trigger(trigger, template)
         }
         other => other,
     }
+}
+
+/// [`snapshot`] under `state`'s lock, then [`fill`] without it.
+pub(crate) fn render(state: &Mutex<State>, mut action: Action) -> Action {
+    let snapshot = {
+        let mut state = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        snapshot(&mut state, &mut action)
+    };
+    fill(action, snapshot)
 }
 
 /// The `customer` object of the person a send names, if it names one.
