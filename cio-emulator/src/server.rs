@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
@@ -21,6 +22,7 @@ use tokio::sync::watch;
 
 use crate::api::{self, limits, Reply};
 use crate::faults::{Fault, Faults};
+use crate::guard;
 use crate::inbox::{self, CONTENT_SECURITY_POLICY};
 use crate::record::{RequestLog, State};
 
@@ -39,6 +41,8 @@ pub(crate) struct Shared {
     pub(crate) wrong_region: bool,
     pub(crate) sequence: AtomicU64,
     pub(crate) rules: api::Rules,
+    /// The address listened on (a `Host` the emulator answers, see [`guard`]).
+    pub(crate) listening: SocketAddr,
 }
 
 /// The error that makes hyper close the connection without an answer.
@@ -126,6 +130,10 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Reset> {
     let (parts, body) = req.into_parts();
+    if let Some(reason) = guard::refusal(&parts, shared.listening) {
+        // Before anything is read, counted or logged: a web page gets nothing.
+        return Ok(respond(Reply::v1_single(403, reason)));
+    }
     if inbox::handles(parts.uri.path()) {
         return Ok(inbox_answer(&shared, &parts, body).await);
     }
