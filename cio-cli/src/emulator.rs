@@ -11,6 +11,7 @@ use cio_core::journey::{Delivery, Journeys};
 use cio_emulator::{Emulator, Record};
 use serde_json::{Map, Value};
 
+use crate::printable::printable;
 use crate::{check, input, journeys, simulate, Failure};
 
 /// How often the record is read for news.
@@ -138,29 +139,36 @@ impl Seen {
         for d in &new {
             say!(
                 "  delivery `{}` ({}) to {} from campaign `{}` at {}: {}",
-                d.message,
+                printable(d.message),
                 d.channel,
-                d.person,
-                d.campaign,
+                printable(&d.person),
+                printable(d.campaign),
                 simulate::utc(d.time.as_unix()),
-                simulate::shown(d)
+                printable(&simulate::shown(d))
             );
         }
         self.deliveries += new.len();
     }
 
-    /// Prints what `record` holds that was not printed yet.
+    /// Prints what `record` holds that was not printed yet. Every string that came
+    /// in a request goes through [`printable`].
     fn report(&mut self, record: &Record) {
         for r in record.requests.iter().skip(self.requests) {
             let status = r.status.map_or("closed".to_string(), |s| s.to_string());
-            say!("{} {} -> {status} ({} bytes)", r.method, r.path, r.body_len);
+            say!(
+                "{} {} -> {status} ({} bytes)",
+                printable(&r.method),
+                printable(&r.path),
+                r.body_len
+            );
         }
         self.requests = record.requests.len();
         for (customer, attributes) in &record.profiles {
             if self.profiles.get(customer) != Some(attributes) {
                 say!(
-                    "  profile {customer}: {}",
-                    Value::Object(attributes.clone())
+                    "  profile {}: {}",
+                    printable(customer),
+                    printable(&Value::Object(attributes.clone()).to_string())
                 );
                 self.profiles.insert(customer.clone(), attributes.clone());
             }
@@ -168,7 +176,13 @@ impl Seen {
         for (customer, events) in &record.events {
             let done = self.events.entry(customer.clone()).or_default();
             for e in events.iter().skip(*done) {
-                say!("  {} `{}` for {customer}: {}", e.kind, e.name, e.data);
+                say!(
+                    "  {} `{}` for {}: {}",
+                    printable(&e.kind),
+                    printable(&e.name),
+                    printable(customer),
+                    printable(&e.data.to_string())
+                );
             }
             *done = events.len();
         }

@@ -34,6 +34,7 @@ mod emulator;
 mod input;
 mod journeys;
 mod output;
+mod printable;
 mod schema;
 mod simulate;
 
