@@ -37,10 +37,12 @@ pub(crate) fn run(
     runtime.block_on(serve(port, plan, site_id, api_key))
 }
 
-/// The journeys to run and the file they came from.
+/// The journeys to run, the manual segments that exist, and the file they came from.
 struct Plan {
     name: String,
     journeys: &'static Journeys,
+    /// The ids of `[segments]`: segment calls to others answer `404`.
+    segments: Vec<u64>,
 }
 
 fn load(taxonomy: Option<&Path>) -> Result<Option<Plan>, Failure> {
@@ -54,6 +56,7 @@ fn load(taxonomy: Option<&Path>) -> Result<Option<Plan>, Failure> {
     Ok(Some(Plan {
         name: source.name,
         journeys: journeys::leak(&taxonomy),
+        segments: taxonomy.segments.iter().map(|s| s.id).collect(),
     }))
 }
 
@@ -69,6 +72,9 @@ async fn serve(
         .log_requests(true);
     if let Some(plan) = &plan {
         builder = builder.journeys(plan.journeys);
+        for &id in &plan.segments {
+            builder = builder.manual_segment(id);
+        }
     }
     let emulator = builder
         .start()

@@ -122,7 +122,7 @@ enum Command {
     /// Runs the Track API emulator on 127.0.0.1, printing what it receives and the
     /// journeys' deliveries.
     #[command(
-        after_help = "The journeys of events.toml run on what the emulator receives (without\n--taxonomy, ./events.toml when there is one); their clock moves only from the\nweb inbox at the printed address or with POST /__clock. Point a client at the\nprinted address with the printed credentials; Ctrl-C stops.\n\nExamples:\n  cio emulator --port 4010\n  cio emulator --taxonomy app/events.toml"
+        after_help = "The journeys of events.toml run on what the emulator receives (without\n--taxonomy, ./events.toml when there is one); their clock moves only from the\nweb inbox at the printed address or with POST /__clock. Its [segments] exist\n(segment calls to any other answer 404). Point a client at the printed address\nwith the printed credentials; Ctrl-C stops.\n\nExamples:\n  cio emulator --port 4010\n  cio emulator --taxonomy app/events.toml"
     )]
     Emulator {
         /// The port (an ephemeral one when not given).

@@ -186,6 +186,25 @@ fn prints_the_deliveries_of_the_journeys() {
 }
 
 #[test]
+fn the_segments_of_the_taxonomy_exist() {
+    let server = Server::start(&[
+        "--taxonomy",
+        "tests/fixtures/segments.toml",
+        "--site-id",
+        "site",
+        "--api-key",
+        "key",
+    ]);
+    server.until(|l| l.starts_with("journeys of "));
+    let ids = r#"{"ids":["u1"]}"#;
+    let answer = server.request("POST", "/api/v1/segments/7/add_customers", ids);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // A segment the file does not declare does not exist.
+    let answer = server.request("POST", "/api/v1/segments/8/add_customers", ids);
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+}
+
+#[test]
 fn an_invalid_taxonomy_is_reported_before_serving() {
     let out = Command::new(env!("CARGO_BIN_EXE_cio"))
         .args(["emulator", "--taxonomy", "tests/fixtures/bad.toml"])
