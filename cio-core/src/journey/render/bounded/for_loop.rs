@@ -136,10 +136,11 @@ fn integer(expression: &Expression, runtime: &dyn Runtime, what: &str) -> Result
         .ok_or_else(|| Error::with_msg(format!("`for`: {what} must be a whole number")))
 }
 
-/// `limit:`/`offset:` as a count (a negative one is 0).
+/// `limit:`/`offset:` as a count. A negative one is as large as can be, as in
+/// liquid-lib (which casts it to `usize`): no limit, or an offset past the end.
 fn count(attribute: Option<&Expression>, runtime: &dyn Runtime, what: &str) -> Result<Option<u64>> {
     attribute
-        .map(|e| integer(e, runtime, what).map(|n| u64::try_from(n).unwrap_or(0)))
+        .map(|e| integer(e, runtime, what).map(|n| u64::try_from(n).unwrap_or(u64::MAX)))
         .transpose()
 }
 

@@ -19,6 +19,8 @@ fn loops_render_as_liquid_does() {
         ("{% for x in trigger.items limit: 2 offset: 1 %}{{ x }}{% endfor %}", "bc"),
         ("{% for x in trigger.none %}{{ x }}{% else %}none{% endfor %}", "none"),
         ("{% for i in (3..1) %}x{% else %}empty{% endfor %}", "empty"),
+        ("{% for i in (1..3) limit: -1 %}{{ i }}{% endfor %}", "123"),
+        ("{% for i in (1..3) offset: -1 %}{{ i }}{% else %}none{% endfor %}", "none"),
         (
             "{% for x in trigger.items %}{{ forloop.index }}/{{ forloop.length }}{% if forloop.last %}.{% else %},{% endif %}{% endfor %}",
             "1/3,2/3,3/3.",
