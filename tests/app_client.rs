@@ -294,6 +294,42 @@ async fn an_unknown_outcome_is_never_sent_again() {
 }
 
 #[tokio::test]
+async fn a_success_answer_that_cannot_be_read_is_an_unknown_outcome() {
+    bounded(async {
+        let emu = emulator().await;
+        let app = app(&emu);
+        // Applied (the message went out), then an answer without a delivery id.
+        emu.script([Fault::Answer {
+            status: 200,
+            body: "{}".into(),
+            apply: true,
+        }]);
+        let err = app.send(&Customer::id("42"), &reset()).await.unwrap_err();
+        assert!(err.is_outcome_unknown(), "{err}");
+        assert!(!err.is_validation(), "{err}");
+        assert_eq!(err.status(), Some(200));
+        assert_eq!((emu.request_count(), emu.record().sends.len()), (1, 1));
+        emu.script([Fault::Answer {
+            status: 200,
+            body: "not json".into(),
+            apply: true,
+        }]);
+        let err = app
+            .trigger_broadcast(
+                &ProductUpdate {
+                    headline: "x".into(),
+                },
+                &Audience::Ids(vec!["1".into()]),
+            )
+            .await
+            .unwrap_err();
+        assert!(err.is_outcome_unknown(), "{err}");
+        assert_eq!(emu.record().broadcast_triggers.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_timeout_after_connecting_is_an_unknown_outcome() {
     bounded(async {
         let emu = emulator().await;

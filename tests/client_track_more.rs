@@ -350,3 +350,44 @@ async fn account_region_reads_the_answer() {
     })
     .await;
 }
+
+/// Calls without an idempotency key: after an answer that leaves the outcome unknown
+/// (a 5xx once the request was applied), they are not sent again, and say so.
+#[tokio::test]
+async fn calls_without_an_idempotency_key_are_not_repeated_after_an_unknown_outcome() {
+    use cio_emulator::Fault;
+    bounded(async {
+        let emu = emulator().await;
+        let client = client_with(&emu, quick_retries(3));
+        let at = Timestamp::from_unix(1_700_000_000);
+
+        emu.script([Fault::StatusAfterApply(500)]);
+        let err = client
+            .submit_form("f", &json!({"id": "1"}))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err}");
+        assert_eq!(emu.record().forms.len(), 1);
+
+        emu.script([Fault::StatusAfterApply(500)]);
+        let err = client
+            .report_metric(&DeliveryMetric::new("d1", EmailMetric::Opened))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err}");
+        emu.script([Fault::StatusAfterApply(500)]);
+        let err = client
+            .track_push(&PushEvent::new("dlv_1", "tok_1", PushEventKind::Opened, at))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err}");
+        assert_eq!(emu.record().metrics.len(), 2);
+        assert_eq!(emu.request_count(), 3);
+
+        // What provably did not arrive (a 429) is still sent again.
+        emu.script([Fault::Status(429)]);
+        client.submit_form("f", &json!({"id": "2"})).await.unwrap();
+        assert_eq!(emu.record().forms.len(), 2);
+    })
+    .await;
+}

@@ -1,8 +1,9 @@
 //! The guarantee of issue 14, point 4: a template that compiles renders. For every
 //! campaign message of the seed taxonomy (events.toml) and of a generated large one,
 //! 10,000 payloads drawn at random from the declared types (optional fields absent or
-//! present, strings up to and at their `max_length`, numbers at `min`/`max`) render
-//! without error, and no required variable renders empty.
+//! present, strings up to and at their `max_length`, numbers at `min`/`max`, integers
+//! without bounds over all of `i64`) render without error, and no required variable
+//! renders empty.
 //!
 //! "Renders empty" is checked per output: every `{{ ... }}` that reads a required
 //! scalar field unguarded is also rendered alone, and must not be blank.
@@ -20,8 +21,6 @@ use serde_json::{Map, Value};
 
 const PAYLOADS: usize = 10_000;
 
-/// Integers without bounds stay within what a JSON number (a double) holds exactly.
-const INT_LIMIT: i64 = 1 << 53;
 /// Floats without bounds.
 const FLOAT_LIMIT: f64 = 1e15;
 /// Strings without `max_length`.
@@ -173,10 +172,11 @@ fn value(rng: &mut fastrand::Rng, taxonomy: &Taxonomy, field: &Field, ty: &Field
         FieldType::Email => Value::from(format!("user{}@example.com", rng.u32(..))),
         FieldType::Url => Value::from(format!("https://example.com/p/{}?q=a&b", rng.u32(..))),
         FieldType::Int => {
+            // Event data are i64: without bounds, the whole range, extremes included.
             #[allow(clippy::cast_possible_truncation)]
-            let lo = field.min.map_or(-INT_LIMIT, |m| m.ceil() as i64);
+            let lo = field.min.map_or(i64::MIN, |m| m.ceil() as i64);
             #[allow(clippy::cast_possible_truncation)]
-            let hi = field.max.map_or(INT_LIMIT, |m| m.floor() as i64);
+            let hi = field.max.map_or(i64::MAX, |m| m.floor() as i64);
             Value::from(match rng.u8(..4) {
                 0 => lo,
                 1 => hi,
@@ -334,7 +334,13 @@ const KINDS: &[Kind] = &[
     },
     Kind {
         decl: r#""int""#,
-        reads: &["{{ VAR }}", "{{ VAR | format_number }}"],
+        reads: &[
+            "{{ VAR }}",
+            "{{ VAR | format_number }}",
+            "{{ VAR | divided_by: 7 }}",
+            "{{ VAR | modulo: 10 }}",
+            "{{ VAR | at_least: 0 }}",
+        ],
     },
     Kind {
         decl: r#"{ type = "int?", min = 1 }"#,

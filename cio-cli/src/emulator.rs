@@ -11,6 +11,7 @@ use cio_emulator::{Emulator, Record};
 use serde_json::{Map, Value};
 
 use crate::pii::{scrub, Pii};
+use crate::printable::printable;
 use crate::{check, input, journeys, simulate, Failure};
 
 /// How often the record is read for news.
@@ -28,11 +29,13 @@ pub(crate) fn run(args: &EmulatorArgs) -> Result<(), Failure> {
     runtime.block_on(serve(args, plan))
 }
 
-/// The journeys to run and the file they came from.
+/// The journeys to run, the manual segments that exist, and the file they came from.
 struct Plan {
     name: String,
     journeys: &'static Journeys,
     pii: Pii,
+    /// The ids of `[segments]`: segment calls to others answer `404`.
+    segments: Vec<u64>,
 }
 
 fn load(args: &EmulatorArgs) -> Result<Option<Plan>, Failure> {
@@ -45,6 +48,7 @@ fn load(args: &EmulatorArgs) -> Result<Option<Plan>, Failure> {
         name: source.name,
         journeys: journeys::leak(&taxonomy),
         pii: Pii::of(&taxonomy),
+        segments: taxonomy.segments.iter().map(|s| s.id).collect(),
     }))
 }
 
@@ -52,6 +56,9 @@ async fn serve(args: &EmulatorArgs, plan: Option<Plan>) -> Result<(), Failure> {
     let mut builder = args.configure(Emulator::builder()).log_requests(true);
     if let Some(plan) = &plan {
         builder = builder.journeys(plan.journeys);
+        for &id in &plan.segments {
+            builder = builder.manual_segment(id);
+        }
     }
     let emulator = builder
         .start()
@@ -132,33 +139,40 @@ impl Seen {
         for d in &new {
             say!(
                 "  delivery `{}` ({}) to {} from campaign `{}` at {}: {}",
-                d.message,
+                printable(d.message),
                 d.channel,
-                d.person,
-                d.campaign,
+                printable(&d.person),
+                printable(d.campaign),
                 simulate::utc(d.time.as_unix()),
-                scrub(
+                printable(&scrub(
                     &simulate::shown(d),
                     self.personal.get(&d.person).map_or(&[][..], Vec::as_slice)
-                )
+                ))
             );
         }
         self.deliveries += new.len();
     }
 
-    /// Prints what `record` holds that was not printed yet.
+    /// Prints what `record` holds that was not printed yet. Every string that came
+    /// in a request goes through [`printable`].
     fn report(&mut self, record: &Record) {
         for r in record.requests.iter().skip(self.requests) {
             let status = r.status.map_or("closed".to_string(), |s| s.to_string());
-            say!("{} {} -> {status} ({} bytes)", r.method, r.path, r.body_len);
+            say!(
+                "{} {} -> {status} ({} bytes)",
+                printable(&r.method),
+                printable(&r.path),
+                r.body_len
+            );
         }
         self.requests = record.requests.len();
         for (customer, attributes) in &record.profiles {
             if self.profiles.get(customer) != Some(attributes) {
                 let found = self.personal.entry(customer.clone()).or_default();
                 say!(
-                    "  profile {customer}: {}",
-                    self.pii.profile(attributes, found)
+                    "  profile {}: {}",
+                    printable(customer),
+                    printable(&self.pii.profile(attributes, found).to_string())
                 );
                 self.profiles.insert(customer.clone(), attributes.clone());
             }
@@ -168,7 +182,13 @@ impl Seen {
             let found = self.personal.entry(customer.clone()).or_default();
             for e in events.iter().skip(*done) {
                 let data = self.pii.event(&e.name, &e.data, found);
-                say!("  {} `{}` for {customer}: {data}", e.kind, e.name);
+                say!(
+                    "  {} `{}` for {}: {}",
+                    printable(&e.kind),
+                    printable(&e.name),
+                    printable(customer),
+                    printable(&data.to_string())
+                );
             }
             *done = events.len();
         }

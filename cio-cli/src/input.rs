@@ -77,8 +77,11 @@ pub(crate) fn read_spec(spec: &str) -> Result<Source, InputError> {
     else {
         return read_path(path);
     };
+    // `--end-of-options`: a revision that starts with `-` (`--output=FILE:x`) is a
+    // revision to git, never one of its options.
     let output = Command::new("git")
         .arg("show")
+        .arg("--end-of-options")
         .arg(format!("{rev}:{file}"))
         .output()
         .map_err(|e| InputError(format!("cannot run git to read {spec}: {e}")))?;

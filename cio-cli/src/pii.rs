@@ -1,4 +1,4 @@
-//! The fields `events.toml` marks `pii = true`, masked in what `cio emulator` prints.
+//! The fields `events.toml` marks `pii = true`, masked in what `cio-cli emulator` prints.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -126,6 +126,23 @@ fn prints_what_it_receives() {
 }
 
 #[test]
+fn prints_request_strings_with_control_characters_escaped() {
+    let server = Server::start(&["--site-id", "site", "--api-key", "key"]);
+    server.until(|l| l.starts_with("journeys: "));
+    // OSC 52 (writes the clipboard) as the event name, a colour as the customer id.
+    let body = r#"{"name":"\u001b]52;c;SGk=\u0007","data":{"k":"\u009b2J"}}"#;
+    let answer = server.request("POST", "/api/v1/customers/u%1B%5B31m/events", body);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let lines = server.until(|l| l.starts_with("  event "));
+    let event = lines.last().unwrap();
+    assert_eq!(
+        event,
+        r#"  event `\u{1b}]52;c;SGk=\u{7}` for u\u{1b}[31m: {"k":"\u{9b}2J"}"#
+    );
+    assert!(lines.iter().all(|l| !l.contains('\u{1b}')), "{lines:?}");
+}
+
+#[test]
 fn prints_the_deliveries_of_the_journeys() {
     let server = Server::start(&[
         "--taxonomy",
@@ -183,6 +200,25 @@ fn prints_the_deliveries_of_the_journeys() {
     let page = server.request("GET", "/", "");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("Welcome, Jane!"), "{page}");
+}
+
+#[test]
+fn the_segments_of_the_taxonomy_exist() {
+    let server = Server::start(&[
+        "--taxonomy",
+        "tests/fixtures/segments.toml",
+        "--site-id",
+        "site",
+        "--api-key",
+        "key",
+    ]);
+    server.until(|l| l.starts_with("journeys of "));
+    let ids = r#"{"ids":["u1"]}"#;
+    let answer = server.request("POST", "/api/v1/segments/7/add_customers", ids);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // A segment the file does not declare does not exist.
+    let answer = server.request("POST", "/api/v1/segments/8/add_customers", ids);
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
 }
 
 #[test]

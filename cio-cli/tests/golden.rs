@@ -403,3 +403,26 @@ fn schema_and_docs_write_files() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: cannot create"));
 }
+
+/// A revision that looks like an option reaches git as a revision, never as an
+/// option: `--output=FILE` would make `git show` write FILE.
+#[test]
+fn a_revision_is_never_an_option_to_git() {
+    // `git show --output=F:events.toml` would write the file `F:events.toml`.
+    let written = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-option-injection:events.toml");
+    let _ = std::fs::remove_file(&written);
+    let out = Command::new(env!("CARGO_BIN_EXE_cio-cli"))
+        .args([
+            "diff",
+            "--",
+            &format!("--output={}", written.display()),
+            "tests/fixtures/new.toml",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(!written.exists(), "git wrote {}", written.display());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot read --output="), "{stderr}");
+}

@@ -40,6 +40,23 @@ pub(crate) struct Load {
     pub(crate) fallback: Option<Schema>,
 }
 
+impl Load {
+    /// What the generator needs from a loaded file.
+    pub(crate) fn of(loaded: cio_schema::Loaded) -> Load {
+        let schema = |taxonomy: Taxonomy| Schema {
+            liquid: cio_schema::liquid::liquid_fields(&taxonomy),
+            taxonomy,
+        };
+        Load {
+            files: loaded.files,
+            result: loaded.result.map(schema),
+            fallback: loaded
+                .structure
+                .map(|taxonomy| schema(crate::salvage::salvage(taxonomy))),
+        }
+    }
+}
+
 struct Entry {
     key: PathBuf,
     contents: Vec<(PathBuf, Vec<u8>)>,
@@ -66,17 +83,7 @@ pub(crate) fn load(file: &TaxonomyFile) -> Arc<Load> {
         .iter()
         .filter_map(|path| std::fs::read(path).ok().map(|bytes| (path.clone(), bytes)))
         .collect();
-    let schema = |taxonomy: Taxonomy| Schema {
-        liquid: cio_schema::liquid::liquid_fields(&taxonomy),
-        taxonomy,
-    };
-    let load = Arc::new(Load {
-        files: loaded.files,
-        result: loaded.result.map(schema),
-        fallback: loaded
-            .structure
-            .map(|taxonomy| schema(crate::salvage::salvage(taxonomy))),
-    });
+    let load = Arc::new(Load::of(loaded));
     cache.retain(|e| e.key != file.path);
     cache.push(Entry {
         key: file.path.clone(),

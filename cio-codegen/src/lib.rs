@@ -64,6 +64,19 @@ impl TaxonomyExpansion {
     }
 }
 
+/// The items `taxonomy!()` generates for a file already loaded (its taxonomy, or
+/// with errors what it still declares), as Rust source with paths through `::cio`;
+/// empty when nothing can be generated. For fuzzing the generator on any text.
+#[doc(hidden)]
+pub fn taxonomy_items(loaded: cio_schema::Loaded) -> String {
+    let load = cache::Load::of(loaded);
+    let krate = attr::Krate::default().text;
+    match (&load.result, &load.fallback) {
+        (Ok(schema), _) | (Err(_), Some(schema)) => taxonomy::generate(schema, &krate),
+        (Err(_), None) => String::new(),
+    }
+}
+
 /// Forgets every cached taxonomy, so that the next expansion reads and parses
 /// again (for benchmarks of a cold expansion).
 #[doc(hidden)]

@@ -123,8 +123,24 @@ pub(crate) fn lit(text: &str) -> impl fmt::Display + '_ {
     Lit(text)
 }
 
-/// A finite `f64` as source: a float literal, after a minus sign when negative.
+/// An `f64` as source: a float literal, after a minus sign when negative.
+///
+/// Total: `proc_macro2` refuses (panics on) a value that is not finite, and a proc
+/// macro must never panic, so infinities and NaN are written as the `f64`
+/// constants (an expression, not a literal). cio-schema refuses such numbers, so
+/// the generated code never holds one; should one come through, the user gets a
+/// compile error (a constant where a limit's literal goes) or a working comparison.
 pub(crate) fn signed_f64(value: f64) -> String {
+    if value.is_nan() {
+        return "::core::f64::NAN".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 {
+            "::core::f64::INFINITY".into()
+        } else {
+            "::core::f64::NEG_INFINITY".into()
+        };
+    }
     let lit = proc_macro2::Literal::f64_unsuffixed(value.abs());
     if value.is_sign_negative() && value != 0.0 {
         format!("-{lit}")
@@ -214,4 +230,19 @@ pub(crate) fn enum_stub(out: &mut Out, ident: Piece, generics: &Generics, name: 
     out.piece(&ident);
     out.generics(generics);
     let _ = writeln!(out.text, "= {} }}", lit(name));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signed_f64;
+
+    #[test]
+    fn signed_f64_is_total() {
+        assert_eq!(signed_f64(1.5), "1.5");
+        assert_eq!(signed_f64(-2.0), "-2.0");
+        assert_eq!(signed_f64(-0.0), "0.0");
+        assert_eq!(signed_f64(f64::INFINITY), "::core::f64::INFINITY");
+        assert_eq!(signed_f64(f64::NEG_INFINITY), "::core::f64::NEG_INFINITY");
+        assert_eq!(signed_f64(f64::NAN), "::core::f64::NAN");
+    }
 }

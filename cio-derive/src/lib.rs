@@ -6,6 +6,17 @@ use std::path::PathBuf;
 
 use proc_macro::TokenStream;
 
+/// Runs an expansion; should it panic (a bug: cio-codegen turns every mistake in
+/// the input into a `compile_error!`), the panic becomes a `compile_error!` too, so
+/// the user sees cio's message rather than "proc macro panicked".
+fn never_panic(expand: impl FnOnce() -> TokenStream) -> TokenStream {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(expand)).unwrap_or_else(|_| {
+        "::core::compile_error! { \"cio's macro failed unexpectedly: please report this with the events.toml that caused it\" }"
+            .parse()
+            .unwrap_or_default()
+    })
+}
+
 /// The invoking crate's root, where `events.toml` paths start.
 fn manifest_dir() -> PathBuf {
     std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from)
@@ -21,16 +32,18 @@ fn manifest_dir() -> PathBuf {
 /// `my_cio::taxonomy!(crate = my_cio, "events.toml")`.
 #[proc_macro]
 pub fn taxonomy(input: TokenStream) -> TokenStream {
-    let expansion = cio_codegen::taxonomy_expansion(input.into(), &manifest_dir());
-    // rustc lexes the generated source itself: one pass, no token-by-token bridge.
-    match expansion.items.parse::<TokenStream>() {
-        Ok(items) => {
-            let mut output = TokenStream::from(expansion.tokens);
-            output.extend(items);
-            output
+    never_panic(|| {
+        let expansion = cio_codegen::taxonomy_expansion(input.into(), &manifest_dir());
+        // rustc lexes the generated source itself: one pass, no token-by-token bridge.
+        match expansion.items.parse::<TokenStream>() {
+            Ok(items) => {
+                let mut output = TokenStream::from(expansion.tokens);
+                output.extend(items);
+                output
+            }
+            Err(_) => expansion.into_tokens().into(),
         }
-        Err(_) => expansion.into_tokens().into(),
-    }
+    })
 }
 
 /// Checks a struct against an event of `events.toml` and implements `cio::Event`.
@@ -41,7 +54,7 @@ pub fn taxonomy(input: TokenStream) -> TokenStream {
 /// `#[cio(rename = "wireName")]` and `#[cio(skip)]`.
 #[proc_macro_derive(Event, attributes(cio))]
 pub fn derive_event(input: TokenStream) -> TokenStream {
-    cio_codegen::derive_event(input.into(), &manifest_dir()).into()
+    never_panic(|| cio_codegen::derive_event(input.into(), &manifest_dir()).into())
 }
 
 /// Checks a struct against the profile attributes of `events.toml` and implements
@@ -49,12 +62,12 @@ pub fn derive_event(input: TokenStream) -> TokenStream {
 /// profile.
 #[proc_macro_derive(Attributes, attributes(cio))]
 pub fn derive_attributes(input: TokenStream) -> TokenStream {
-    cio_codegen::derive_attributes(input.into(), &manifest_dir()).into()
+    never_panic(|| cio_codegen::derive_attributes(input.into(), &manifest_dir()).into())
 }
 
 /// Checks an enum against an enum of `events.toml` (`#[cio(name = "plan")]`, or
 /// `event.field` for an inline enum) and implements `cio::Enum` and `Serialize`.
 #[proc_macro_derive(Enum, attributes(cio))]
 pub fn derive_enum(input: TokenStream) -> TokenStream {
-    cio_codegen::derive_enum(input.into(), &manifest_dir()).into()
+    never_panic(|| cio_codegen::derive_enum(input.into(), &manifest_dir()).into())
 }

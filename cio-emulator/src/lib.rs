@@ -31,6 +31,7 @@ mod api;
 pub mod cli;
 mod coverage;
 mod faults;
+mod guard;
 mod inbox;
 mod journeys;
 mod offline;
@@ -130,6 +131,12 @@ impl EmulatorBuilder {
     }
 
     /// The address to listen on (`127.0.0.1:0`, an ephemeral port, by default).
+    ///
+    /// Whatever the address, a request is answered only when its `Host` is a
+    /// loopback name (`127.0.0.1`, `localhost`, `[::1]`) or this address, and a
+    /// browser's `POST` only from the emulator's own pages (`Origin`,
+    /// `Sec-Fetch-Site`): a web page can neither read the inbox through DNS
+    /// rebinding nor move the journeys' clock. Other requests get `403`.
     #[must_use]
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
@@ -211,6 +218,7 @@ impl EmulatorBuilder {
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let shared = Arc::new(Shared {
             expected_app_auth,
+            listening: addr,
             state: Mutex::new(State {
                 journeys: self.journeys.map(|journeys| {
                     Engine::new(journeys, self.clock_start.unwrap_or_else(Timestamp::now))

@@ -1,7 +1,13 @@
 //! The Track API in process, without a server: [`TrackApi`] answers one request at a
 //! time and keeps its record, for fuzzing and for tests that need no socket.
 
+use std::time::Duration;
+
+use cio_core::journey::Journeys;
+use cio_core::Timestamp;
+
 use crate::api::{self, limits, Reply, Rules};
+use crate::journeys::Engine;
 use crate::record::{Record, State};
 
 /// The emulator's request handling without HTTP: routing, validation against the real
@@ -29,19 +35,49 @@ impl TrackApi {
         TrackApi::default()
     }
 
+    /// An empty account whose accepted identifies and events run `journeys`, on a
+    /// clock that starts at `start` ([`TrackApi::advance`] moves it).
+    pub fn with_journeys(journeys: &'static Journeys, start: Timestamp) -> Self {
+        TrackApi {
+            state: State {
+                journeys: Some(Engine::new(journeys, start)),
+                ..State::default()
+            },
+            rules: Rules::default(),
+        }
+    }
+
     /// Answers one request: the status and the body the server would send. `path` is
-    /// the request path as sent (percent-encoded). A body over the server's read limit
-    /// is answered `413`, as the server does.
+    /// the request path as sent (percent-encoded); the App API (`/v1/...`) renders
+    /// what it sends, as the server does. A body over the server's read limit is
+    /// answered `413`, as the server does.
     pub fn handle(&mut self, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
-        let reply = if body.len() > limits::V1_BODY.max(limits::BATCH) {
+        let limit = if api::is_app_api(path) {
+            limits::APP_BODY
+        } else {
+            limits::V1_BODY.max(limits::BATCH)
+        };
+        let reply = if body.len() > limit {
             Reply::v1(413, "request body too large")
         } else {
             match api::route(method, path, body, &self.rules) {
-                Ok(action) => api::apply(&mut self.state, action),
+                Ok(mut action) => {
+                    let snapshot = api::snapshot(&mut self.state, &mut action);
+                    let action = api::fill(action, snapshot);
+                    api::apply(&mut self.state, action)
+                }
                 Err(reply) => reply,
             }
         };
         (reply.status, reply.body)
+    }
+
+    /// Moves the journeys' clock forward, running every step due (nothing without
+    /// journeys).
+    pub fn advance(&mut self, by: Duration) {
+        if let Some(engine) = &mut self.state.journeys {
+            engine.advance(by);
+        }
     }
 
     /// What was accepted so far.

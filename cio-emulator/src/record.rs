@@ -272,9 +272,18 @@ pub(crate) struct State {
     pub(crate) updated_at: HashMap<String, i64>,
     /// The names seen, for coverage (kept by [`Emulator::clear`](crate::Emulator::clear)).
     pub(crate) coverage: crate::Coverage,
+    /// Delivery ids given to App API sends (a send takes its id before it is rendered
+    /// outside the lock, and is stored after).
+    pub(crate) delivery_ids: usize,
 }
 
 impl State {
+    /// The next App API delivery id: `emu_dlv_1`, `emu_dlv_2`, ...
+    pub(crate) fn next_delivery_id(&mut self) -> String {
+        self.delivery_ids += 1;
+        format!("emu_dlv_{}", self.delivery_ids)
+    }
+
     /// Applies an identify; one whose `timestamp` is older than the profile's latest
     /// timestamped update is dropped, as Customer.io drops it.
     pub(crate) fn identify(

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
@@ -22,6 +23,7 @@ use tokio::sync::watch;
 use crate::api::{self, limits, Reply};
 use crate::coverage::{self, CoverageFile};
 use crate::faults::{Fault, Faults};
+use crate::guard;
 use crate::inbox::{self, CONTENT_SECURITY_POLICY};
 use crate::record::{RequestLog, State};
 
@@ -42,6 +44,8 @@ pub(crate) struct Shared {
     pub(crate) rules: api::Rules,
     /// Where this emulator writes its coverage, when asked to.
     pub(crate) coverage_file: Option<CoverageFile>,
+    /// The address listened on (a `Host` the emulator answers, see [`guard`]).
+    pub(crate) listening: SocketAddr,
 }
 
 /// The error that makes hyper close the connection without an answer.
@@ -139,6 +143,10 @@ async fn answer(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Reset> {
     let (parts, body) = req.into_parts();
+    if let Some(reason) = guard::refusal(&parts, shared.listening) {
+        // Before anything is read, counted or logged: a web page gets nothing.
+        return Ok(respond(Reply::v1_single(403, reason)));
+    }
     if inbox::handles(parts.uri.path()) {
         return Ok(inbox_answer(&shared, &parts, body).await);
     }
@@ -231,7 +239,9 @@ async fn answer(
         }
         None => {
             let target = parts.uri.path_and_query().map_or(path, |p| p.as_str());
-            let action = api::route(method, target, &body, &shared.rules);
+            // Rendering (App API sends) happens here, outside the lock.
+            let action = api::route(method, target, &body, &shared.rules)
+                .map(|action| api::render(&shared.state, action));
             let mut state = match shared.state.lock() {
                 Ok(state) => state,
                 Err(poisoned) => poisoned.into_inner(),

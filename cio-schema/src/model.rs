@@ -145,7 +145,7 @@ pub struct Field {
     /// Deprecation note (`deprecated = "why"`).
     pub deprecated: Option<String>,
     /// `pii = true`: the value is personal data (an email address, a name, free
-    /// text). Generated `Debug` impls, `cio docs`, `cio schema` and the emulator's
+    /// text). Generated `Debug` impls, `cio-cli docs`, `cio-cli schema` and the emulator's
     /// terminal output treat it as such.
     pub pii: bool,
 }

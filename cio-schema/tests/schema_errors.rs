@@ -1094,6 +1094,28 @@ steps = [{ if = "customer.plan = 'pro'" }]
 }
 
 #[test]
+fn condition_number_too_large() {
+    // 309 digits and more overflow an f64: the number would be infinite.
+    let number = format!("1{}", "0".repeat(400));
+    let condition = format!("event.seats > {number}");
+    expect(
+        &with_events(&format!(
+            r#"
+[campaigns.onboarding]
+trigger = "signed_up"
+steps = [{{ if = "{condition}" }}]
+"#
+        )),
+        &[(
+            "19:32",
+            &format!(
+                "cannot parse condition `{condition}` in campaign `onboarding`: number too large"
+            ),
+        )],
+    );
+}
+
+#[test]
 fn condition_naming_unknown_attribute() {
     expect(
         &with_events(

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::app_request::{send_body, trigger_body, Audience, SendOptions};
 use super::config::{check_origin, http_client, ApiKey, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 use super::rate::{RateLimits, Spacing};
-use super::transport::Request;
+use super::transport::{Answer, Request};
 use super::{Customer, Error, Inner, Region, RetryPolicy};
 use crate::{Broadcast, TransactionalId, TransactionalMessage};
 
@@ -44,7 +44,8 @@ pub struct BroadcastTrigger {
 /// answer may have sent the message. So a send is retried only when it provably did
 /// not reach Customer.io (the connection failed) or was refused unprocessed (`429`).
 /// A timeout or a reset after the connection was made, a `5xx` or a `408` is
-/// returned at once as [`Error::OutcomeUnknown`], never retried; any other error
+/// returned at once as [`Error::OutcomeUnknown`], never retried, and so is a
+/// success answer that cannot be read (the message was accepted); any other error
 /// means that nothing was sent.
 ///
 /// Requests are spaced on the client side to Customer.io's documented rates
@@ -159,8 +160,7 @@ impl AppClient {
                 auth: true,
             })
             .await?;
-        serde_json::from_slice(&answer.body)
-            .map_err(|e| Error::Serialize(format!("unexpected answer to a send: {e}")))
+        read_answer(&answer, "send")
     }
 
     /// Triggers the API-triggered broadcast `message` for exactly one `audience`
@@ -182,9 +182,19 @@ impl AppClient {
                 auth: true,
             })
             .await?;
-        serde_json::from_slice(&answer.body)
-            .map_err(|e| Error::Serialize(format!("unexpected answer to a trigger: {e}")))
+        read_answer(&answer, "trigger")
     }
+}
+
+/// The success answer to a `what` (a send, a trigger). One that cannot be read is
+/// [`Error::OutcomeUnknown`], never an error that means "nothing was sent": the
+/// message was accepted, and sending it again would send it twice.
+fn read_answer<T: serde::de::DeserializeOwned>(answer: &Answer, what: &str) -> Result<T, Error> {
+    serde_json::from_slice(&answer.body).map_err(|e| Error::OutcomeUnknown {
+        status: Some(answer.status),
+        cause: format!("the answer to the {what} cannot be read: {e}"),
+        attempts: answer.attempts,
+    })
 }
 
 /// Configures an [`AppClient`]; made by [`AppClient::builder`].

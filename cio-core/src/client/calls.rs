@@ -33,19 +33,25 @@ impl AccountRegion {
 impl TrackClient {
     /// Reports a device-side push event (`POST /api/v1/push/events`, the older
     /// push-only form of [`TrackClient::report_metric`]).
+    ///
+    /// The call has no idempotency key: it is sent again only when it provably did
+    /// not arrive, and a failure that leaves the outcome unknown (a timeout, a 5xx)
+    /// is [`Error::OutcomeUnknown`] (the event may have been counted).
     pub async fn track_push(&self, event: &PushEvent) -> Result<(), Error> {
         let body = event.body()?;
         let url = format!("{}/push/events", self.inner.v1);
-        self.send(Method::POST, url, "POST /api/v1/push/events", Some(body))
+        self.send_unsent_only(Method::POST, url, "POST /api/v1/push/events", body)
             .await?;
         Ok(())
     }
 
     /// Reports a delivery metric of any channel (`POST /api/v1/metrics`).
+    ///
+    /// Not repeated after an unknown outcome, as [`TrackClient::track_push`].
     pub async fn report_metric(&self, metric: &DeliveryMetric) -> Result<(), Error> {
         let body = metric.body()?;
         let url = format!("{}/metrics", self.inner.v1);
-        self.send(Method::POST, url, "POST /api/v1/metrics", Some(body))
+        self.send_unsent_only(Method::POST, url, "POST /api/v1/metrics", body)
             .await?;
         Ok(())
     }
@@ -53,6 +59,10 @@ impl TrackClient {
     /// Submits the form `form_id` (`POST /api/v1/forms/{id}/submit`). `data` must
     /// serialize to an object holding a non-empty `id` or `email`, which names the
     /// person; it is checked before sending.
+    ///
+    /// A submission can start campaigns and has no idempotency key: it is sent again
+    /// only when it provably did not arrive, and a failure that leaves the outcome
+    /// unknown (a timeout, a 5xx) is [`Error::OutcomeUnknown`].
     pub async fn submit_form<T: Serialize + ?Sized>(
         &self,
         form_id: &str,
@@ -87,13 +97,8 @@ impl TrackClient {
             self.inner.v1,
             Customer::id(form_id).path_segment()
         );
-        self.send(
-            Method::POST,
-            url,
-            "POST /api/v1/forms/{id}/submit",
-            Some(out),
-        )
-        .await?;
+        self.send_unsent_only(Method::POST, url, "POST /api/v1/forms/{id}/submit", out)
+            .await?;
         Ok(())
     }
 

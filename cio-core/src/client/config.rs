@@ -208,10 +208,20 @@ pub(super) fn http_client(timeout: Duration) -> Result<reqwest::Client, Error> {
 /// Makes rustls use *ring* unless the process already chose a crypto provider
 /// (reqwest is built without one, and sqlx's TLS asks rustls for the process's
 /// provider when the server's host name is not checked: `sslmode=verify-ca`).
+///
+/// rustls 0.23.48 deprecates `ring::default_provider` ("no support for post-quantum
+/// algorithms"), and that is the only way to get *ring*'s provider: the
+/// deprecation is about the key exchange ring lacks, which cio accepts to build
+/// without the C toolchain aws-lc-rs needs. The lint is allowed on this one call
+/// (so that a crate built against the newest rustls, as `.ci/fresh-crate` does,
+/// shows no warning); an app that wants post-quantum key exchange installs
+/// aws-lc-rs's provider before building a client, and cio uses it.
 pub(crate) fn install_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
+        #[allow(deprecated)]
+        let provider = rustls::crypto::ring::default_provider();
         // Another thread may win the race: its provider is as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let _ = provider.install_default();
     }
 }
 

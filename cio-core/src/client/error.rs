@@ -82,14 +82,16 @@ pub enum Error {
         attempts: u32,
     },
 
-    /// A call that sends a message (and has no idempotency key) may have reached
-    /// Customer.io, and whether it was acted on cannot be known: a timeout or a reset
-    /// after the connection was made, or a 5xx or 408 answer. It was **not** sent
-    /// again, since a retry could send the message twice; the caller decides (look
-    /// the delivery up, or send again and accept a possible duplicate).
+    /// A call that has no idempotency key (an App API send or trigger, a form
+    /// submission, a delivery metric) may have reached Customer.io, and whether it
+    /// was acted on cannot be known: a timeout or a reset after the connection was
+    /// made, a 5xx or 408 answer, or a success answer that cannot be read. It was
+    /// **not** sent again, since a retry could send the message twice; the caller
+    /// decides (look the delivery up, or send again and accept a possible duplicate).
     #[error("the outcome is unknown after {attempts} attempt(s) ({cause}): the message may or may not have been sent, and it was not sent again")]
     OutcomeUnknown {
-        /// The HTTP status, when the server answered (a 5xx or 408).
+        /// The HTTP status, when the server answered (a 5xx or 408, or a 2xx whose
+        /// body cannot be read).
         status: Option<u16>,
         /// What went wrong.
         cause: String,

@@ -196,6 +196,27 @@ impl TrackClient {
             .await
     }
 
+    /// [`TrackClient::send`] for a call that has no idempotency key (a form, a
+    /// metric): sent again only when it provably did not arrive; after a failure
+    /// that leaves the outcome unknown, [`Error::OutcomeUnknown`].
+    async fn send_unsent_only(
+        &self,
+        method: Method,
+        url: String,
+        endpoint: &str,
+        body: Vec<u8>,
+    ) -> Result<Answer, Error> {
+        self.inner
+            .send_unsent_only(Request {
+                method,
+                url,
+                endpoint,
+                body: Some(Bytes::from(body)),
+                auth: true,
+            })
+            .await
+    }
+
     async fn send_bytes(
         &self,
         method: Method,

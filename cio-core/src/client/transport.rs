@@ -17,6 +17,8 @@ use super::Inner;
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) body: Bytes,
+    /// How many attempts the request took, this one included.
+    pub(crate) attempts: u32,
 }
 
 /// One request to send: where, and what (serialized once, shared by every attempt).
@@ -203,7 +205,13 @@ impl Inner {
             .await
             .map_err(|e| (transport_error(e), Reach::Unknown))?;
         let error = match status {
-            200..=299 => return Ok(Answer { status, body }),
+            200..=299 => {
+                return Ok(Answer {
+                    status,
+                    body,
+                    attempts: retries + 1,
+                })
+            }
             300..=399 => Error::WrongRegion {
                 status,
                 location: location.unwrap_or_default(),

@@ -16,6 +16,7 @@ mod simulation;
 pub use branch::{step_path, BranchTaken};
 pub use data::{Campaign, Channel, CompareOp, Condition, Journeys, Literal, Message, Path, Step};
 pub use render::{
-    json_value, parse, parser, render_source, Context, RenderError, Rendered, Renderer, FILTERS,
+    json_value, parse, parser, render_bounded, render_source, Context, Limits, RenderError,
+    Rendered, Renderer, FILTERS,
 };
 pub use simulation::{Delivery, JourneyStatus, JourneyView, Simulation, TrackedEvent};

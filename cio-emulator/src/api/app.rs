@@ -140,6 +140,15 @@ fn send(channel: &str, object: Map<String, Value>) -> Result<StoredSend, Reply> 
     if let Some(key) = object.keys().find(|k| !SEND_KEYS.contains(&k.as_str())) {
         return Err(error(400, &format!("unknown field `{key}`")));
     }
+    // The emulator renders these (`app_render`): Liquid it cannot parse, nests too
+    // deeply or that the parser would panic on is refused here.
+    for part in ["subject", "body"] {
+        if let Some(source) = object.get(part).and_then(Value::as_str) {
+            if let Err(e) = cio_schema::liquid::check_syntax(source) {
+                return Err(error(400, &format!("the {part} is not valid Liquid: {e}")));
+            }
+        }
+    }
     let message_id = match object.get("transactional_message_id") {
         Some(Value::String(s)) if !s.is_empty() => Value::String(s.clone()),
         Some(Value::Number(n)) if n.as_u64().is_some() => Value::Number(n.clone()),

@@ -1,46 +1,109 @@
 //! Rendering what the App API sends, with the journeys' Liquid (Customer.io's filters,
-//! `cio_core::journey::render_source`): a transactional send or each person a broadcast
-//! trigger names, `customer.*` from the profile the emulator holds and `trigger.*`
-//! from the data sent. A subject or body given in the request replaces the
-//! template's, as in Customer.io.
+//! `cio_core::journey::render_bounded`): a transactional send or each person a
+//! broadcast trigger names, `customer.*` from the profile the emulator holds and
+//! `trigger.*` from the data sent. A subject or body given in the request replaces
+//! the template's, as in Customer.io.
+//!
+//! The Liquid may come from the request, so it is rendered outside the state's lock
+//! ([`render`]: the profiles needed are copied under the lock, then rendered, and
+//! the send is stored by `apply`), within [`Limits`] (loops charged against an
+//! iteration budget before they build their items, output capped), and under
+//! `catch_unwind`. Its syntax (nesting, parser panics) was checked when the request
+//! was read.
 
-use cio_core::journey::{json_value as liquid_value, render_source, Rendered};
+use std::sync::Mutex;
+
+use cio_core::journey::{json_value as liquid_value, render_bounded, Limits, Rendered};
 use cio_core::AppTemplate;
 use serde_json::{Map, Value};
 
-use crate::record::{Record, StoredSend, StoredTrigger};
+use super::Action;
+use crate::record::{Record, State, StoredSend, StoredTrigger};
+
+/// What rendering an action needs from the state, taken under the lock.
+#[derive(Debug, Default)]
+pub(crate) struct Snapshot {
+    /// A send's `customer` object, if it names a person.
+    customer: Option<Map<String, Value>>,
+    /// A trigger's audience.
+    people: Vec<Person>,
+}
+
+/// Takes from `state` what rendering `action` needs (the profiles), and gives a send
+/// its delivery id. The rest ([`fill`]) runs without the state.
+pub(crate) fn snapshot(state: &mut State, action: &mut Action) -> Snapshot {
+    match action {
+        Action::Send(send, _) => {
+            send.delivery_id = state.next_delivery_id();
+            Snapshot {
+                customer: send_customer(&state.record, send),
+                people: Vec::new(),
+            }
+        }
+        Action::Trigger(trigger, Some(_)) => Snapshot {
+            customer: None,
+            people: audience(&state.record, trigger),
+        },
+        _ => Snapshot::default(),
+    }
+}
+
+/// Renders a send or a trigger from its [`snapshot`], and returns the action with its
+/// `rendered` filled, for `apply` to store. Other actions are returned as they are.
+pub(crate) fn fill(action: Action, snapshot: Snapshot) -> Action {
+    match action {
+        Action::Send(mut send, template) => {
+            send.rendered = snapshot
+                .customer
+                .and_then(|customer| render_send(&send, template, customer));
+            Action::Send(send, template)
+        }
+        Action::Trigger(mut trigger, template) => {
+            trigger.rendered = render_trigger(&trigger, template, snapshot.people);
+            Action::Trigger(trigger, template)
+        }
+        other => other,
+    }
+}
+
+/// [`snapshot`] under `state`'s lock, then [`fill`] without it.
+pub(crate) fn render(state: &Mutex<State>, mut action: Action) -> Action {
+    let snapshot = {
+        let mut state = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        snapshot(&mut state, &mut action)
+    };
+    fill(action, snapshot)
+}
+
+/// The `customer` object of the person a send names, if it names one.
+fn send_customer(record: &Record, send: &StoredSend) -> Option<Map<String, Value>> {
+    let (key, value) = send.identifiers.iter().next()?;
+    Some(customer(record, key, value.as_str()?))
+}
 
 /// The rendered send, or why it does not render; `None` when there is nothing to
 /// render (no template known and no body in the request).
-pub(super) fn send(
-    record: &Record,
+fn render_send(
     send: &StoredSend,
     template: Option<&AppTemplate>,
+    customer: Map<String, Value>,
 ) -> Option<Result<Rendered, String>> {
-    let (key, value) = send.identifiers.iter().next()?;
-    let customer = customer(record, key, value.as_str()?);
     let mut context = Map::new();
     context.insert("delivery_id".into(), Value::from(send.delivery_id.clone()));
-    render(template, &send.body, customer, &send.message_data, &context)
+    render_parts(template, &send.body, customer, &send.message_data, &context)
 }
 
 /// One person of a broadcast's audience: who (as given), their `customer` object,
 /// and their own `per_user_data` data.
 type Person = (String, Map<String, Value>, Map<String, Value>);
 
-/// Per person of the audience (`ids`, `emails`, `per_user_data`, or a
+/// The people of a trigger's audience (`ids`, `emails`, `per_user_data`, or a
 /// `recipients` filter that is exactly `{"segment": {"id": N}}` of a manual
-/// segment), the rendered message or why it does not render. Empty for other
-/// audiences, or when the broadcast's template is unknown.
-pub(super) fn trigger(
-    record: &Record,
-    trigger: &StoredTrigger,
-    template: Option<&AppTemplate>,
-) -> Vec<(String, Result<Rendered, String>)> {
-    let Some(template) = template else {
-        return Vec::new();
-    };
-    let people: Vec<Person> = match (
+/// segment), with their `customer` objects; empty for other audiences.
+fn audience(record: &Record, trigger: &StoredTrigger) -> Vec<Person> {
+    match (
         trigger.audience.as_str(),
         trigger.body.get(&trigger.audience),
     ) {
@@ -76,6 +139,18 @@ pub(super) fn trigger(
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// Per person of the audience, the rendered message or why it does not render.
+/// Empty when the broadcast's template is unknown.
+fn render_trigger(
+    trigger: &StoredTrigger,
+    template: Option<&AppTemplate>,
+    people: Vec<Person>,
+) -> Vec<(String, Result<Rendered, String>)> {
+    let Some(template) = template else {
+        return Vec::new();
     };
     let none = Map::new();
     people
@@ -83,7 +158,7 @@ pub(super) fn trigger(
         .filter_map(|(who, customer, own)| {
             let mut data = trigger.data.clone();
             data.extend(own);
-            let rendered = render(Some(template), &none, customer, &data, &Map::new())?;
+            let rendered = render_parts(Some(template), &none, customer, &data, &Map::new())?;
             Some((who, rendered))
         })
         .collect()
@@ -127,7 +202,7 @@ fn customer(record: &Record, key: &str, value: &str) -> Map<String, Value> {
 }
 
 /// Renders the subject and body (the request's, else the template's).
-fn render(
+fn render_parts(
     template: Option<&AppTemplate>,
     request: &Map<String, Value>,
     customer: Map<String, Value>,
@@ -153,8 +228,16 @@ fn render(
         globals.insert(k.clone().into(), liquid_value(v));
     }
     let run = |part: &str, source: &str| {
-        render_source(source, globals.clone(), &["customer", "trigger"])
-            .map_err(|e| format!("the {part} does not render: {e}"))
+        cio_schema::liquid::catch_panic(|| {
+            render_bounded(
+                source,
+                globals.clone(),
+                &["customer", "trigger"],
+                Limits::default(),
+            )
+        })
+        .unwrap_or_else(|| Err("the renderer panicked".into()))
+        .map_err(|e| format!("the {part} does not render: {e}"))
     };
     let subject = match subject {
         Some(source) => match run("subject", &source) {

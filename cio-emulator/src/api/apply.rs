@@ -44,20 +44,21 @@ pub(crate) fn apply(state: &mut State, action: Action) -> Reply {
             }
         }
         Action::Unsubscribe(delivery, on) => state.record.unsubscribes.push((delivery, on)),
-        Action::Send(mut send, template) => {
+        Action::Send(mut send, _) => {
+            // Rendered (and given its delivery id) outside the lock: `app_render::render`.
+            if send.delivery_id.is_empty() {
+                send.delivery_id = state.next_delivery_id();
+            }
             let n = state.record.sends.len() + 1;
-            send.delivery_id = format!("emu_dlv_{n}");
-            send.rendered = super::app_render::send(&state.record, &send, template);
             let body =
                 json!({"delivery_id": send.delivery_id, "queued_at": 1_700_000_000 + n as i64});
             state.coverage.saw_send(&send);
             state.record.sends.push(send);
             return Reply::new(200, body.to_string().into_bytes());
         }
-        Action::Trigger(mut trigger, template) => {
+        Action::Trigger(mut trigger, _) => {
             let id = state.record.broadcast_triggers.len() as u64 + 1;
             trigger.id = id;
-            trigger.rendered = super::app_render::trigger(&state.record, &trigger, template);
             state.coverage.saw_trigger(&trigger);
             state.record.broadcast_triggers.push(trigger);
             return Reply::new(200, json!({ "id": id }).to_string().into_bytes());

@@ -13,6 +13,7 @@ mod v2;
 use serde_json::{json, Map, Value};
 
 use crate::record::{StoredDevice, StoredEvent, StoredMetric, StoredSend, StoredTrigger};
+pub(crate) use app_render::{fill, render, snapshot};
 pub(crate) use apply::apply;
 
 /// Track API limits, in bytes (a count for attributes).

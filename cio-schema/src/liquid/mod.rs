@@ -209,6 +209,19 @@ pub fn check_syntax(source: &str) -> Result<(), SyntaxError> {
     analyze(source).map(drop)
 }
 
+/// Runs `f`, returning `None` if it panicked, without printing the panic: for code
+/// that renders Liquid from outside (the `liquid` crate has internal assertions), so
+/// that a caught panic becomes the caller's own error. Panics on other threads, or
+/// outside `f`, are printed as before.
+///
+/// ```
+/// assert_eq!(cio_schema::liquid::catch_panic(|| 7), Some(7));
+/// assert_eq!(cio_schema::liquid::catch_panic(|| -> u8 { panic!("x") }), None);
+/// ```
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Option<T> {
+    quiet::catch(f)
+}
+
 /// Checks every message of `taxonomy`: Liquid syntax, and each variable it reads
 /// against the trigger events of the campaigns that send it and the profile.
 /// `events_toml` is the source the taxonomy was parsed from (for inline templates).

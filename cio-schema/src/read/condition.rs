@@ -89,8 +89,11 @@ fn tokenize(text: &str) -> Result<Vec<Token>, SyntaxError> {
                     j += 1;
                 }
                 let raw = &text[start..end_of(j)];
-                let Ok(n) = raw.parse::<f64>() else {
-                    return err(start, format!("`{raw}` is not a number"));
+                let n = match raw.parse::<f64>() {
+                    // 309 digits and more parse as infinity: no value to compare with.
+                    Ok(n) if !n.is_finite() => return err(start, "number too large"),
+                    Ok(n) => n,
+                    Err(_) => return err(start, format!("`{raw}` is not a number")),
                 };
                 (Tok::Num(n), j - i)
             }
@@ -425,6 +428,9 @@ mod tests {
             parse(&deep).unwrap_err().reason,
             "the condition nests too deeply"
         );
+        let huge = format!("customer.mrr < -{}", "9".repeat(400));
+        let e = parse(&huge).unwrap_err();
+        assert_eq!((e.at, e.reason.as_str()), (15, "number too large"));
         let deep = "(".repeat(10_000);
         assert_eq!(
             parse(&deep).unwrap_err().reason,

@@ -9,9 +9,11 @@ use serde_json::{Map, Value};
 
 use super::data::{Journeys, Message};
 
+mod bounded;
 mod filters;
 mod guards;
 
+pub use bounded::{render_bounded, Limits};
 pub use filters::FILTERS;
 
 /// Why a message could not be rendered.

@@ -78,7 +78,7 @@ fn shift(input: &Value, by: jiff::Span) -> Outcome {
     Ok(Value::scalar(moved.timestamp().as_second()))
 }
 
-/// The first argument (1 when absent), bounded so that no span overflows.
+/// The first argument (1 when absent), bounded so that no span of days overflows.
 fn count(args: &Args) -> f64 {
     args.first()
         .and_then(number)
@@ -96,6 +96,18 @@ fn whole(args: &Args, sign: f64) -> i64 {
     (sign * count(args)) as i64
 }
 
+/// `n` calendar months as a span: jiff's `months()` panics beyond its range, so the
+/// checked constructor, whose error is the filter's.
+fn months(n: i64) -> Result<jiff::Span, String> {
+    jiff::Span::new().try_months(n).map_err(|e| e.to_string())
+}
+
+/// `n` calendar years as a span: jiff allows ±19,998 (`years()` panics beyond), and
+/// no shift that large stays within its dates anyway, so the error is the filter's.
+fn years(n: i64) -> Result<jiff::Span, String> {
+    jiff::Span::new().try_years(n).map_err(|e| e.to_string())
+}
+
 /// `add_day: n`: Unix seconds `n` days (of 24 hours; `0.5` is 12 hours) later.
 pub(super) fn add_day(input: &Value, args: &Args) -> Outcome {
     shift(input, days(args, 1.0))
@@ -108,22 +120,22 @@ pub(super) fn subtract_day(input: &Value, args: &Args) -> Outcome {
 
 /// `add_month: n`: Unix seconds `n` calendar months later (UTC).
 pub(super) fn add_month(input: &Value, args: &Args) -> Outcome {
-    shift(input, whole(args, 1.0).months())
+    shift(input, months(whole(args, 1.0))?)
 }
 
 /// `subtract_month: n`: Unix seconds `n` calendar months earlier (UTC).
 pub(super) fn subtract_month(input: &Value, args: &Args) -> Outcome {
-    shift(input, whole(args, -1.0).months())
+    shift(input, months(whole(args, -1.0))?)
 }
 
 /// `add_year: n`: Unix seconds `n` years later (UTC).
 pub(super) fn add_year(input: &Value, args: &Args) -> Outcome {
-    shift(input, whole(args, 1.0).years())
+    shift(input, years(whole(args, 1.0))?)
 }
 
 /// `subtract_year: n`: Unix seconds `n` years earlier (UTC).
 pub(super) fn subtract_year(input: &Value, args: &Args) -> Outcome {
-    shift(input, whole(args, -1.0).years())
+    shift(input, years(whole(args, -1.0))?)
 }
 
 fn preset(input: &Value, pattern: &str) -> Outcome {

@@ -1,6 +1,6 @@
 //! Customer.io's filters that the `liquid` crate's standard library lacks, or
 //! renders differently (`date` on Unix seconds, `default` with `allow_false`),
-//! implemented for rendering. Each submodule holds one family.
+//! or computes unsafely (the arithmetic, checked here), implemented for rendering. Each submodule holds one family.
 
 use std::fmt;
 
@@ -13,6 +13,7 @@ use liquid_core::{
 mod arrays;
 mod dates;
 mod encode;
+mod math;
 mod numbers;
 mod text;
 
@@ -76,6 +77,13 @@ const TABLE: &[(&str, Func)] = &[
     ("sha256", encode::sha256),
     ("hmac_sha1", encode::hmac_sha1),
     ("hmac_sha256", encode::hmac_sha256),
+    // arithmetic, checked (liquid-lib's overflows)
+    ("plus", math::plus),
+    ("minus", math::minus),
+    ("times", math::times),
+    ("divided_by", math::divided_by),
+    ("modulo", math::modulo),
+    ("abs", math::abs),
     // numbers and money
     ("pluralize", numbers::pluralize),
     ("format_number", numbers::format_number),

@@ -214,3 +214,77 @@ fn string_filters_escape_and_reshape_text() {
         "Ann, Bo, and Cy"
     );
 }
+
+/// The error `source` renders to over `globals`; panics if it renders.
+fn render_error(source: &str, globals: &liquid::Object) -> String {
+    let template = crate::journey::render::parse(source).unwrap_or_else(|e| panic!("{e}"));
+    match template.render(globals) {
+        Ok(out) => panic!("{source} rendered `{out}`, expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn integer_arithmetic_that_overflows_is_an_error() {
+    let globals = liquid::object!({ "min": i64::MIN, "max": i64::MAX, "minus_one": -1 });
+    for source in [
+        "{{ min | divided_by: minus_one }}",
+        "{{ min | modulo: minus_one }}",
+        "{{ max | plus: 1 }}",
+        "{{ min | minus: 1 }}",
+        "{{ max | times: 2 }}",
+        "{{ min | times: minus_one }}",
+        "{{ min | abs }}",
+    ] {
+        let error = render_error(source, &globals);
+        assert!(error.contains("integer overflow"), "{source}: {error}");
+    }
+    let error = render_error("{{ 1 | divided_by: 0 }}", &globals);
+    assert!(error.contains("divide by zero"), "{error}");
+    let error = render_error("{{ 1 | modulo: 0.0 }}", &globals);
+    assert!(error.contains("divide by zero"), "{error}");
+}
+
+#[test]
+fn integer_and_float_arithmetic_render_as_liquid_does() {
+    assert_eq!(
+        render("{{ 7 | divided_by: 2 }} {{ 7.0 | divided_by: 2 }}"),
+        "3 3.5"
+    );
+    assert_eq!(
+        render("{{ -7 | modulo: 3 }} {{ 7.5 | modulo: 2 }}"),
+        "-1 1.5"
+    );
+    assert_eq!(
+        render("{{ n | plus: 2 }} {{ n | minus: 5 }} {{ n | times: 4 }}"),
+        "5 -2 12"
+    );
+    assert_eq!(render("{{ 1.5 | plus: 1 }} {{ x | times: 0 }}"), "2.5 0");
+    assert_eq!(
+        render("{{ -3 | abs }} {{ -2.5 | abs }} {{ '-4' | abs }}"),
+        "3 2.5 4"
+    );
+    assert_eq!(render("{{ '5' | plus: '1' }}"), "6");
+    assert_eq!(
+        render("{{ 9223372036854775806 | plus: 1 }} {{ -9223372036854775807 | minus: 1 }}"),
+        "9223372036854775807 -9223372036854775808"
+    );
+}
+
+#[test]
+fn year_arithmetic_out_of_range_is_an_error() {
+    let globals = liquid::object!({ "t": 0, "huge": 1e300 });
+    for source in [
+        "{{ t | add_year: 20000 }}",
+        "{{ t | subtract_year: 100000 }}",
+        "{{ t | add_year: huge }}",
+    ] {
+        let error = render_error(source, &globals);
+        assert!(
+            error.contains("add_year") || error.contains("subtract_year"),
+            "{source}: {error}"
+        );
+    }
+    let error = render_error("{{ t | add_month: 100000000 }}", &globals);
+    assert!(error.contains("add_month"), "{error}");
+}
