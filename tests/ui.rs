@@ -20,8 +20,8 @@ fn rustc_matches() -> bool {
         .unwrap_or(false)
 }
 
-/// trybuild builds the cases in `<target>/tests/trybuild/cio/`, which becomes their
-/// `CARGO_MANIFEST_DIR`: the fixtures are linked in so `"fixtures/..."` resolves.
+/// trybuild builds the cases in `<target>/tests/trybuild/<package>/`, which becomes
+/// their `CARGO_MANIFEST_DIR`: the fixtures are linked in so `"fixtures/..."` resolves.
 fn link_fixtures() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -36,7 +36,10 @@ fn link_fixtures() {
     } else {
         target
     };
-    let project = target.join("tests").join("trybuild").join("cio");
+    let project = target
+        .join("tests")
+        .join("trybuild")
+        .join(env!("CARGO_PKG_NAME"));
     std::fs::create_dir_all(&project).unwrap();
     let link = project.join("fixtures");
     let _ = std::fs::remove_file(&link);
