@@ -122,7 +122,8 @@ fn migration_v3(p: &str) -> String {
         CREATE INDEX {p}_rows_pending ON {p}_rows (seq) WHERE delivered_at IS NULL;
         CREATE INDEX {p}_rows_delivered ON {p}_rows (delivered_at) WHERE delivered_at IS NOT NULL;
         CREATE INDEX {p}_rows_person ON {p}_rows (person, seq) WHERE delivered_at IS NULL;
-        CREATE INDEX {p}_rows_person2 ON {p}_rows (person2, seq) WHERE delivered_at IS NULL;"
+        CREATE INDEX {p}_rows_person2 ON {p}_rows (person2, seq)
+            WHERE delivered_at IS NULL AND person2 IS NOT NULL;"
     )
 }
 
@@ -182,6 +183,9 @@ impl SqliteStore {
             .map_err(OutboxError::db("committing the outbox migration"))?;
         let cols = ROW_COLUMNS;
         let dead = DEAD_COLUMNS;
+        // A row of the same person written earlier and not delivered yet.
+        let ahead =
+            format!("SELECT 1 FROM {p}_rows e WHERE e.delivered_at IS NULL AND e.seq < q.seq AND");
         let sql = Sql {
             insert: format!(
                 "INSERT INTO {p}_rows (event_id, kind, body, created_at, person, person2)
@@ -193,12 +197,11 @@ impl SqliteStore {
                 "UPDATE {p}_rows SET lease_owner = ?1, available_at = ?2 + ?3, attempts = attempts + 1
                  WHERE seq IN (SELECT q.seq FROM {p}_rows q
                                WHERE q.delivered_at IS NULL AND q.available_at <= ?2
-                                 AND NOT EXISTS (SELECT 1 FROM {p}_rows e
-                                     WHERE e.person IN (q.person, q.person2)
-                                       AND e.delivered_at IS NULL AND e.seq < q.seq)
-                                 AND NOT EXISTS (SELECT 1 FROM {p}_rows e
-                                     WHERE e.person2 IN (q.person, q.person2)
-                                       AND e.delivered_at IS NULL AND e.seq < q.seq)
+                                 AND NOT EXISTS ({ahead} e.person = q.person)
+                                 AND NOT EXISTS ({ahead} e.person2 = q.person)
+                                 AND (q.person2 IS NULL
+                                      OR (NOT EXISTS ({ahead} e.person = q.person2)
+                                          AND NOT EXISTS ({ahead} e.person2 = q.person2)))
                                ORDER BY q.seq LIMIT ?4)
                  RETURNING {cols}"
             ),
