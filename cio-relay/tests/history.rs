@@ -409,10 +409,3 @@ async fn postgres_a_random_history_is_applied_in_commit_order() {
     })
     .await;
 }
-
-/// Waits until the outbox has nothing pending.
-async fn drained(outbox: &Outbox) {
-    while outbox.stats().await.unwrap().pending > 0 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}

@@ -15,7 +15,9 @@ use tokio::process::{Child, Command};
 
 #[path = "../../../tests/outbox_support/mod.rs"]
 mod shared;
-pub use shared::{bounded, postgres_url, sqlite_url, stored_ids, until};
+// Each test file uses some of these.
+#[allow(unused_imports)]
+pub use shared::{bounded, drained, postgres_url, sqlite_url, stored_ids, until};
 
 /// The events the children write.
 #[derive(serde::Serialize)]

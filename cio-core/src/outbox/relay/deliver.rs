@@ -119,11 +119,17 @@ impl<S: Sink<Operation>> Context<S> {
             if group.is_empty() {
                 continue;
             }
-            if !self.keep_lease(&mut lease, &pending, &group).await {
-                let lost = group.len() + pending.iter().map(Vec::len).sum::<usize>();
-                self.counters.add(Counter::LeaseLost, lost as u64);
+            // Every row the claim still holds: the group about to be sent and the
+            // halves waiting their turn, all kept leased while the request lasts.
+            let held: Vec<i64> = group
+                .iter()
+                .chain(pending.iter().flatten())
+                .map(|item| item.seq)
+                .collect();
+            if !self.keep_lease(&mut lease, &held).await {
+                self.counters.add(Counter::LeaseLost, held.len() as u64);
                 tracing::warn!(
-                    rows = lost,
+                    rows = held.len(),
                     "outbox lease ran out before these rows were sent; another claim sends them"
                 );
                 return;
@@ -131,13 +137,6 @@ impl<S: Sink<Operation>> Context<S> {
             self.pace().await;
             let ops: Vec<Operation> = group.iter().map(|item| item.op.clone()).collect();
             self.counters.add(Counter::Requests, 1);
-            // Every row the claim still holds: the group in flight and the halves
-            // waiting their turn, all renewed while the request lasts.
-            let held: Vec<i64> = group
-                .iter()
-                .chain(pending.iter().flatten())
-                .map(|item| item.seq)
-                .collect();
             let outcome = self.send_renewing(&mut lease, &ops, &held).await;
             let mut settlement = Settlement::default();
             if let Some(halves) = self.settle(group, outcome, &mut settlement) {
@@ -150,16 +149,11 @@ impl<S: Sink<Operation>> Context<S> {
     /// Whether the rows left may still be sent under this claim: renews the lease
     /// once half of it has passed, and refuses to start a request in its last quarter
     /// (the request could outlive it, and another relay could send the rows too).
-    async fn keep_lease(&self, lease: &mut Lease, rest: &[Vec<Item>], group: &[Item]) -> bool {
+    async fn keep_lease(&self, lease: &mut Lease, held: &[i64]) -> bool {
         let length = self.config.lease;
         if lease.since.elapsed() >= length / 2 {
-            let seqs: Vec<i64> = group
-                .iter()
-                .chain(rest.iter().flatten())
-                .map(|item| item.seq)
-                .collect();
-            match self.store.renew(&lease.token, &seqs, length).await {
-                Ok(held) if held.len() == seqs.len() => lease.since = Instant::now(),
+            match self.store.renew(&lease.token, held, length).await {
+                Ok(renewed) if renewed.len() == held.len() => lease.since = Instant::now(),
                 Ok(_) => return false,
                 Err(error) => {
                     self.counters.add(Counter::DatabaseErrors, 1);
