@@ -19,14 +19,16 @@ pub use cio_core::{
 
 // The ways to deliver, from the most durable: the outbox (with the `sqlite` or
 // `postgres` feature), the pipeline, the clients.
-pub use cio_core::client::{AppClient, Customer, Region, TrackClient};
+pub use cio_core::client::{
+    AppClient, Customer, Destination, PipelinesClient, Region, TrackClient,
+};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use cio_core::outbox::{Outbox, Relay, RelayConfig};
 pub use cio_core::pipeline::{Pipeline, PipelineConfig};
 
 pub mod client {
-    //! The Track API and App API clients, the identifiers and operations they send,
-    //! and their errors.
+    //! The Track API, Data Pipelines API and App API clients, the identifiers and
+    //! operations they send, and their errors.
     //!
     //! Most apps send through the [outbox](crate::outbox) or the
     //! [pipeline](crate::pipeline); a client on its own sends one request at a time
@@ -34,20 +36,22 @@ pub mod client {
 
     pub use cio_core::client::{
         AccountRegion, ApiKey, AppClient, AppClientBuilder, Audience, BatchOutcome,
-        BroadcastTrigger, Customer, Delivery, DeliveryMetric, Device, EmailMetric, Error,
-        FailureClass, IdentifierKind, InAppMetric, Limit, Metric, Operation, OperationKind,
-        Platform, PushEvent, PushEventKind, PushMetric, RateLimits, Region, RetryPolicy, Segment,
-        SendOptions, SmsMetric, TrackClient, TrackClientBuilder, View, ViewKind, ATTACHMENTS_MAX,
-        DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+        BroadcastTrigger, Customer, Delivery, DeliveryMetric, Destination, Device, EmailMetric,
+        Error, FailureClass, IdentifierKind, InAppMetric, Integrations, Limit, Metric, ObjectRef,
+        Operation, OperationKind, PipelinesClient, PipelinesClientBuilder, Platform, PushEvent,
+        PushEventKind, PushMetric, RateLimits, Region, RetryPolicy, Segment, SendOptions,
+        SmsMetric, TrackClient, TrackClientBuilder, View, ViewKind, ATTACHMENTS_MAX,
+        DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, PIPELINES_SPACING,
     };
 }
 
 pub mod pipeline {
     //! The in-memory delivery pipeline: bounded, batched, retried, rate limited.
     //!
-    //! [`Pipeline::start`] takes a [`TrackClient`](crate::TrackClient) and a
-    //! [`PipelineConfig`]; `track` and `identify` queue, a background task sends
-    //! `/api/v2/batch` requests. What is queued is lost if the process dies: the
+    //! [`Pipeline::start`] takes a [`TrackClient`](crate::TrackClient) or a
+    //! [`PipelinesClient`](crate::PipelinesClient) and a [`PipelineConfig`]; `track`
+    //! and `identify` queue, a background task sends `/api/v2/batch` (or `/v1/batch`)
+    //! requests. What is queued is lost if the process dies: the
     //! [outbox](crate::outbox) keeps it in the app's database instead.
 
     pub use cio_core::pipeline::{

@@ -64,6 +64,18 @@ impl EventId {
     pub fn to_text(self) -> String {
         self.0.to_string()
     }
+
+    /// An id derived from a stored row's number and bytes (FNV-1a), the same at
+    /// every read: for outbox rows written before every operation carried an id.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn derived(seq: i64, bytes: &[u8]) -> Self {
+        let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        EventId(ulid::Ulid::from(
+            (u128::from(hash) << 64) | u128::from(seq as u64),
+        ))
+    }
 }
 
 impl Default for EventId {

@@ -293,6 +293,7 @@ impl AppClientBuilder {
                 site_id: String::new(),
                 auth,
                 user_agent,
+                extra_headers: reqwest::header::HeaderMap::new(),
                 retry: self.retry,
             }),
             limits: Arc::new(limits),

@@ -187,13 +187,14 @@ impl TrackClientBuilder {
             site_id: self.site_id,
             auth,
             user_agent,
+            extra_headers: reqwest::header::HeaderMap::new(),
             retry: self.retry,
         }))
     }
 }
 
 /// The HTTP client cio builds: no redirects, `timeout` per attempt, keep-alive.
-pub(super) fn http_client(timeout: Duration) -> Result<reqwest::Client, Error> {
+pub(crate) fn http_client(timeout: Duration) -> Result<reqwest::Client, Error> {
     install_crypto_provider();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -227,7 +228,7 @@ pub(crate) fn install_crypto_provider() {
 
 /// Checks a base URL: `https://`, or `http://` to a loopback host, with no path,
 /// query or credentials. Returns it without a trailing slash.
-pub(super) fn check_origin(url: &str) -> Result<String, Error> {
+pub(crate) fn check_origin(url: &str) -> Result<String, Error> {
     // The text is not echoed: what does not parse may hold credentials.
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| Error::Config(format!("the base URL is not a URL: {e}")))?;
@@ -238,7 +239,7 @@ pub(super) fn check_origin(url: &str) -> Result<String, Error> {
     }
     if parsed.path() != "/" || parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::Config(format!(
-            "base URL `{}` must be an origin (scheme, host and port only, without a path or query); /api/v1 and /api/v2 are added",
+            "base URL `{}` must be an origin (scheme, host and port only, without a path or query): the API's paths are added",
             parsed.origin().ascii_serialization()
         )));
     }

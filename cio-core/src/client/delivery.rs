@@ -204,6 +204,21 @@ impl DeliveryMetric {
         self.metric
     }
 
+    /// When it happened, if given.
+    pub(crate) fn timestamp(&self) -> Option<Timestamp> {
+        self.timestamp
+    }
+
+    /// The delivery id, recipient, reason and link.
+    pub(crate) fn parts(&self) -> (&str, Option<&str>, Option<&str>, Option<&str>) {
+        (
+            &self.delivery_id,
+            self.recipient.as_deref(),
+            self.reason.as_deref(),
+            self.href.as_deref(),
+        )
+    }
+
     /// The JSON body, checked: a delivery id, a timestamp in seconds.
     pub(crate) fn body(&self) -> Result<Vec<u8>, Error> {
         check_delivery_id(&self.delivery_id)?;

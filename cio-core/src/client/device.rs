@@ -70,4 +70,14 @@ impl Device {
     pub fn platform(&self) -> Platform {
         self.platform
     }
+
+    /// When it was last used, if set.
+    pub(crate) fn last_used_at(&self) -> Option<Timestamp> {
+        self.last_used
+    }
+
+    /// Its attributes.
+    pub(crate) fn attributes(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.attributes
+    }
 }

@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use crate::constraint::Violation;
 
-/// Why a call to the Track API failed.
+/// Why a call to Customer.io (the Track, App or Data Pipelines API) failed.
 ///
 /// Errors found before sending (`Violation`, `Limit`, `MillisecondTimestamp`,
-/// `InvalidIdentifier`, `Serialize`) mean that no byte reached the network. The text of
+/// `InvalidIdentifier`, `Serialize`, `Unsupported`) mean that no byte reached the
+/// network. The text of
 /// an error never contains the API key.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -51,8 +52,13 @@ pub enum Error {
     #[error("invalid client configuration: {0}")]
     Config(String),
 
+    /// The API cannot carry this call as given (a metric the Data Pipelines API does
+    /// not report, ...); nothing was sent.
+    #[error("not supported by this API: {0}")]
+    Unsupported(String),
+
     /// The server answered with a status that is not a success.
-    #[error("Track API answered {status}{} after {attempts} attempt(s){}", message_suffix(.message), retry_after_suffix(.retry_after))]
+    #[error("Customer.io answered {status}{} after {attempts} attempt(s){}", message_suffix(.message), retry_after_suffix(.retry_after))]
     Status {
         /// The HTTP status code.
         status: u16,
@@ -66,7 +72,7 @@ pub enum Error {
 
     /// The server redirected the request: the account lives in another region
     /// (redirects are never followed, so the key and the data are not re-sent).
-    #[error("Track API answered {status} redirecting to `{location}`: the account is in another region; set the client's region accordingly")]
+    #[error("Customer.io answered {status} redirecting to `{location}`: the account is in another region; set the client's region accordingly")]
     WrongRegion {
         /// The HTTP status code (301, 302, 307 or 308).
         status: u16,
@@ -176,6 +182,7 @@ impl Error {
                 | Error::MillisecondTimestamp { .. }
                 | Error::InvalidIdentifier(_)
                 | Error::Serialize(_)
+                | Error::Unsupported(_)
         )
     }
 }
@@ -213,6 +220,11 @@ pub enum Limit {
     /// fail. In v2 the event data travels inside the operation, so this, not
     /// [`Limit::EventData`], bounds the data of an [`Operation`](super::Operation).
     BatchOperation,
+    /// One Data Pipelines call (a request, or one call of a `/v1/batch`), serialized:
+    /// 32 KB (32,768 bytes) pass, 32,769 fail.
+    PipelinesCall,
+    /// A Data Pipelines `/v1/batch` request: 500 KB (512,000 bytes) pass, 512,001 fail.
+    PipelinesBatch,
 }
 
 impl Limit {
@@ -231,8 +243,8 @@ impl Limit {
             Limit::Identifier | Limit::AttributeName => 150,
             Limit::AttributeValue => 1000,
             Limit::AttributeCount => 300,
-            Limit::EntityRequest | Limit::BatchOperation => 32 * 1024,
-            Limit::BatchRequest => 500 * 1024,
+            Limit::EntityRequest | Limit::BatchOperation | Limit::PipelinesCall => 32 * 1024,
+            Limit::BatchRequest | Limit::PipelinesBatch => 500 * 1024,
         }
     }
 }
@@ -249,6 +261,8 @@ impl fmt::Display for Limit {
             Limit::EntityRequest => "the v2 entity request",
             Limit::BatchRequest => "the v2 batch request",
             Limit::BatchOperation => "a v2 batch operation",
+            Limit::PipelinesCall => "a Data Pipelines call",
+            Limit::PipelinesBatch => "the Data Pipelines batch request",
         })
     }
 }

@@ -31,16 +31,18 @@ use reqwest::Method;
 mod app;
 mod app_request;
 mod attributes;
-mod body;
+pub(crate) mod body;
 mod calls;
 mod config;
 mod customer;
 mod delivery;
+mod destination;
 mod device;
 mod error;
 mod limits;
 mod operation;
 mod payload;
+mod pipelines;
 mod rate;
 mod region;
 mod retry;
@@ -59,11 +61,15 @@ pub use delivery::{
     DeliveryMetric, EmailMetric, InAppMetric, Metric, PushEvent, PushEventKind, PushMetric,
     SmsMetric,
 };
+pub use destination::Destination;
 pub use device::{Device, Platform};
 pub use error::{Error, Limit};
 pub(crate) use operation::People;
 pub use operation::{
     batch_body_len, BatchFailure, BatchOutcome, Operation, OperationKind, BATCH_OVERHEAD,
+};
+pub use pipelines::{
+    Integrations, ObjectRef, PipelinesClient, PipelinesClientBuilder, PIPELINES_SPACING,
 };
 pub use rate::RateLimits;
 pub use region::Region;
@@ -103,6 +109,8 @@ pub(crate) struct Inner {
     site_id: String,
     auth: HeaderValue,
     user_agent: HeaderValue,
+    /// Headers every request carries besides those above (`X-Strict-Mode`).
+    extra_headers: reqwest::header::HeaderMap,
     retry: RetryPolicy,
 }
 

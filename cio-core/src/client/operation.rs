@@ -86,7 +86,7 @@ impl People {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Operation {
     bytes: Bytes,
-    event_id: Option<EventId>,
+    id: EventId,
     kind: OperationKind,
     people: People,
 }
@@ -94,29 +94,33 @@ pub struct Operation {
 impl Operation {
     fn new(
         bytes: Vec<u8>,
-        event_id: Option<EventId>,
+        id: EventId,
         kind: OperationKind,
         people: People,
     ) -> Result<Self, Error> {
         check_limit(Limit::BatchOperation, bytes.len(), None)?;
         Ok(Operation {
             bytes: Bytes::from(bytes),
-            event_id,
+            id,
             kind,
             people,
         })
     }
 
     /// An operation read back from storage (the outbox): `bytes` as written by one of
-    /// the constructors, checked again against the 32 KB limit.
+    /// the constructors, checked again against the 32 KB limit. `id` is the ULID
+    /// stored with it; a row written before every operation had one gets an id
+    /// derived from `seq` and its bytes, the same at every read.
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn from_stored(
         bytes: Vec<u8>,
-        event_id: Option<EventId>,
+        id: Option<EventId>,
+        seq: i64,
         kind: OperationKind,
         people: People,
     ) -> Result<Self, Error> {
-        Operation::new(bytes, event_id, kind, people)
+        let id = id.unwrap_or_else(|| EventId::derived(seq, &bytes));
+        Operation::new(bytes, id, kind, people)
     }
 
     /// Creates or updates `customer` with `attributes` (validated against the
@@ -137,7 +141,8 @@ impl Operation {
         at: Timestamp,
     ) -> Result<Self, Error> {
         let bytes = payload::v2_identify(customer, attributes, at)?;
-        Operation::new(bytes, None, OperationKind::Identify, People::one(customer))
+        let people = People::one(customer);
+        Operation::new(bytes, EventId::new(), OperationKind::Identify, people)
     }
 
     /// Tracks an event of `customer` (the data goes under `attributes`, the event's
@@ -145,7 +150,7 @@ impl Operation {
     pub fn event<E: Event>(customer: &Customer, tracked: &Tracked<E>) -> Result<Self, Error> {
         let bytes = payload::v2_event(customer, tracked)?;
         let people = People::one(customer);
-        Operation::new(bytes, Some(tracked.id()), OperationKind::Event, people)
+        Operation::new(bytes, tracked.id(), OperationKind::Event, people)
     }
 
     /// A page or screen view of `customer`.
@@ -155,33 +160,39 @@ impl Operation {
             super::view::ViewKind::Page => OperationKind::Page,
             super::view::ViewKind::Screen => OperationKind::Screen,
         };
-        Operation::new(bytes, Some(view.id()), kind, People::one(customer))
+        Operation::new(bytes, view.id(), kind, People::one(customer))
     }
 
     /// Deletes `customer`.
     pub fn delete(customer: &Customer) -> Result<Self, Error> {
         let bytes = payload::v2_bare(customer, "delete")?;
-        Operation::new(bytes, None, OperationKind::Delete, People::one(customer))
+        Operation::new(
+            bytes,
+            EventId::new(),
+            OperationKind::Delete,
+            People::one(customer),
+        )
     }
 
     /// Suppresses `customer`.
     pub fn suppress(customer: &Customer) -> Result<Self, Error> {
         let bytes = payload::v2_bare(customer, "suppress")?;
-        Operation::new(bytes, None, OperationKind::Suppress, People::one(customer))
+        let people = People::one(customer);
+        Operation::new(bytes, EventId::new(), OperationKind::Suppress, people)
     }
 
     /// Unsuppresses `customer`.
     pub fn unsuppress(customer: &Customer) -> Result<Self, Error> {
         let bytes = payload::v2_bare(customer, "unsuppress")?;
         let people = People::one(customer);
-        Operation::new(bytes, None, OperationKind::Unsuppress, people)
+        Operation::new(bytes, EventId::new(), OperationKind::Unsuppress, people)
     }
 
     /// Merges `secondary` into `primary` (which must exist); `secondary` is deleted.
     pub fn merge(primary: &Customer, secondary: &Customer) -> Result<Self, Error> {
         let bytes = payload::v2_merge(primary, secondary)?;
         let people = People::two(primary, secondary);
-        Operation::new(bytes, None, OperationKind::Merge, people)
+        Operation::new(bytes, EventId::new(), OperationKind::Merge, people)
     }
 
     /// The serialized size in bytes.
@@ -206,7 +217,18 @@ impl Operation {
 
     /// The event's ULID, for events, page and screen views.
     pub fn event_id(&self) -> Option<EventId> {
-        self.event_id
+        matches!(
+            self.kind,
+            OperationKind::Event | OperationKind::Page | OperationKind::Screen
+        )
+        .then_some(self.id)
+    }
+
+    /// The operation's own ULID, fixed when it was made: the event's id for events
+    /// and views, a new one for the others. The Data Pipelines API's `messageId`,
+    /// the same on every attempt and after a restart (the outbox stores it).
+    pub fn message_id(&self) -> EventId {
+        self.id
     }
 
     /// What the operation does.
@@ -224,7 +246,7 @@ impl fmt::Debug for Operation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Operation")
             .field("kind", &self.kind)
-            .field("event_id", &self.event_id)
+            .field("id", &self.id)
             .field("len", &self.bytes.len())
             .finish()
     }

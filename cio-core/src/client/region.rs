@@ -35,6 +35,16 @@ impl Region {
     }
 }
 
+impl Region {
+    /// The Data Pipelines API origin of the region (`https://cdp.customer.io`).
+    pub const fn pipelines_origin(self) -> &'static str {
+        match self {
+            Region::Us => "https://cdp.customer.io",
+            Region::Eu => "https://cdp-eu.customer.io",
+        }
+    }
+}
+
 impl fmt::Display for Region {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -173,6 +173,9 @@ impl Inner {
         if request.auth {
             builder = builder.header(AUTHORIZATION, self.auth.clone());
         }
+        if !self.extra_headers.is_empty() {
+            builder = builder.headers(self.extra_headers.clone());
+        }
         if let Some(body) = &request.body {
             builder = builder
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))

@@ -8,10 +8,50 @@
 pub(crate) mod decide;
 pub(crate) mod sink;
 
+use crate::client::{Limit, BATCH_OVERHEAD};
+
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+/// How full a batch is: the one formula the pipeline and the relay fill batches by.
+/// An operation takes its own bytes, what the sink adds to it on the wire
+/// ([`Sink::growth`](sink::Sink::growth)) and a comma; a batch holds at most
+/// `max_bytes` with its brackets, and always has room for one operation of the
+/// largest size, so that none waits forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BatchSize {
+    room: usize,
+    growth: usize,
+}
+
+impl BatchSize {
+    /// Batches of at most `max_bytes` (unless one operation needs more) for a sink
+    /// whose operations grow by at most `growth` bytes.
+    pub(crate) fn new(max_bytes: usize, growth: usize) -> Self {
+        let largest = Limit::BatchOperation.max() + growth + 1;
+        BatchSize {
+            room: max_bytes.saturating_sub(BATCH_OVERHEAD).max(largest),
+            growth,
+        }
+    }
+
+    /// The bytes an operation of `len` bytes takes on the wire, without its comma.
+    pub(crate) fn wire_len(&self, len: usize) -> usize {
+        len + self.growth
+    }
+
+    /// The bytes an operation of `len` bytes takes in a batch.
+    pub(crate) fn cost(&self, len: usize) -> usize {
+        self.wire_len(len) + 1
+    }
+
+    /// The room for operations in one batch.
+    pub(crate) fn room(&self) -> usize {
+        self.room
+    }
+}
 
 /// Locks `mutex`, carrying on if a thread panicked while holding it (the data kept
 /// under these locks stays consistent between statements).

@@ -6,7 +6,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::client::{FailureClass, Operation, People, TrackClient};
+use crate::client::{
+    Destination, Error, FailureClass, Operation, People, PipelinesClient, TrackClient,
+};
 
 /// The result of one `/batch` attempt, as the worker needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +64,13 @@ pub(crate) struct ItemError {
 pub(crate) trait Sink<T>: Send + Sync + 'static {
     /// Sends `ops` as one `/batch` request.
     fn send(&self, ops: &[T]) -> impl Future<Output = SendOutcome> + Send;
+
+    /// The most bytes one operation can grow by on its way to the wire (the Data
+    /// Pipelines API's calls are longer than the operations they come from): counted
+    /// per operation by [`BatchSize`](super::BatchSize).
+    fn growth(&self) -> usize {
+        0
+    }
 }
 
 /// What the pipeline can carry: an operation (or a stand-in in tests).
@@ -95,45 +104,104 @@ pub(crate) const UNKNOWN_REASON_ATTEMPTS: u32 = 5;
 
 impl Sink<Operation> for TrackClient {
     async fn send(&self, ops: &[Operation]) -> SendOutcome {
-        let error = match self.batch_once(ops).await {
-            Ok(outcome) if outcome.is_complete() => return SendOutcome::Accepted,
-            Ok(outcome) => {
-                return SendOutcome::Partial {
-                    errors: outcome
-                        .failures
-                        .into_iter()
-                        .map(|failure| ItemError {
-                            index: failure.batch_index,
-                            transient: !PERMANENT_ITEM_REASONS.contains(&failure.reason.as_str()),
-                            unknown: !TRANSIENT_ITEM_REASONS.contains(&failure.reason.as_str())
-                                && !PERMANENT_ITEM_REASONS.contains(&failure.reason.as_str()),
-                            reason: failure.reason,
-                            field: (!failure.field.is_empty()).then_some(failure.field),
-                            message: failure.message,
-                        })
-                        .collect(),
-                    ambiguity: outcome.ambiguity,
-                }
-            }
-            Err(error) => error,
-        };
-        match error.class() {
-            FailureClass::Throttled { retry_after } => SendOutcome::Transient {
-                retry_after,
-                error: error.to_string(),
+        match self.batch_once(ops).await {
+            Ok(outcome) if outcome.is_complete() => SendOutcome::Accepted,
+            Ok(outcome) => SendOutcome::Partial {
+                errors: outcome
+                    .failures
+                    .into_iter()
+                    .map(|failure| ItemError {
+                        index: failure.batch_index,
+                        transient: !PERMANENT_ITEM_REASONS.contains(&failure.reason.as_str()),
+                        unknown: !TRANSIENT_ITEM_REASONS.contains(&failure.reason.as_str())
+                            && !PERMANENT_ITEM_REASONS.contains(&failure.reason.as_str()),
+                        reason: failure.reason,
+                        field: (!failure.field.is_empty()).then_some(failure.field),
+                        message: failure.message,
+                    })
+                    .collect(),
+                ambiguity: outcome.ambiguity,
             },
-            FailureClass::Transient => SendOutcome::Transient {
-                retry_after: error.retry_after(),
-                error: error.to_string(),
-            },
-            FailureClass::InvalidRequest | FailureClass::InvalidItem => SendOutcome::Rejected {
-                item_specific: true,
-                error: error.to_string(),
-            },
-            _ => SendOutcome::Rejected {
-                item_specific: false,
-                error: error.to_string(),
-            },
+            Err(error) => outcome_of(&error),
         }
+    }
+}
+
+/// The Data Pipelines API answers a batch as a whole: 200, or a 400 (strict mode)
+/// that the worker splits down to the one call at fault. An operation that cannot
+/// be written as a call is failed alone, the others sent.
+impl Sink<Operation> for PipelinesClient {
+    async fn send(&self, ops: &[Operation]) -> SendOutcome {
+        let mut calls = Vec::with_capacity(ops.len());
+        let mut errors = Vec::new();
+        for (index, op) in ops.iter().enumerate() {
+            match self.call_of(op) {
+                Ok(call) => calls.push(call),
+                Err(error) => errors.push(ItemError {
+                    index,
+                    transient: false,
+                    unknown: false,
+                    reason: "invalid".to_owned(),
+                    field: None,
+                    message: error.to_string(),
+                }),
+            }
+        }
+        if calls.is_empty() {
+            return SendOutcome::Partial {
+                errors,
+                ambiguity: None,
+            };
+        }
+        match self.batch_once(&calls).await {
+            Ok(_) if errors.is_empty() => SendOutcome::Accepted,
+            Ok(_) => SendOutcome::Partial {
+                errors,
+                ambiguity: None,
+            },
+            Err(error) => outcome_of(&error),
+        }
+    }
+
+    fn growth(&self) -> usize {
+        self.call_growth()
+    }
+}
+
+impl Sink<Operation> for Destination {
+    async fn send(&self, ops: &[Operation]) -> SendOutcome {
+        match self {
+            Destination::Track(client) => client.send(ops).await,
+            Destination::Pipelines(client) => client.send(ops).await,
+        }
+    }
+
+    fn growth(&self) -> usize {
+        match self {
+            Destination::Track(client) => client.growth(),
+            Destination::Pipelines(client) => client.growth(),
+        }
+    }
+}
+
+/// What a failed request means for the operations it carried.
+fn outcome_of(error: &Error) -> SendOutcome {
+    match error.class() {
+        FailureClass::Throttled { retry_after } => SendOutcome::Transient {
+            retry_after,
+            error: error.to_string(),
+        },
+        FailureClass::Transient => SendOutcome::Transient {
+            retry_after: error.retry_after(),
+            error: error.to_string(),
+        },
+        FailureClass::InvalidRequest | FailureClass::InvalidItem => SendOutcome::Rejected {
+            item_specific: true,
+            error: error.to_string(),
+        },
+        _ => SendOutcome::Rejected {
+            item_specific: false,
+            error: error.to_string(),
+        },
     }
 }

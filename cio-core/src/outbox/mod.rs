@@ -94,7 +94,9 @@ pub const DEFAULT_NAMESPACE: &str = "cio_outbox";
 pub struct DeadLetter {
     /// The row's sequence number.
     pub seq: i64,
-    /// The event's ULID, for events and views.
+    /// The operation's ULID ([`Operation::message_id`]: the event's id for events and
+    /// views); `None` only for a row of another kind written by an earlier build,
+    /// which stored the ids of events alone.
     pub event_id: Option<String>,
     /// The operation's kind (`event`, `identify`, ...).
     pub kind: String,
@@ -237,7 +239,7 @@ impl Outbox {
         target: impl Target<'c>,
         operation: &Operation,
     ) -> Result<(), OutboxError> {
-        let event_id = operation.event_id().map(|id| id.to_string());
+        let event_id = Some(operation.message_id().to_string());
         let kind = kind_name(operation.kind());
         let body = operation.as_bytes();
         let people = operation.people();

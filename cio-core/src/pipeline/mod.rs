@@ -32,7 +32,7 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
-//! use cio_core::client::{Customer, Region, TrackClient};
+//! use cio_core::client::{Customer, Region};
 //! use cio_core::pipeline::{Pipeline, PipelineConfig};
 //! # #[derive(serde::Serialize)] struct EmailVerified {}
 //! # impl cio_core::Event for EmailVerified { const NAME: &'static str = "email_verified"; }
@@ -68,8 +68,9 @@ pub use config::{FullQueue, PipelineConfig, MAX_BATCH_BYTES, MAX_OPERATION_BYTES
 pub use failure::FailureReason;
 pub use stats::PipelineStats;
 
-use crate::client::{Customer, Error, Operation, TrackClient};
+use crate::client::{Customer, Destination, Error, Operation};
 use crate::delivery::sink::Sink;
+use crate::delivery::BatchSize;
 use crate::delivery::{later, lock};
 use crate::{Attributes, Event, EventId, Tracked};
 use queue::PushError;
@@ -156,6 +157,8 @@ struct Handle {
     shared: Arc<Shared<Operation>>,
     worker: Mutex<Option<JoinHandle<Vec<Operation>>>>,
     full_queue: FullQueue,
+    /// How operations are counted in batches (and in the queue's bytes).
+    size: BatchSize,
 }
 
 impl Drop for Handle {
@@ -165,16 +168,19 @@ impl Drop for Handle {
 }
 
 impl Pipeline {
-    /// Starts a pipeline sending through `client`, and its worker task.
+    /// Starts a pipeline delivering to `destination` (a [`TrackClient`](crate::client::TrackClient) or a
+    /// [`PipelinesClient`](crate::client::PipelinesClient), or a [`Destination`]),
+    /// and its worker task.
     ///
     /// Must be called from within a Tokio runtime (it spawns the worker).
-    pub fn start(client: TrackClient, config: PipelineConfig) -> Pipeline {
-        Pipeline::with_sink(client, config)
+    pub fn start(destination: impl Into<Destination>, config: PipelineConfig) -> Pipeline {
+        Pipeline::with_sink(destination.into(), config)
     }
 
     /// Starts a pipeline over any sink (the client, or a fake in unit tests).
     pub(crate) fn with_sink<S: Sink<Operation>>(sink: S, config: PipelineConfig) -> Pipeline {
         let shared = Arc::new(Shared::new(&config));
+        let size = BatchSize::new(config.max_batch_bytes, sink.growth());
         let worker = Worker::new(shared.clone(), sink, &config);
         let task = tokio::spawn(worker.run());
         Pipeline {
@@ -182,6 +188,7 @@ impl Pipeline {
                 shared,
                 worker: Mutex::new(Some(task)),
                 full_queue: config.full_queue,
+                size,
             }),
         }
     }
@@ -214,7 +221,7 @@ impl Pipeline {
         match self.handle.full_queue {
             FullQueue::Reject => self.try_send(operation),
             FullQueue::Wait => {
-                let bytes = operation.len();
+                let bytes = self.handle.size.wire_len(operation.len());
                 let pushed = self.handle.shared.queue.push(operation, bytes).await;
                 self.count(pushed)
             }
@@ -223,7 +230,7 @@ impl Pipeline {
 
     /// Queues `operation` if there is room now, whatever the policy; never waits.
     pub fn try_send(&self, operation: Operation) -> Result<(), EnqueueError> {
-        let bytes = operation.len();
+        let bytes = self.handle.size.wire_len(operation.len());
         let pushed = self.handle.shared.queue.try_push(operation, bytes);
         self.count(pushed)
     }

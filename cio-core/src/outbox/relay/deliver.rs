@@ -13,9 +13,10 @@ use tracing::Instrument;
 use super::super::stats::{Counter, Counters};
 use super::super::store::{millis, Row, Store};
 use super::config::{RelayConfig, CAMPAIGN_WINDOW};
-use crate::client::{Operation, BATCH_OVERHEAD};
+use crate::client::Operation;
 use crate::delivery::decide::{decide, Decision, Verdict};
 use crate::delivery::sink::{SendOutcome, Sink};
+use crate::delivery::BatchSize;
 
 /// What every claim task of one relay shares.
 pub(crate) struct Context<S> {
@@ -53,18 +54,18 @@ struct Lease {
     since: Instant,
 }
 
-/// Splits claimed rows into `/batch` bodies of at most `max_bytes`.
-fn batches(items: Vec<Item>, max_bytes: usize) -> Vec<Vec<Item>> {
+/// Splits claimed rows into batches that fit `size`.
+fn batches(items: Vec<Item>, size: BatchSize) -> Vec<Vec<Item>> {
     let mut out = Vec::new();
     let mut current: Vec<Item> = Vec::new();
-    let mut size = BATCH_OVERHEAD;
+    let mut room = size.room();
     for item in items {
-        let cost = item.op.len() + 1;
-        if !current.is_empty() && size + cost > max_bytes {
+        let cost = size.cost(item.op.len());
+        if !current.is_empty() && cost > room {
             out.push(std::mem::take(&mut current));
-            size = BATCH_OVERHEAD;
+            room = size.room();
         }
-        size += cost;
+        room = room.saturating_sub(cost);
         current.push(item);
     }
     if !current.is_empty() {
@@ -113,7 +114,10 @@ impl<S: Sink<Operation>> Context<S> {
         }
         self.record(&lease.token, first).await;
         // Halves of a batch refused as a whole are sent alone, to isolate the cause.
-        let mut pending: Vec<Vec<Item>> = batches(items, self.config.max_batch_bytes);
+        let mut pending: Vec<Vec<Item>> = batches(
+            items,
+            BatchSize::new(self.config.max_batch_bytes, self.sink.growth()),
+        );
         pending.reverse();
         while let Some(group) = pending.pop() {
             if group.is_empty() {
@@ -410,7 +414,7 @@ fn read(row: &Row) -> Result<Operation, Unreadable> {
     };
     serde_json::from_slice::<serde::de::IgnoredAny>(&row.body)
         .map_err(|error| broken(format!("the operation is not JSON: {error}")))?;
-    Operation::from_stored(row.body.clone(), event_id, kind, row.people)
+    Operation::from_stored(row.body.clone(), event_id, row.seq, kind, row.people)
         .map_err(|error| broken(error.to_string()))
 }
 

@@ -18,7 +18,7 @@ pub use config::{RelayConfig, CAMPAIGN_WINDOW};
 
 use super::stats::{Counter, Counters, OutboxStats, RelayStats};
 use super::{Outbox, OutboxError};
-use crate::client::{Operation, TrackClient};
+use crate::client::{Destination, Operation};
 use crate::delivery::sink::Sink;
 use crate::delivery::{later, lock};
 use deliver::Context;
@@ -53,11 +53,19 @@ pub struct Relay {
 }
 
 impl Relay {
-    /// Starts a relay sending `outbox`'s rows through `client`.
+    /// Starts a relay delivering `outbox`'s rows to `destination` (a
+    /// [`TrackClient`](crate::client::TrackClient) or a [`PipelinesClient`](crate::client::PipelinesClient), or a
+    /// [`Destination`]). Rows hold operations, not requests: rows written while the
+    /// app delivered to one API are delivered as they are by a relay started with the
+    /// other.
     ///
     /// Must be called from within a Tokio runtime (it spawns the relay's task).
-    pub fn start(outbox: Outbox, client: TrackClient, config: RelayConfig) -> Relay {
-        Relay::with_sink(outbox, client, config)
+    pub fn start(
+        outbox: Outbox,
+        destination: impl Into<Destination>,
+        config: RelayConfig,
+    ) -> Relay {
+        Relay::with_sink(outbox, destination.into(), config)
     }
 
     /// Starts a relay over any sink (the client, or a fake in unit tests).

@@ -22,7 +22,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
         while self.inflight.len() < self.max_in_flight {
             let mut ops = Vec::new();
             let mut metas = Vec::new();
-            let mut budget = self.max_batch_bytes - BATCH_OVERHEAD;
+            let mut budget = self.size.room();
             self.take_ready_retries(now, &mut ops, &mut metas, &mut budget);
             let retries = ops.len();
             while let Some((op, meta)) = self.turns.take_ready(budget) {

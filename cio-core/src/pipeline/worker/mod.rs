@@ -25,7 +25,7 @@ use super::config::PipelineConfig;
 use super::rate_limit::TokenBucket;
 use crate::client::RetryPolicy;
 use crate::delivery::sink::{Payload, SendOutcome, Sink};
-use crate::delivery::{later, lock};
+use crate::delivery::{later, lock, BatchSize};
 use shared::SettleOnExit;
 pub(crate) use shared::Shared;
 use turns::Turns;
@@ -62,7 +62,7 @@ pub(crate) struct Worker<T, S> {
     limiter: Option<Arc<TokenBucket>>,
     retry: RetryPolicy,
     max_in_flight: usize,
-    max_batch_bytes: usize,
+    size: BatchSize,
     flush_interval: Duration,
     inflight: JoinSet<SendOutcome>,
     batches: HashMap<tokio::task::Id, InFlight<T>>,
@@ -79,13 +79,13 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
         let now = Instant::now();
         Worker {
             shared,
+            size: BatchSize::new(config.max_batch_bytes, sink.growth()),
             sink: Arc::new(sink),
             limiter: config
                 .requests_per_second
                 .map(|rate| Arc::new(TokenBucket::new(rate, config.burst, now))),
             retry: config.retry.clone(),
             max_in_flight: config.max_in_flight,
-            max_batch_bytes: config.max_batch_bytes,
             flush_interval: config.flush_interval,
             inflight: JoinSet::new(),
             batches: HashMap::new(),

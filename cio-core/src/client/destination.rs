@@ -1,0 +1,76 @@
+//! [`Destination`]: which Customer.io API the pipeline and the outbox relay deliver
+//! to.
+
+use super::{Error, PipelinesClient, TrackClient};
+
+/// The API operations are delivered to: the Track API (`/api/v2/batch`) or the Data
+/// Pipelines API (`/v1/batch`). The [`Pipeline`](crate::Pipeline) and the outbox relay
+/// take either, and give every guarantee on both: the same batching, retries, dead
+/// letters and order per person. Switching is this one value; outbox rows written
+/// for one API are delivered by the other as they are.
+///
+/// ```
+/// use cio_core::client::{Destination, PipelinesClient, Region, TrackClient};
+/// let track: Destination = TrackClient::new("site", "key", Region::Us).unwrap().into();
+/// let pipelines: Destination = PipelinesClient::new("write-key", Region::Us).unwrap().into();
+/// assert_eq!((track.api(), pipelines.api()), ("track", "pipelines"));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Destination {
+    /// The Track API.
+    Track(TrackClient),
+    /// The Data Pipelines API.
+    Pipelines(PipelinesClient),
+}
+
+impl Destination {
+    /// The API named by `CUSTOMERIO_API` (`track` or `pipelines`), configured from
+    /// the environment as [`TrackClient::from_env`] or [`PipelinesClient::from_env`]
+    /// do. Without `CUSTOMERIO_API`: the Data Pipelines API when
+    /// `CUSTOMERIO_PIPELINES_WRITE_KEY` is set, the Track API otherwise.
+    pub fn from_env() -> Result<Self, Error> {
+        let api = match std::env::var("CUSTOMERIO_API") {
+            Ok(api) => api.trim().to_ascii_lowercase(),
+            Err(_) if std::env::var_os("CUSTOMERIO_PIPELINES_WRITE_KEY").is_some() => {
+                "pipelines".to_owned()
+            }
+            Err(_) => "track".to_owned(),
+        };
+        match api.as_str() {
+            "track" => Ok(TrackClient::from_env()?.into()),
+            "pipelines" => Ok(PipelinesClient::from_env()?.into()),
+            other => Err(Error::Config(format!(
+                "CUSTOMERIO_API is `{other}`: expected `track` or `pipelines`"
+            ))),
+        }
+    }
+
+    /// `track` or `pipelines`.
+    pub fn api(&self) -> &'static str {
+        match self {
+            Destination::Track(_) => "track",
+            Destination::Pipelines(_) => "pipelines",
+        }
+    }
+
+    /// The origin requests go to.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Destination::Track(client) => client.base_url(),
+            Destination::Pipelines(client) => client.base_url(),
+        }
+    }
+}
+
+impl From<TrackClient> for Destination {
+    fn from(client: TrackClient) -> Self {
+        Destination::Track(client)
+    }
+}
+
+impl From<PipelinesClient> for Destination {
+    fn from(client: PipelinesClient) -> Self {
+        Destination::Pipelines(client)
+    }
+}
