@@ -16,10 +16,15 @@ const AFTER_HELP: &str = "\
 Durations are a whole number and a unit: 500ms, 30s, 2m, 1h, 7d.
 
 Environment:
-  DATABASE_URL              the database when --database-url is not given
-  CUSTOMERIO_SITE_ID        the Track API site id (or --site-id)
-  CUSTOMERIO_TRACK_API_KEY  the Track API key (or --track-api-key)
-  CUSTOMERIO_REGION         us (default) or eu (or --region)
+  DATABASE_URL                    the database when --database-url is not given
+  CUSTOMERIO_API                  track (default) or pipelines (or --api)
+  CUSTOMERIO_SITE_ID              the Track API site id (or --site-id)
+  CUSTOMERIO_TRACK_API_KEY        the Track API key (or --track-api-key)
+  CUSTOMERIO_PIPELINES_WRITE_KEY  the Data Pipelines write key (or --write-key)
+  CUSTOMERIO_REGION               us (default) or eu (or --region)
+
+Rows hold operations, not requests: switching --api delivers the rows already
+pending to the other API as they are.
 
 Exit codes: 0 stopped by SIGTERM or Ctrl-C (with --drain: the outbox is empty),
 1 a failure at run time (the database or Customer.io cannot be reached),
@@ -28,7 +33,8 @@ Exit codes: 0 stopped by SIGTERM or Ctrl-C (with --drain: the outbox is empty),
 Examples:
   DATABASE_URL=postgres://app@127.0.0.1/app cio-relay
   cio-relay --database-url sqlite:app.db --lease 10s --poll-interval 200ms
-  cio-relay --database-url sqlite:app.db --base-url http://127.0.0.1:4010 --unlimited-rate --drain";
+  cio-relay --database-url sqlite:app.db --base-url http://127.0.0.1:4010 --unlimited-rate --drain
+  CUSTOMERIO_PIPELINES_WRITE_KEY=... cio-relay --api pipelines --database-url sqlite:app.db";
 
 /// Delivers the rows of a cio outbox to Customer.io until SIGTERM or Ctrl-C (with
 /// --drain: until no row is pending).
@@ -41,25 +47,44 @@ pub(crate) struct Args {
     /// The outbox's schema (PostgreSQL) or table prefix (SQLite).
     #[arg(long, default_value = "cio_outbox", value_name = "NAME")]
     pub(crate) namespace: String,
-    /// The Track API origin (a local emulator, say) instead of the region's.
+    /// The API to deliver to: track (/api/v2/batch) or pipelines (/v1/batch).
+    #[arg(
+        long,
+        env = "CUSTOMERIO_API",
+        default_value = "track",
+        value_enum,
+        ignore_case = true
+    )]
+    pub(crate) api: Api,
+    /// The API's origin (a local emulator, say) instead of the region's.
     #[arg(long, value_name = "URL")]
     pub(crate) base_url: Option<String>,
-    /// The Track API site id.
+    /// The Track API site id (with --api track).
     #[arg(
         long,
         env = "CUSTOMERIO_SITE_ID",
         hide_env_values = true,
         value_name = "ID"
     )]
-    pub(crate) site_id: String,
-    /// The Track API key (prefer the environment: flags show in process lists).
+    pub(crate) site_id: Option<String>,
+    /// The Track API key (with --api track; prefer the environment: flags show in
+    /// process lists).
     #[arg(
         long,
         env = "CUSTOMERIO_TRACK_API_KEY",
         hide_env_values = true,
         value_name = "KEY"
     )]
-    pub(crate) track_api_key: String,
+    pub(crate) track_api_key: Option<String>,
+    /// The Data Pipelines source's write key (with --api pipelines; prefer the
+    /// environment).
+    #[arg(
+        long,
+        env = "CUSTOMERIO_PIPELINES_WRITE_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub(crate) write_key: Option<String>,
     /// The account's region: us or eu.
     #[arg(
         long,
@@ -104,7 +129,62 @@ pub(crate) struct Args {
     pub(crate) drain: bool,
 }
 
+/// The API a relay delivers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Api {
+    /// The Track API.
+    Track,
+    /// The Data Pipelines API.
+    Pipelines,
+}
+
+/// The credentials of the API chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Credentials<'a> {
+    /// The Track API's site id and key.
+    Track { site_id: &'a str, api_key: &'a str },
+    /// The Data Pipelines API's write key.
+    Pipelines { write_key: &'a str },
+}
+
 impl Args {
+    /// Parses the command line, with the credentials `--api` needs.
+    pub(crate) fn parse_checked() -> Result<Args, clap::Error> {
+        let args = Args::try_parse()?;
+        args.credentials()?;
+        Ok(args)
+    }
+
+    /// The credentials of the API chosen, or a usage error naming what is missing.
+    pub(crate) fn credentials(&self) -> Result<Credentials<'_>, clap::Error> {
+        use clap::CommandFactory as _;
+        let missing = |what: &str| {
+            Args::command().error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                format!("--api {} needs {what}", self.api_name()),
+            )
+        };
+        match self.api {
+            Api::Track => match (&self.site_id, &self.track_api_key) {
+                (Some(site_id), Some(api_key)) => Ok(Credentials::Track { site_id, api_key }),
+                _ => Err(missing(
+                    "--site-id and --track-api-key (or CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY)",
+                )),
+            },
+            Api::Pipelines => match &self.write_key {
+                Some(write_key) => Ok(Credentials::Pipelines { write_key }),
+                None => Err(missing("--write-key (or CUSTOMERIO_PIPELINES_WRITE_KEY)")),
+            },
+        }
+    }
+
+    fn api_name(&self) -> &'static str {
+        match self.api {
+            Api::Track => "track",
+            Api::Pipelines => "pipelines",
+        }
+    }
+
     /// The relay's configuration: every setting as the flags give it.
     pub(crate) fn relay_config(&self) -> RelayConfig {
         let config = RelayConfig::default()
@@ -292,5 +372,29 @@ mod tests {
         assert_eq!(unknown.kind(), ErrorKind::UnknownArgument);
         let dangling = parse(&["--namespace"]).unwrap_err();
         assert_eq!(dangling.kind(), ErrorKind::InvalidValue);
+    }
+
+    #[test]
+    fn each_api_needs_its_own_credentials() {
+        let track = parse(&[]).unwrap();
+        assert_eq!(
+            track.credentials().unwrap(),
+            Credentials::Track {
+                site_id: "site",
+                api_key: "key"
+            }
+        );
+        let no_key = parse(&["--api", "pipelines"]).unwrap();
+        let error = no_key.credentials().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::MissingRequiredArgument);
+        assert!(error.to_string().contains("--write-key"), "{error}");
+        let pipelines = parse(&["--api", "Pipelines", "--write-key", "wk"]).unwrap();
+        assert_eq!(
+            pipelines.credentials().unwrap(),
+            Credentials::Pipelines { write_key: "wk" }
+        );
+        let bare = Args::try_parse_from(["cio-relay", "--database-url", "sqlite:x.db"]).unwrap();
+        let error = bare.credentials().unwrap_err();
+        assert!(error.to_string().contains("--site-id"), "{error}");
     }
 }

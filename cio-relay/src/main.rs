@@ -2,8 +2,10 @@
 //!
 //! Every flag is named after the [`RelayConfig`] setting it sets (`--lease 30s`,
 //! `--poll-interval 500ms`, `--max-batch-bytes 500KB`, ...); the database comes from
-//! `--database-url` or `DATABASE_URL`, the credentials from `CUSTOMERIO_SITE_ID`,
-//! `CUSTOMERIO_TRACK_API_KEY` and `CUSTOMERIO_REGION`.
+//! `--database-url` or `DATABASE_URL`; the API from `--api` (`track` or
+//! `pipelines`), its credentials from `CUSTOMERIO_SITE_ID` and
+//! `CUSTOMERIO_TRACK_API_KEY`, or `CUSTOMERIO_PIPELINES_WRITE_KEY`, and
+//! `CUSTOMERIO_REGION`.
 //!
 //! Exit codes: 0 stopped by SIGTERM or Ctrl-C (with `--drain`: the outbox is empty),
 //! 1 a failure at run time (the database or Customer.io cannot be reached), 2 a usage
@@ -20,11 +22,11 @@ mod units;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use cio_core::client::{TrackClient, DEFAULT_TIMEOUT};
+use args::Credentials;
+use cio_core::client::{Destination, PipelinesClient, TrackClient, DEFAULT_TIMEOUT};
 #[cfg(doc)]
 use cio_core::outbox::RelayConfig;
 use cio_core::outbox::{Outbox, Relay};
-use clap::Parser;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
@@ -32,7 +34,7 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_max_level(tracing::Level::INFO)
         .init();
-    let args = match args::Args::try_parse() {
+    let args = match args::Args::parse_checked() {
         Ok(args) => args,
         Err(e) => {
             // Help and version are not errors; clap chooses the stream and the code.
@@ -56,18 +58,9 @@ async fn run(args: args::Args) -> Result<(), String> {
     let outbox = Outbox::connect(&args.database_url, &args.namespace)
         .await
         .map_err(|e| e.to_string())?;
-    let mut builder =
-        TrackClient::builder(args.site_id.clone(), args.track_api_key.clone()).region(args.region);
-    if let Some(base_url) = &args.base_url {
-        builder = builder.base_url(base_url.clone());
-    }
-    // A request must end well within the lease, or another relay sends it too.
-    let client = builder
-        .timeout((args.lease / 2).clamp(Duration::from_millis(50), DEFAULT_TIMEOUT))
-        .build()
-        .map_err(|e| e.to_string())?;
+    let destination = destination(&args).map_err(|e| e.to_string())?;
     let config = args.relay_config();
-    let relay = Relay::start(outbox.clone(), client, config);
+    let relay = Relay::start(outbox.clone(), destination, config);
     if args.drain {
         wait_until_drained(&outbox, args.poll_interval).await?;
     } else {
@@ -79,6 +72,35 @@ async fn run(args: args::Args) -> Result<(), String> {
         stats.delivered, stats.retried, stats.dead_lettered, stats.requests
     );
     Ok(())
+}
+
+/// The client of the API `args` choose.
+fn destination(args: &args::Args) -> Result<Destination, cio_core::client::Error> {
+    // A request must end well within the lease, or another relay sends it too.
+    let timeout = (args.lease / 2).clamp(Duration::from_millis(50), DEFAULT_TIMEOUT);
+    let credentials = args
+        .credentials()
+        .map_err(|e| cio_core::client::Error::Config(e.to_string()))?;
+    Ok(match credentials {
+        Credentials::Track { site_id, api_key } => {
+            let mut builder = TrackClient::builder(site_id, api_key)
+                .region(args.region)
+                .timeout(timeout);
+            if let Some(base_url) = &args.base_url {
+                builder = builder.base_url(base_url.clone());
+            }
+            builder.build()?.into()
+        }
+        Credentials::Pipelines { write_key } => {
+            let mut builder = PipelinesClient::builder(write_key)
+                .region(args.region)
+                .timeout(timeout);
+            if let Some(base_url) = &args.base_url {
+                builder = builder.base_url(base_url.clone());
+            }
+            builder.build()?.into()
+        }
+    })
 }
 
 /// Returns once the outbox has no pending row (or on a signal).
