@@ -12,27 +12,32 @@
 //! curl -X POST localhost:3000/password-reset -H 'content-type: application/json' -d '{"email":"jane@example.com"}'
 //! ```
 //!
-//! Without credentials the events go to a local emulator (and are printed on exit,
-//! with each password reset rendered from its templates in events.toml); with
-//! `CUSTOMERIO_SITE_ID` and `CUSTOMERIO_TRACK_API_KEY` set, to Customer.io, and with
-//! `CUSTOMERIO_APP_API_KEY` the password resets too. Stop
+//! The relay delivers to the Track API, or with `--api pipelines` (or
+//! `CUSTOMERIO_API=pipelines`) to the Data Pipelines API. Without credentials the
+//! events go to a local emulator (and are printed on exit, with each password reset
+//! rendered from its templates in events.toml); with `CUSTOMERIO_SITE_ID` and
+//! `CUSTOMERIO_TRACK_API_KEY` set (or `CUSTOMERIO_PIPELINES_WRITE_KEY`), to
+//! Customer.io, and with `CUSTOMERIO_APP_API_KEY` the password resets too. Stop
 //! it with Ctrl-C: rows not delivered yet stay in the outbox for the next start (or
 //! for a `cio-relay` process).
 
 use std::error::Error;
 
-use cio::client::{AppClient, TrackClient};
+use cio::client::AppClient;
 use cio::outbox::sqlx::postgres::PgPool;
 use cio::outbox::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool};
 use cio::outbox::{Outbox, Relay, RelayConfig};
 use cio_emulator::Emulator;
 
+#[path = "shared/api.rs"]
+mod api;
 #[path = "shared/routes.rs"]
 mod routes;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let live = std::env::var_os("CUSTOMERIO_SITE_ID").is_some();
+    let api = api::chosen()?;
+    let live = api::live(api);
     let emulator = if live {
         None
     } else {
@@ -43,12 +48,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 .await?,
         )
     };
-    let client = match &emulator {
-        None => TrackClient::from_env()?,
-        Some(emulator) => TrackClient::builder(emulator.site_id(), emulator.api_key())
-            .base_url(emulator.base_url())
-            .build()?,
-    };
+    let client = api::destination(api, emulator.as_ref())?;
+    println!("delivering to the {}", api::title(api));
     let app = match &emulator {
         None => AppClient::from_env().ok(),
         Some(emulator) => Some(

@@ -1,10 +1,12 @@
 //! The main example: the seed's onboarding workflow in Rust.
 //!
 //! Runs the `MessagingService` (signup, email verified, feature used, upgrade,
-//! cancellation) for two demo users. With no credentials it starts the local Track
-//! API emulator on 127.0.0.1 and prints what Customer.io would have received; with
-//! `CUSTOMERIO_SITE_ID` and `CUSTOMERIO_TRACK_API_KEY` set (and `CUSTOMERIO_REGION`
-//! `us` or `eu`), it sends to the real Track API.
+//! cancellation) for two demo users, through the Track API or, with `--api
+//! pipelines` (or `CUSTOMERIO_API=pipelines`), the Data Pipelines API. With no
+//! credentials it starts the local emulator on 127.0.0.1 and prints what
+//! Customer.io would have received; with `CUSTOMERIO_SITE_ID` and
+//! `CUSTOMERIO_TRACK_API_KEY` set (or `CUSTOMERIO_PIPELINES_WRITE_KEY` for the
+//! Pipelines API; and `CUSTOMERIO_REGION` `us` or `eu`), it sends to Customer.io.
 //!
 //! The emulator runs the journeys of `events.toml` on what it receives. With
 //! `--serve` the example keeps it running after the timeline, with the journeys'
@@ -13,16 +15,18 @@
 //!
 //! ```sh
 //! cargo run --example onboarding
+//! cargo run --example onboarding -- --api pipelines
 //! cargo run --example onboarding -- --serve
 //! ```
 
 use std::error::Error;
 
-use cio::client::TrackClient;
 use cio::journey::Simulation;
 use cio::Timestamp;
 use cio_emulator::Emulator;
 
+#[path = "shared/api.rs"]
+mod api;
 #[path = "shared/messaging.rs"]
 mod messaging;
 
@@ -35,8 +39,8 @@ use messaging::{
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let serve = std::env::args().skip(1).any(|a| a == "--serve");
-    let live = std::env::var_os("CUSTOMERIO_SITE_ID").is_some()
-        && std::env::var_os("CUSTOMERIO_TRACK_API_KEY").is_some();
+    let api = api::chosen()?;
+    let live = api::live(api);
     let emulator = if live {
         if serve {
             println!(
@@ -47,18 +51,18 @@ async fn main() -> Result<(), Box<dyn Error>> {
     } else {
         Some(Emulator::builder().journeys(&JOURNEYS).start().await?)
     };
-    let client = match &emulator {
-        None => TrackClient::from_env()?,
-        Some(emulator) => TrackClient::builder(emulator.site_id(), emulator.api_key())
-            .base_url(emulator.base_url())
-            .build()?,
-    };
+    let client = api::destination(api, emulator.as_ref())?;
     match &emulator {
         Some(emulator) => println!(
-            "No CUSTOMERIO_SITE_ID / CUSTOMERIO_TRACK_API_KEY: sending to the local Track API emulator at {}\n",
+            "No credentials for the {}: sending to the local emulator at {}\n",
+            api::title(api),
             emulator.base_url()
         ),
-        None => println!("Sending to the Customer.io Track API at {}\n", client.base_url()),
+        None => println!(
+            "Sending to the Customer.io {} at {}\n",
+            api::title(api),
+            client.base_url()
+        ),
     }
 
     let service = MessagingService::new(client);

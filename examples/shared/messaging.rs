@@ -6,7 +6,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use cio::client::{Customer, Error, TrackClient};
+use cio::client::{Customer, Destination, Error};
 use cio::{EventId, Timestamp};
 
 /// The types generated from `events.toml`.
@@ -39,13 +39,15 @@ pub struct User {
 /// Identifies users and tracks the lifecycle events that trigger campaigns.
 #[derive(Clone)]
 pub struct MessagingService {
-    client: TrackClient,
+    client: Destination,
 }
 
 impl MessagingService {
-    /// A service sending through `client`.
-    pub fn new(client: TrackClient) -> Self {
-        MessagingService { client }
+    /// A service sending through `client` (a `TrackClient` or a `PipelinesClient`).
+    pub fn new(client: impl Into<Destination>) -> Self {
+        MessagingService {
+            client: client.into(),
+        }
     }
 
     /// On signup: creates the profile (with every attribute campaigns need, `email`

@@ -1,13 +1,18 @@
 //! [`Destination`]: which Customer.io API the pipeline and the outbox relay deliver
 //! to.
 
-use super::{Error, PipelinesClient, TrackClient};
+use super::{Customer, Error, PipelinesClient, TrackClient, View};
+use crate::{Attributes, Event, EventId, Tracked};
 
 /// The API operations are delivered to: the Track API (`/api/v2/batch`) or the Data
 /// Pipelines API (`/v1/batch`). The [`Pipeline`](crate::Pipeline) and the outbox relay
 /// take either, and give every guarantee on both: the same batching, retries, dead
 /// letters and order per person. Switching is this one value; outbox rows written
 /// for one API are delivered by the other as they are.
+///
+/// It also sends the calls both APIs have (`identify`, `track`, views, `delete`,
+/// `suppress`, `unsuppress`, `merge`) one request at a time, so that code written
+/// against it runs on either.
 ///
 /// ```
 /// use cio_core::client::{Destination, PipelinesClient, Region, TrackClient};
@@ -59,6 +64,85 @@ impl Destination {
         match self {
             Destination::Track(client) => client.base_url(),
             Destination::Pipelines(client) => client.base_url(),
+        }
+    }
+}
+
+/// Calls both APIs have, sent by the one chosen.
+impl Destination {
+    /// Creates or updates `customer` with `attributes`.
+    pub async fn identify<A: Attributes + ?Sized>(
+        &self,
+        customer: &Customer,
+        attributes: &A,
+    ) -> Result<(), Error> {
+        match self {
+            Destination::Track(client) => client.identify(customer, attributes).await,
+            Destination::Pipelines(client) => client.identify(customer, attributes).await,
+        }
+    }
+
+    /// Tracks an event of `customer`; returns its ULID.
+    pub async fn track<E: Event>(
+        &self,
+        customer: &Customer,
+        event: impl Into<Tracked<E>>,
+    ) -> Result<EventId, Error> {
+        match self {
+            Destination::Track(client) => client.track(customer, event).await,
+            Destination::Pipelines(client) => client.track(customer, event).await,
+        }
+    }
+
+    /// Tracks an event of a person not identified yet.
+    pub async fn track_anonymous<E: Event>(
+        &self,
+        anonymous_id: &str,
+        event: impl Into<Tracked<E>>,
+    ) -> Result<EventId, Error> {
+        match self {
+            Destination::Track(client) => client.track_anonymous(anonymous_id, event).await,
+            Destination::Pipelines(client) => client.track_anonymous(anonymous_id, event).await,
+        }
+    }
+
+    /// A page or screen view of `customer`; returns its ULID.
+    pub async fn view(&self, customer: &Customer, view: &View) -> Result<EventId, Error> {
+        match self {
+            Destination::Track(client) => client.view(customer, view).await,
+            Destination::Pipelines(client) => client.view(customer, view).await,
+        }
+    }
+
+    /// Deletes `customer`.
+    pub async fn delete(&self, customer: &Customer) -> Result<(), Error> {
+        match self {
+            Destination::Track(client) => client.delete(customer).await,
+            Destination::Pipelines(client) => client.delete(customer).await,
+        }
+    }
+
+    /// Deletes `customer` and blocks their identifiers.
+    pub async fn suppress(&self, customer: &Customer) -> Result<(), Error> {
+        match self {
+            Destination::Track(client) => client.suppress(customer).await,
+            Destination::Pipelines(client) => client.suppress(customer).await,
+        }
+    }
+
+    /// Frees `customer`'s identifiers.
+    pub async fn unsuppress(&self, customer: &Customer) -> Result<(), Error> {
+        match self {
+            Destination::Track(client) => client.unsuppress(customer).await,
+            Destination::Pipelines(client) => client.unsuppress(customer).await,
+        }
+    }
+
+    /// Merges `secondary` into `primary` (the Pipelines API's `alias`).
+    pub async fn merge(&self, primary: &Customer, secondary: &Customer) -> Result<(), Error> {
+        match self {
+            Destination::Track(client) => client.merge(primary, secondary).await,
+            Destination::Pipelines(client) => client.alias(primary, secondary).await,
         }
     }
 }
