@@ -17,7 +17,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Duration;
 
-use cio_core::client::{Customer, Operation, RetryPolicy, TrackClient};
+use cio_core::client::{Customer, Operation, RetryPolicy};
 use cio_core::outbox::sqlx::{PgPool, SqlitePool};
 use cio_core::outbox::{Outbox, Relay, RelayConfig};
 use cio_core::{Attributes, Event, Tracked};
@@ -275,15 +275,7 @@ fn relay_config() -> RelayConfig {
         )
 }
 
-fn client(emulator: &Emulator) -> TrackClient {
-    TrackClient::builder(emulator.site_id(), emulator.api_key())
-        .base_url(emulator.base_url())
-        .timeout(Duration::from_secs(3))
-        .build()
-        .unwrap()
-}
-
-async fn run_history(db: Db, outbox: Outbox, url: &str, namespace: &str) {
+async fn run_history(db: Db, outbox: Outbox, url: &str, namespace: &str, api: Api) {
     let seed = std::env::var("CIO_HISTORY_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -310,9 +302,12 @@ async fn run_history(db: Db, outbox: Outbox, url: &str, namespace: &str) {
         Fault::Delay(Duration::from_millis(2_000)),
     ]);
     let relays: Vec<Relay> = (0..2)
-        .map(|_| Relay::start(outbox.clone(), client(&emulator), relay_config()))
+        .map(|_| {
+            let client = api.destination(&emulator, Duration::from_secs(3));
+            Relay::start(outbox.clone(), client, relay_config())
+        })
         .collect();
-    let mut process = spawn_relay(&emulator, url, namespace, &["--unlimited-rate"]);
+    let mut process = spawn_relay(&emulator, url, namespace, &["--unlimited-rate"], api);
 
     let writers: Vec<_> = (0..WRITERS)
         .map(|w| tokio::spawn(write(db.clone(), outbox.clone(), w, seed)))
@@ -321,7 +316,7 @@ async fn run_history(db: Db, outbox: Outbox, url: &str, namespace: &str) {
     let emulator_ref = &emulator;
     until(|| async move { emulator_ref.request_count() >= 20 }).await;
     process.kill().await.unwrap();
-    let mut process = spawn_relay(&emulator, url, namespace, &["--unlimited-rate"]);
+    let mut process = spawn_relay(&emulator, url, namespace, &["--unlimited-rate"], api);
 
     let mut committed = Vec::new();
     let mut rolled_back = Vec::new();
@@ -391,7 +386,18 @@ async fn sqlite_a_random_history_is_applied_in_commit_order() {
         let url = sqlite_url("history");
         let outbox = Outbox::connect(&url, "cio_outbox").await.unwrap();
         let pool = SqlitePool::connect(&url).await.unwrap();
-        run_history(Db::Sqlite(pool), outbox, &url, "cio_outbox").await;
+        run_history(Db::Sqlite(pool), outbox, &url, "cio_outbox", Api::Track).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_random_history_is_applied_in_commit_order_on_the_pipelines_api() {
+    bounded(240, async {
+        let url = sqlite_url("history_pipelines");
+        let outbox = Outbox::connect(&url, "cio_outbox").await.unwrap();
+        let pool = SqlitePool::connect(&url).await.unwrap();
+        run_history(Db::Sqlite(pool), outbox, &url, "cio_outbox", Api::Pipelines).await;
     })
     .await;
 }
@@ -405,7 +411,7 @@ async fn postgres_a_random_history_is_applied_in_commit_order() {
         let namespace = fresh_schema(&url, "t_history").await;
         let pool = PgPool::connect(&url).await.unwrap();
         let outbox = Outbox::postgres_in(pool.clone(), &namespace).await.unwrap();
-        run_history(Db::Postgres(pool), outbox, &url, &namespace).await;
+        run_history(Db::Postgres(pool), outbox, &url, &namespace, Api::Track).await;
     })
     .await;
 }

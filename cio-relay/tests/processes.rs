@@ -29,10 +29,10 @@ async fn slow_emulator() -> Emulator {
     Emulator::builder().faults(faults).start().await.unwrap()
 }
 
-/// Kills the writer mid-run, then lets `cio-relay --drain` finish.
-async fn crash_and_recover(url: &str, namespace: &str) {
+/// Kills the writer mid-run, then lets `cio-relay --drain` finish, on `api`.
+async fn crash_and_recover(url: &str, namespace: &str, api: Api) {
     let emulator = slow_emulator().await;
-    let mut writer = spawn_writer(&emulator, url, namespace, true).await;
+    let mut writer = spawn_writer(&emulator, url, namespace, true, api).await;
     // Mid-run: some delivered, most not, batches in flight.
     until(|| async { stored_count(&emulator) >= 2_000 }).await;
     writer.kill().await.unwrap();
@@ -42,7 +42,8 @@ async fn crash_and_recover(url: &str, namespace: &str) {
         "the writer's relay had already finished"
     );
 
-    let mut relay = spawn_relay(&emulator, url, namespace, &["--unlimited-rate", "--drain"]);
+    let flags = ["--unlimited-rate", "--drain"];
+    let mut relay = spawn_relay(&emulator, url, namespace, &flags, api);
     let status = relay.wait().await.unwrap();
     assert!(status.success(), "cio-relay failed: {status}");
     assert_exactly_all(&emulator, 1);
@@ -50,7 +51,17 @@ async fn crash_and_recover(url: &str, namespace: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_killed_process_loses_nothing_and_doubles_nothing() {
-    bounded(180, crash_and_recover(&sqlite_url("crash"), "cio_outbox")).await;
+    bounded(
+        180,
+        crash_and_recover(&sqlite_url("crash"), "cio_outbox", Api::Track),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_killed_process_loses_nothing_on_the_pipelines_api() {
+    let url = sqlite_url("crash_pipelines");
+    bounded(180, crash_and_recover(&url, "cio_outbox", Api::Pipelines)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,7 +71,7 @@ async fn postgres_a_killed_process_loses_nothing_and_doubles_nothing() {
         return;
     };
     let namespace = fresh_schema(&url, "t_crash").await;
-    bounded(180, crash_and_recover(&url, &namespace)).await;
+    bounded(180, crash_and_recover(&url, &namespace, Api::Track)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,7 +86,7 @@ async fn postgres_three_relays_one_killed_share_the_rows_and_the_rate() {
         let namespace = fresh_schema(&url, "t_three").await;
         // The writer runs no relay: the three relays deliver everything.
         let emulator = Emulator::start().await.unwrap();
-        let mut writer = spawn_writer(&emulator, &url, &namespace, false).await;
+        let mut writer = spawn_writer(&emulator, &url, &namespace, false, Api::Track).await;
         writer.kill().await.unwrap();
 
         let rate = RATE.to_string();
@@ -89,7 +100,7 @@ async fn postgres_three_relays_one_killed_share_the_rows_and_the_rate() {
             "33KB",
         ];
         let mut relays: Vec<_> = (0..3)
-            .map(|_| spawn_relay(&emulator, &url, &namespace, &flags))
+            .map(|_| spawn_relay(&emulator, &url, &namespace, &flags, Api::Track))
             .collect();
         until(|| async { stored_count(&emulator) >= 6_000 }).await;
         relays[0].kill().await.unwrap();

@@ -6,7 +6,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use cio_core::client::{Customer, TrackClient};
+use cio_core::client::{Customer, Destination, PipelinesClient, TrackClient};
 use cio_core::outbox::sqlx::{self, PgPool, SqlitePool};
 use cio_core::outbox::{Outbox, Relay, RelayConfig};
 use cio_core::{Event, EventId, Tracked};
@@ -18,6 +18,57 @@ mod shared;
 // Each test file uses some of these.
 #[allow(unused_imports)]
 pub use shared::{bounded, drained, postgres_url, sqlite_url, stored_ids, until};
+
+/// The API a test delivers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// The Track API (`/api/v2/batch`).
+    Track,
+    /// The Data Pipelines API (`/v1/batch`).
+    Pipelines,
+}
+
+impl Api {
+    /// How `CUSTOMERIO_API` and `cio-relay --api` name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::Track => "track",
+            Api::Pipelines => "pipelines",
+        }
+    }
+
+    /// The environment a child or `cio-relay` reads the API and its credentials from.
+    pub fn env(self, emulator: &Emulator) -> [(&'static str, String); 4] {
+        [
+            ("CUSTOMERIO_API", self.name().to_owned()),
+            ("CUSTOMERIO_SITE_ID", emulator.site_id().to_owned()),
+            ("CUSTOMERIO_TRACK_API_KEY", emulator.api_key().to_owned()),
+            (
+                "CUSTOMERIO_PIPELINES_WRITE_KEY",
+                emulator.write_key().to_owned(),
+            ),
+        ]
+    }
+
+    /// A client of the emulator's API, each attempt bounded by `timeout`.
+    pub fn destination(self, emulator: &Emulator, timeout: Duration) -> Destination {
+        let base_url = emulator.base_url();
+        match self {
+            Api::Track => TrackClient::builder(emulator.site_id(), emulator.api_key())
+                .base_url(&base_url)
+                .timeout(timeout)
+                .build()
+                .unwrap()
+                .into(),
+            Api::Pipelines => PipelinesClient::builder(emulator.write_key())
+                .base_url(&base_url)
+                .timeout(timeout)
+                .build()
+                .unwrap()
+                .into(),
+        }
+    }
+}
 
 /// The events the children write.
 #[derive(serde::Serialize)]
@@ -80,7 +131,13 @@ pub fn assert_exactly_all(emulator: &Emulator, kills: u64) {
 /// Starts the child that writes `EVENTS` signups (user row and event in one
 /// transaction each 100), with a relay of its own if `relay`, and waits until it has
 /// written them.
-pub async fn spawn_writer(emulator: &Emulator, url: &str, namespace: &str, relay: bool) -> Child {
+pub async fn spawn_writer(
+    emulator: &Emulator,
+    url: &str,
+    namespace: &str,
+    relay: bool,
+    api: Api,
+) -> Child {
     let marker = written_marker(namespace);
     let _ = std::fs::remove_file(&marker);
     let mut child = Command::new(std::env::current_exe().unwrap())
@@ -95,8 +152,7 @@ pub async fn spawn_writer(emulator: &Emulator, url: &str, namespace: &str, relay
         .env("CIO_CHILD_NAMESPACE", namespace)
         .env("CIO_CHILD_BASE_URL", emulator.base_url())
         .env("CIO_CHILD_RELAY", if relay { "1" } else { "0" })
-        .env("CUSTOMERIO_SITE_ID", emulator.site_id())
-        .env("CUSTOMERIO_TRACK_API_KEY", emulator.api_key())
+        .envs(api.env(emulator))
         .stdout(Stdio::null())
         .kill_on_drop(true)
         .spawn()
@@ -117,8 +173,14 @@ fn written_marker(namespace: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{namespace}.written"))
 }
 
-/// Runs the `cio-relay` command against the emulator.
-pub fn spawn_relay(emulator: &Emulator, url: &str, namespace: &str, extra: &[&str]) -> Child {
+/// Runs the `cio-relay` command against the emulator's `api`.
+pub fn spawn_relay(
+    emulator: &Emulator,
+    url: &str,
+    namespace: &str,
+    extra: &[&str],
+    api: Api,
+) -> Child {
     Command::new(env!("CARGO_BIN_EXE_cio-relay"))
         .args(["--database-url", url, "--namespace", namespace])
         .args([
@@ -130,8 +192,7 @@ pub fn spawn_relay(emulator: &Emulator, url: &str, namespace: &str, extra: &[&st
             "50ms",
         ])
         .args(extra)
-        .env("CUSTOMERIO_SITE_ID", emulator.site_id())
-        .env("CUSTOMERIO_TRACK_API_KEY", emulator.api_key())
+        .envs(api.env(emulator))
         .stdout(Stdio::null())
         .kill_on_drop(true)
         .spawn()
@@ -147,12 +208,23 @@ pub async fn writer_main() {
     ) else {
         return;
     };
-    let client = TrackClient::builder_from_env()
-        .unwrap()
-        .base_url(base_url)
-        .timeout(Duration::from_secs(1))
-        .build()
-        .unwrap();
+    let timeout = Duration::from_secs(1);
+    let client: Destination = match std::env::var("CUSTOMERIO_API").as_deref() {
+        Ok("pipelines") => PipelinesClient::builder_from_env()
+            .unwrap()
+            .base_url(base_url)
+            .timeout(timeout)
+            .build()
+            .unwrap()
+            .into(),
+        _ => TrackClient::builder_from_env()
+            .unwrap()
+            .base_url(base_url)
+            .timeout(timeout)
+            .build()
+            .unwrap()
+            .into(),
+    };
     let start_relay = std::env::var("CIO_CHILD_RELAY").is_ok_and(|v| v == "1");
     let config = RelayConfig::default()
         .lease(Duration::from_secs(2))
