@@ -8,7 +8,8 @@
 //! operations give, applied in that order.
 //!
 //! Seeded (`CIO_HISTORY_SEED` replays one); a failure prints its seed. On SQLite, and on
-//! PostgreSQL when it answers. Bounded in time; waits poll conditions.
+//! PostgreSQL when it answers, through the Track API; once more on SQLite through the
+//! Data Pipelines API. Bounded in time; waits poll conditions.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
