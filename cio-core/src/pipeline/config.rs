@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::client::{Limit, RetryPolicy};
+use crate::delivery::settings::Settings;
 
 /// Customer.io's limit on one `/batch` request: 500 KB (500 × 1024 bytes).
 pub const MAX_BATCH_BYTES: usize = Limit::BatchRequest.max();
@@ -39,11 +40,7 @@ pub struct PipelineConfig {
     pub(crate) max_queued_bytes: usize,
     pub(crate) full_queue: FullQueue,
     pub(crate) flush_interval: Duration,
-    pub(crate) max_batch_bytes: usize,
-    pub(crate) max_in_flight: usize,
-    pub(crate) requests_per_second: Option<u32>,
-    pub(crate) burst: u32,
-    pub(crate) retry: RetryPolicy,
+    pub(crate) delivery: Settings,
     pub(crate) max_retained_failures: usize,
 }
 
@@ -57,11 +54,7 @@ impl Default for PipelineConfig {
             max_queued_bytes: 64 * 1024 * 1024,
             full_queue: FullQueue::Wait,
             flush_interval: Duration::from_secs(1),
-            max_batch_bytes: MAX_BATCH_BYTES,
-            max_in_flight: 4,
-            requests_per_second: Some(1000),
-            burst: 10,
-            retry: PipelineConfig::default_retry(),
+            delivery: Settings::new(PipelineConfig::default_retry()),
             max_retained_failures: 10_000,
         }
     }
@@ -95,7 +88,7 @@ impl PipelineConfig {
     /// The size of one `/batch` request body, at most [`MAX_BATCH_BYTES`].
     #[must_use]
     pub fn max_batch_bytes(mut self, bytes: usize) -> Self {
-        self.max_batch_bytes = bytes.clamp(MAX_OPERATION_BYTES + 64, MAX_BATCH_BYTES);
+        self.delivery.set_max_batch_bytes(bytes);
         self
     }
 
@@ -104,28 +97,28 @@ impl PipelineConfig {
     /// person's earlier one was settled (see [`Pipeline`](crate::pipeline::Pipeline)).
     #[must_use]
     pub fn max_in_flight(mut self, requests: usize) -> Self {
-        self.max_in_flight = requests.max(1);
+        self.delivery.set_max_in_flight(requests);
         self
     }
 
     /// The client-side rate limit in requests per second (at least 1).
     #[must_use]
     pub fn requests_per_second(mut self, per_second: u32) -> Self {
-        self.requests_per_second = Some(per_second.max(1));
+        self.delivery.set_requests_per_second(Some(per_second));
         self
     }
 
     /// How many requests may start at once after an idle period (at least 1).
     #[must_use]
     pub fn burst(mut self, requests: u32) -> Self {
-        self.burst = requests.max(1);
+        self.delivery.set_burst(requests);
         self
     }
 
     /// No client-side rate limit (for a local emulator).
     #[must_use]
     pub fn unlimited_rate(mut self) -> Self {
-        self.requests_per_second = None;
+        self.delivery.set_requests_per_second(None);
         self
     }
 
@@ -134,7 +127,7 @@ impl PipelineConfig {
     /// operation).
     #[must_use]
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.delivery.retry = retry;
         self
     }
 
@@ -172,7 +165,7 @@ mod tests {
 
     #[test]
     fn the_default_retry_is_ten_attempts() {
-        let retry = PipelineConfig::default().retry;
+        let retry = PipelineConfig::default().delivery.retry;
         assert!(retry.allows_retry_after(9) && !retry.allows_retry_after(10));
         assert_eq!(retry.get_retry_after_cap(), Duration::from_secs(60));
     }

@@ -180,7 +180,7 @@ impl Pipeline {
     /// Starts a pipeline over any sink (the client, or a fake in unit tests).
     pub(crate) fn with_sink<S: Sink<Operation>>(sink: S, config: PipelineConfig) -> Pipeline {
         let shared = Arc::new(Shared::new(&config));
-        let size = BatchSize::new(config.max_batch_bytes, sink.growth());
+        let size = BatchSize::new(config.delivery.max_batch_bytes, sink.growth());
         let worker = Worker::new(shared.clone(), sink, &config);
         let task = tokio::spawn(worker.run());
         Pipeline {

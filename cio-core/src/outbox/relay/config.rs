@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::client::RetryPolicy;
-use crate::pipeline::MAX_BATCH_BYTES;
+use crate::delivery::settings::Settings;
 
 /// Customer.io starts campaigns only for events timestamped within this long.
 pub const CAMPAIGN_WINDOW: Duration = Duration::from_secs(72 * 3600);
@@ -25,11 +25,7 @@ pub struct RelayConfig {
     pub(crate) lease: Duration,
     pub(crate) poll_interval: Duration,
     pub(crate) claim_limit: usize,
-    pub(crate) max_batch_bytes: usize,
-    pub(crate) max_in_flight: usize,
-    pub(crate) requests_per_second: Option<u32>,
-    pub(crate) burst: u32,
-    pub(crate) retry: RetryPolicy,
+    pub(crate) delivery: Settings,
     pub(crate) retention: Duration,
     pub(crate) prune_interval: Duration,
 }
@@ -45,13 +41,11 @@ impl Default for RelayConfig {
             lease: Duration::from_secs(30),
             poll_interval: Duration::from_millis(500),
             claim_limit: 2_000,
-            max_batch_bytes: MAX_BATCH_BYTES,
-            max_in_flight: 4,
-            requests_per_second: Some(1000),
-            burst: 10,
-            retry: RetryPolicy::default()
-                .max_retries(u32::MAX)
-                .backoff(Duration::from_millis(200), Duration::from_secs(60)),
+            delivery: Settings::new(
+                RetryPolicy::default()
+                    .max_retries(u32::MAX)
+                    .backoff(Duration::from_millis(200), Duration::from_secs(60)),
+            ),
             retention: Duration::from_secs(7 * 24 * 3600),
             prune_interval: Duration::from_secs(600),
         }
@@ -86,35 +80,35 @@ impl RelayConfig {
     /// The size of one `/batch` body (32 KB to 500 KB).
     #[must_use]
     pub fn max_batch_bytes(mut self, bytes: usize) -> Self {
-        self.max_batch_bytes = bytes.clamp(32 * 1024 + 64, MAX_BATCH_BYTES);
+        self.delivery.set_max_batch_bytes(bytes);
         self
     }
 
     /// How many `/batch` requests one relay keeps in flight (at least 1).
     #[must_use]
     pub fn max_in_flight(mut self, requests: usize) -> Self {
-        self.max_in_flight = requests.max(1);
+        self.delivery.set_max_in_flight(requests);
         self
     }
 
     /// The request rate as a total over every relay of the outbox (at least 1).
     #[must_use]
     pub fn requests_per_second(mut self, per_second: u32) -> Self {
-        self.requests_per_second = Some(per_second.max(1));
+        self.delivery.set_requests_per_second(Some(per_second));
         self
     }
 
     /// How many requests may start at once after an idle period (at least 1).
     #[must_use]
     pub fn burst(mut self, requests: u32) -> Self {
-        self.burst = requests.max(1);
+        self.delivery.set_burst(requests);
         self
     }
 
     /// No rate limit (for a local emulator).
     #[must_use]
     pub fn unlimited_rate(mut self) -> Self {
-        self.requests_per_second = None;
+        self.delivery.set_requests_per_second(None);
         self
     }
 
@@ -122,7 +116,7 @@ impl RelayConfig {
     /// after how many retries a row goes to the dead letters (without end by default).
     #[must_use]
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.delivery.retry = retry;
         self
     }
 
@@ -157,27 +151,27 @@ impl RelayConfig {
 
     /// The size of one `/batch` body.
     pub fn get_max_batch_bytes(&self) -> usize {
-        self.max_batch_bytes
+        self.delivery.max_batch_bytes
     }
 
     /// How many `/batch` requests one relay keeps in flight.
     pub fn get_max_in_flight(&self) -> usize {
-        self.max_in_flight
+        self.delivery.max_in_flight
     }
 
     /// The request rate over every relay of the outbox; `None` when unlimited.
     pub fn get_requests_per_second(&self) -> Option<u32> {
-        self.requests_per_second
+        self.delivery.requests_per_second
     }
 
     /// How many requests may start at once after an idle period.
     pub fn get_burst(&self) -> u32 {
-        self.burst
+        self.delivery.burst
     }
 
     /// How transient failures are retried.
     pub fn get_retry(&self) -> &RetryPolicy {
-        &self.retry
+        &self.delivery.retry
     }
 
     /// How long delivered rows are kept before they are pruned.

@@ -116,7 +116,7 @@ impl<S: Sink<Operation>> Context<S> {
         // Halves of a batch refused as a whole are sent alone, to isolate the cause.
         let mut pending: Vec<Vec<Item>> = batches(
             items,
-            BatchSize::new(self.config.max_batch_bytes, self.sink.growth()),
+            BatchSize::new(self.config.delivery.max_batch_bytes, self.sink.growth()),
         );
         pending.reverse();
         while let Some(group) = pending.pop() {
@@ -199,15 +199,20 @@ impl<S: Sink<Operation>> Context<S> {
 
     /// Waits for this request's slot of the rate shared by every relay.
     async fn pace(&self) {
-        let Some(rate) = self.config.requests_per_second else {
+        let Some(rate) = self.config.delivery.requests_per_second else {
             return;
         };
         let interval = Duration::from_secs(1) / rate.max(1);
         // A slot far ahead means the stored time jumped (a clock stepped back, a
         // failover to a host behind): never wait longer than a full burst.
-        let longest = interval.saturating_mul(self.config.burst.max(1)) + Duration::from_secs(1);
+        let longest =
+            interval.saturating_mul(self.config.delivery.burst.max(1)) + Duration::from_secs(1);
         for attempt in 0..5u32 {
-            match self.store.rate_slot(interval, self.config.burst).await {
+            match self
+                .store
+                .rate_slot(interval, self.config.delivery.burst)
+                .await
+            {
                 Ok(wait) => {
                     if !wait.is_zero() {
                         tokio::time::sleep(wait.min(longest)).await;
@@ -280,7 +285,7 @@ impl<S: Sink<Operation>> Context<S> {
     /// Schedules a row again, or dead-letters it once out of retries.
     fn retry(&self, out: &mut Settlement, item: &Item, error: String) {
         let retries = u32::try_from(item.attempts).unwrap_or(u32::MAX);
-        if retries > self.config.retry.get_max_retries() {
+        if retries > self.config.delivery.retry.get_max_retries() {
             out.dead.push((
                 item.seq,
                 format!("gave up after {} attempts: {error}", item.attempts),
@@ -361,7 +366,10 @@ impl<S: Sink<Operation>> Context<S> {
     /// The wait before a row's next attempt, after `attempts` of them.
     fn delay(&self, attempts: i64, retry_after: Option<Duration>) -> Duration {
         let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
-        self.config.retry.delay_after(attempts, retry_after)
+        self.config
+            .delivery
+            .retry
+            .delay_after(attempts, retry_after)
     }
 
     /// Runs a statement, trying again a few times; `None` if it kept failing.

@@ -141,7 +141,7 @@ async fn run<S: Sink<Operation>>(context: Arc<Context<S>>, mut stopped: watch::R
             next_prune = later(Instant::now(), config.prune_interval);
         }
         let mut idle = false;
-        while tasks.len() < config.max_in_flight {
+        while tasks.len() < config.delivery.max_in_flight {
             claims += 1;
             // The claim's token fences every statement that settles its rows.
             let token = format!("{owner}:{claims}");

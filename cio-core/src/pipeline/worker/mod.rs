@@ -79,13 +79,14 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
         let now = Instant::now();
         Worker {
             shared,
-            size: BatchSize::new(config.max_batch_bytes, sink.growth()),
+            size: BatchSize::new(config.delivery.max_batch_bytes, sink.growth()),
             sink: Arc::new(sink),
             limiter: config
+                .delivery
                 .requests_per_second
-                .map(|rate| Arc::new(TokenBucket::new(rate, config.burst, now))),
-            retry: config.retry.clone(),
-            max_in_flight: config.max_in_flight,
+                .map(|rate| Arc::new(TokenBucket::new(rate, config.delivery.burst, now))),
+            retry: config.delivery.retry.clone(),
+            max_in_flight: config.delivery.max_in_flight,
             flush_interval: config.flush_interval,
             inflight: JoinSet::new(),
             batches: HashMap::new(),

@@ -32,7 +32,7 @@ impl<T> Shared<T> {
             queue: Queue::new(
                 config.max_queued_events,
                 config.max_queued_bytes,
-                config.max_batch_bytes,
+                config.delivery.max_batch_bytes,
             ),
             counters: Counters::default(),
             failures: FailureStore::new(config.max_retained_failures),
