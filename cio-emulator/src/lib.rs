@@ -1,7 +1,9 @@
-//! A local Customer.io Track API emulator: a real HTTP server on loopback that
-//! implements the Track v1 calls and v2 `/entity` and `/batch` with Basic auth, the
-//! documented limits and error bodies, dedup by event `id`, a [`Record`] of what it
-//! accepted, and reproducible fault injection.
+//! A local Customer.io emulator: a real HTTP server on loopback that implements the
+//! Track v1 calls and v2 `/entity` and `/batch` with Basic auth, the App API, and the
+//! Data Pipelines calls (`/v1/identify`, `/v1/track`, ..., `/v1/batch`, Basic auth of
+//! a write key, strict and permissive modes), with the documented limits and error
+//! bodies, dedup by event `id`, a [`Record`] of what it accepted, and reproducible
+//! fault injection.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -42,8 +44,8 @@ pub use coverage::{Branch, Coverage, JourneysCoverage, COVERAGE_DIR_ENV};
 pub use faults::{Fault, Faults};
 pub use offline::TrackApi;
 pub use record::{
-    ApiVersion, Applied, Record, RequestLog, StoredDevice, StoredEvent, StoredMetric, StoredSend,
-    StoredTrigger,
+    ApiVersion, Applied, DroppedCall, ObjectCall, Record, RequestLog, StoredDevice, StoredEvent,
+    StoredMetric, StoredSend, StoredTrigger,
 };
 
 use cio_core::journey::{Delivery, Journeys, Simulation};
@@ -58,6 +60,9 @@ pub const DEFAULT_SITE_ID: &str = "emulator-site";
 pub const DEFAULT_API_KEY: &str = "emulator-key";
 /// The App API key an emulator accepts (`Authorization: Bearer ...`) unless told otherwise.
 pub const DEFAULT_APP_API_KEY: &str = "emulator-app-key";
+/// The Data Pipelines write key an emulator accepts (`Authorization: Basic
+/// base64("KEY:")`) unless told otherwise.
+pub const DEFAULT_WRITE_KEY: &str = "emulator-write-key";
 /// The origin a wrong-region redirect points to.
 pub const EU_ORIGIN: &str = server::EU_ORIGIN;
 
@@ -67,6 +72,7 @@ pub struct EmulatorBuilder {
     site_id: String,
     api_key: String,
     app_api_key: String,
+    write_key: String,
     faults: Faults,
     seed: u64,
     addr: SocketAddr,
@@ -112,6 +118,14 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn app_api_key(mut self, key: impl Into<String>) -> Self {
         self.app_api_key = key.into();
+        self
+    }
+
+    /// The Data Pipelines write key accepted (HTTP Basic with the key as the user name
+    /// and an empty password; others get `401`).
+    #[must_use]
+    pub fn write_key(mut self, key: impl Into<String>) -> Self {
+        self.write_key = key.into();
         self
     }
 
@@ -218,6 +232,7 @@ impl EmulatorBuilder {
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let shared = Arc::new(Shared {
             expected_app_auth,
+            write_key: self.write_key.clone(),
             listening: addr,
             state: Mutex::new(State {
                 journeys: self.journeys.map(|journeys| {
@@ -237,12 +252,13 @@ impl EmulatorBuilder {
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
-        tracing::debug!(%addr, "Track API emulator listening");
+        tracing::debug!(%addr, "Customer.io emulator listening");
         Ok(Emulator {
             addr,
             site_id: self.site_id,
             api_key: self.api_key,
             app_api_key: self.app_api_key,
+            write_key: self.write_key,
             shared,
             stop,
             task,
@@ -250,13 +266,15 @@ impl EmulatorBuilder {
     }
 }
 
-/// A running Track API emulator. Dropping it stops accepting connections.
+/// A running emulator (Track, App and Data Pipelines APIs). Dropping it stops
+/// accepting connections.
 #[derive(Debug)]
 pub struct Emulator {
     addr: SocketAddr,
     site_id: String,
     api_key: String,
     app_api_key: String,
+    write_key: String,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
@@ -272,7 +290,8 @@ impl std::fmt::Debug for Shared {
 
 impl Emulator {
     /// An emulator on an ephemeral loopback port with the default credentials
-    /// ([`DEFAULT_SITE_ID`], [`DEFAULT_API_KEY`]) and no faults.
+    /// ([`DEFAULT_SITE_ID`], [`DEFAULT_API_KEY`], [`DEFAULT_APP_API_KEY`],
+    /// [`DEFAULT_WRITE_KEY`]) and no faults.
     pub async fn start() -> io::Result<Emulator> {
         Emulator::builder().start().await
     }
@@ -283,6 +302,7 @@ impl Emulator {
             site_id: DEFAULT_SITE_ID.to_owned(),
             api_key: DEFAULT_API_KEY.to_owned(),
             app_api_key: DEFAULT_APP_API_KEY.to_owned(),
+            write_key: DEFAULT_WRITE_KEY.to_owned(),
             faults: Faults::NONE,
             seed: 0,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -320,6 +340,11 @@ impl Emulator {
     /// The App API key accepted.
     pub fn app_api_key(&self) -> &str {
         &self.app_api_key
+    }
+
+    /// The Data Pipelines write key accepted.
+    pub fn write_key(&self) -> &str {
+        &self.write_key
     }
 
     /// A snapshot of everything accepted so far.

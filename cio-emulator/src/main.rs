@@ -1,5 +1,5 @@
-//! `cio-emulator`: runs a local Customer.io (Track and App APIs, the journeys of an
-//! `events.toml`, the web inbox) on 127.0.0.1 until Ctrl-C. It takes the same flags
+//! `cio-emulator`: runs a local Customer.io (Track, App and Data Pipelines APIs, the
+//! journeys of an `events.toml`, the web inbox) on 127.0.0.1 until Ctrl-C. It takes the same flags
 //! as `cio-cli emulator` (see `--help`).
 //!
 //! Exit codes, as `cio-cli emulator`'s: 0 stopped by Ctrl-C, 1 errors in the
@@ -18,8 +18,13 @@ const AFTER_HELP: &str = "\
 The journeys of events.toml run on what the emulator receives; their clock moves
 only from the web inbox at the printed address or with POST /__clock.
 
+Data Pipelines clients (POST /v1/identify, /v1/track, ..., /v1/batch) authenticate
+with the write key as the Basic auth user name and an empty password; with
+X-Strict-Mode: 1 an invalid call is answered 400, without it 200 and dropped.
+
 Environment:
-  CIO_COVERAGE_DIR  the folder --coverage-dir names when not given
+  CIO_COVERAGE_DIR        the folder --coverage-dir names when not given
+  CIO_EMULATOR_WRITE_KEY  the key --write-key names when not given
 
 Exit codes: 0 stopped by Ctrl-C, 1 errors in the events.toml or a failure at run
 time (the port cannot be bound), 2 a usage problem (unknown flag, bad value, an
@@ -27,6 +32,7 @@ events.toml that does not exist).
 
 Examples:
   cio-emulator --port 4010
+  cio-emulator --port 4010 --write-key my-test-key
   cio-emulator --taxonomy app/events.toml --coverage-dir target/coverage";
 
 /// A local Customer.io for tests and demos, on 127.0.0.1.
@@ -78,9 +84,10 @@ async fn main() -> ExitCode {
     };
     println!("{}", emulator.base_url());
     println!(
-        "site id: {}  api key: {}  (Ctrl-C stops)",
+        "site id: {}  api key: {}  write key: {}  (Ctrl-C stops)",
         emulator.site_id(),
-        emulator.api_key()
+        emulator.api_key(),
+        emulator.write_key()
     );
     if let Some((name, journeys)) = plan {
         println!(

@@ -6,7 +6,8 @@ use std::time::Duration;
 use cio_core::journey::Journeys;
 use cio_core::Timestamp;
 
-use crate::api::{self, limits, Reply, Rules};
+use crate::api::pipelines::Mode;
+use crate::api::{self, Api, Reply, Rules};
 use crate::journeys::Engine;
 use crate::record::{Record, State};
 
@@ -50,17 +51,14 @@ impl TrackApi {
     /// Answers one request: the status and the body the server would send. `path` is
     /// the request path as sent (percent-encoded); the App API (`/v1/...`) renders
     /// what it sends, as the server does. A body over the server's read limit is
-    /// answered `413`, as the server does.
+    /// answered `413`, as the server does. Data Pipelines requests are judged in
+    /// permissive mode (as without `X-Strict-Mode: 1`).
     pub fn handle(&mut self, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
-        let limit = if api::is_app_api(path) {
-            limits::APP_BODY
-        } else {
-            limits::V1_BODY.max(limits::BATCH)
-        };
-        let reply = if body.len() > limit {
+        let api = Api::of(path.split('?').next().unwrap_or(path));
+        let reply = if body.len() > api.body_limit() && api != Api::Pipelines {
             Reply::v1(413, "request body too large")
         } else {
-            match api::route(method, path, body, &self.rules) {
+            match api::route(method, path, body, Mode::Permissive, &self.rules) {
                 Ok(mut action) => {
                     let snapshot = api::snapshot(&mut self.state, &mut action);
                     let action = api::fill(action, snapshot);

@@ -8,29 +8,34 @@ use serde_json::{Map, Value};
 
 use crate::journeys::Engine;
 
-/// Which API version carried a request or an operation.
+/// Which API carried a request or an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApiVersion {
     /// Track v1 (`/api/v1/...`).
     V1,
     /// Track v2 (`/api/v2/entity`, `/api/v2/batch`).
     V2,
+    /// Data Pipelines (`/v1/track`, `/v1/page`, `/v1/screen`, `/v1/batch`).
+    Pipelines,
 }
 
 /// An event, page or screen view the emulator stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredEvent {
-    /// The event's `id` (its ULID), if it had one.
+    /// The event's `id` (its ULID; a Pipelines call's `messageId`), if it had one.
     pub id: Option<String>,
-    /// The event name (the URL or screen name for views).
+    /// The event name (the URL or screen name for views; a Pipelines view's `name`).
     pub name: String,
     /// `event`, `page` or `screen`.
     pub kind: String,
-    /// The data (`data` in v1, `attributes` in v2); `Null` when absent.
+    /// The data (`data` in v1, `attributes` in v2, `properties` in Pipelines);
+    /// `Null` when absent.
     pub data: Value,
-    /// The `timestamp`, if given.
+    /// The `timestamp` in Unix seconds, if given (a Pipelines ISO 8601 `timestamp`
+    /// rounded down to its second).
     pub timestamp: Option<i64>,
-    /// The `anonymous_id` of an anonymous event.
+    /// The `anonymous_id` of an anonymous event (a Pipelines call's `anonymousId`).
     pub anonymous_id: Option<String>,
     /// How it arrived.
     pub via: ApiVersion,
@@ -75,27 +80,29 @@ pub struct RequestLog {
     pub retry_count: Option<u32>,
     /// Its `User-Agent` header, if any.
     pub user_agent: Option<String>,
-    /// The body size in bytes.
+    /// The body size in bytes (0 for a Data Pipelines body over 500 KB, which is not
+    /// read).
     pub body_len: usize,
     /// The status answered; `None` when the connection was closed without answer.
     pub status: Option<u16>,
 }
 
-/// A delivery metric (`/api/v1/metrics`) or push event (`/api/v1/push/events`) the
+/// A delivery metric (`/api/v1/metrics`), push event (`/api/v1/push/events`) or
+/// Pipelines report (a `Report Delivery Event` or `Report Content Event`) the
 /// emulator accepted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredMetric {
-    /// `metrics` or `push/events`.
+    /// `metrics`, `push/events`, or `pipelines` for a Pipelines report.
     pub endpoint: String,
-    /// The delivery it is about.
+    /// The delivery it is about (empty for a `Report Content Event`).
     pub delivery_id: String,
-    /// The `metric` (or the push `event`).
+    /// The `metric` (the push `event`, a content report's `actionType`).
     pub metric: String,
     /// The push event's `device_id`.
     pub device_id: Option<String>,
     /// The `timestamp`, if given.
     pub timestamp: Option<i64>,
-    /// The whole body.
+    /// The whole body (a Pipelines report's `properties`).
     pub body: Map<String, Value>,
 }
 
@@ -148,7 +155,8 @@ pub struct StoredTrigger {
 /// A push device the emulator stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredDevice {
-    /// The platform (`ios` or `android`).
+    /// The platform (`ios` or `android`; empty for a Pipelines
+    /// `Device Created or Updated` without `context.device.type`).
     pub platform: String,
     /// `last_used`, if given.
     pub last_used: Option<i64>,
@@ -156,17 +164,77 @@ pub struct StoredDevice {
     pub attributes: Map<String, Value>,
 }
 
+/// A Data Pipelines request the emulator answered `200` without applying anything
+/// of it (permissive mode, no `X-Strict-Mode: 1`): what strict mode would have
+/// refused with `400`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DroppedCall {
+    /// The path (`/v1/track`, `/v1/batch`, ...).
+    pub path: String,
+    /// In a batch, the index of the first item that made it invalid; `None` when the
+    /// request as a whole is (too large, not JSON, a call's own field).
+    pub item: Option<usize>,
+    /// The `messageId` of the call (of that item), if it had one.
+    pub message_id: Option<String>,
+    /// Why, as strict mode says it in `{"meta":{"errors":[reason]}}`.
+    pub reason: String,
+}
+
+/// A Data Pipelines call about an object (a `group`, or the semantic events
+/// `Relationship Deleted` and `Object Deleted`). Objects are not modelled: the
+/// calls are kept as they came, in [`Record::objects`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ObjectCall {
+    /// A `group` call: the person (if any) is related to the object.
+    Group {
+        /// The person (their `userId`), if one was named.
+        person: Option<String>,
+        /// The `anonymousId`, if one was sent.
+        anonymous_id: Option<String>,
+        /// `traits.object_type_id` (`"1"` when absent).
+        object_type_id: String,
+        /// The `groupId`.
+        object_id: String,
+        /// The `traits`, as sent.
+        traits: Map<String, Value>,
+    },
+    /// `Relationship Deleted`: the person is no longer related to the object.
+    RelationshipDeleted {
+        /// The person (their `userId`).
+        person: String,
+        /// `properties.objectTypeId` (`"1"` when absent).
+        object_type_id: String,
+        /// `properties.objectId`.
+        object_id: String,
+    },
+    /// `Object Deleted`.
+    ObjectDeleted {
+        /// `properties.objectTypeId` (`"1"` when absent).
+        object_type_id: String,
+        /// `properties.objectId`.
+        object_id: String,
+    },
+}
+
 /// A snapshot of everything the emulator accepted. Customers are keyed by the
-/// identifier as addressed: the decoded path segment in v1 (`cio_…` for a cio_id), and
-/// in v2 the `id`, `email` or `phone` value, or `cio_` + the `cio_id`.
+/// identifier as addressed: the decoded path segment in v1 (`cio_…` for a cio_id), in
+/// v2 the `id`, `email` or `phone` value, or `cio_` + the `cio_id`, and in Data
+/// Pipelines the `userId` as sent (an email address for a `userId` holding `@`,
+/// `cio_…` for a cio_id), so that one person is one key whichever API wrote it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Record {
     /// Profile attributes per customer (identify merges into them).
     pub profiles: BTreeMap<String, Map<String, Value>>,
     /// Events, page and screen views per customer, in arrival order.
     pub events: BTreeMap<String, Vec<StoredEvent>>,
-    /// Events sent to `/api/v1/events`, in arrival order.
+    /// Events sent to `/api/v1/events`, and Pipelines events, page and screen views
+    /// with an `anonymousId` and no `userId`, in arrival order.
     pub anonymous_events: Vec<StoredEvent>,
+    /// Pipelines identifies with an `anonymousId` and no `userId`, as (anonymousId,
+    /// traits), in arrival order: no profile is made of them.
+    pub anonymous_identifies: Vec<(String, Map<String, Value>)>,
     /// Push devices per customer, by token.
     pub devices: BTreeMap<String, BTreeMap<String, StoredDevice>>,
     /// Suppressed identifiers.
@@ -175,10 +243,11 @@ pub struct Record {
     pub deleted: Vec<String>,
     /// Merges applied, as (primary, secondary).
     pub merges: Vec<(String, String)>,
-    /// Events not stored because an event with the same `id` already was.
+    /// Events not stored because an event with the same `id` already was (and
+    /// Pipelines track calls not applied because their `messageId` already was).
     pub duplicates_ignored: u64,
-    /// How many times each event id arrived, duplicates included (see
-    /// [`Record::arrivals`]).
+    /// How many times each event id (and each Pipelines `messageId`, whatever the
+    /// call) arrived, duplicates included (see [`Record::arrivals`]).
     pub arrivals_by_id: HashMap<String, u64>,
     /// The sum of [`Record::arrivals_by_id`].
     pub arrivals_total: u64,
@@ -205,6 +274,12 @@ pub struct Record {
     pub sends: Vec<StoredSend>,
     /// Broadcast triggers (App API), in arrival order.
     pub broadcast_triggers: Vec<StoredTrigger>,
+    /// Pipelines calls about objects (`group`, `Relationship Deleted`,
+    /// `Object Deleted`), in arrival order.
+    pub objects: Vec<ObjectCall>,
+    /// Pipelines requests answered `200` but dropped as invalid (permissive mode),
+    /// in arrival order (see [`Record::pipelines_dropped`]).
+    pub pipelines_drops: Vec<DroppedCall>,
     /// Every request, in arrival order (empty when the log is off).
     pub requests: Vec<RequestLog>,
 }
@@ -253,6 +328,19 @@ impl Record {
         self.history.get(customer).map_or(&[], Vec::as_slice)
     }
 
+    /// The Pipelines requests dropped as invalid in permissive mode (answered `200`,
+    /// nothing of them applied), in arrival order.
+    pub fn pipelines_dropped(&self) -> &[DroppedCall] {
+        &self.pipelines_drops
+    }
+
+    /// The `group` calls received, in arrival order.
+    pub fn groups(&self) -> impl Iterator<Item = &ObjectCall> {
+        self.objects
+            .iter()
+            .filter(|call| matches!(call, ObjectCall::Group { .. }))
+    }
+
     /// The requests whose path starts with `prefix` (`/api/v2/batch`, ...).
     pub fn requests_to<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a RequestLog> {
         self.requests
@@ -268,7 +356,8 @@ pub(crate) struct State {
     pub(crate) record: Record,
     pub(crate) seen_ids: HashSet<String>,
     pub(crate) journeys: Option<Engine>,
-    /// Per profile, the `timestamp` of its latest timestamped identify.
+    /// Per profile, the `timestamp` of its latest timestamped identify, in
+    /// milliseconds (a Pipelines ISO 8601 `timestamp` keeps its milliseconds).
     pub(crate) updated_at: HashMap<String, i64>,
     /// The names seen, for coverage (kept by [`Emulator::clear`](crate::Emulator::clear)).
     pub(crate) coverage: crate::Coverage,
@@ -284,18 +373,18 @@ impl State {
         format!("emu_dlv_{}", self.delivery_ids)
     }
 
-    /// Applies an identify; one whose `timestamp` is older than the profile's latest
-    /// timestamped update is dropped, as Customer.io drops it.
+    /// Applies an identify; one whose `timestamp` (in milliseconds) is older than the
+    /// profile's latest timestamped update is dropped, as Customer.io drops it.
     pub(crate) fn identify(
         &mut self,
         customer: &str,
         attributes: Map<String, Value>,
-        timestamp: Option<i64>,
+        timestamp_ms: Option<i64>,
     ) {
         if self.record.suppressed.contains(customer) {
             return;
         }
-        if let Some(at) = timestamp {
+        if let Some(at) = timestamp_ms {
             let latest = self.updated_at.entry(customer.to_owned()).or_insert(at);
             if at < *latest {
                 self.record.stale_identifies += 1;
@@ -321,13 +410,23 @@ impl State {
             .push(applied);
     }
 
+    /// Counts an arrival of `id` (an event id or a Pipelines `messageId`); with
+    /// `dedup`, returns `false` when `id` was applied before (a duplicate, counted
+    /// as ignored), else `true`.
+    pub(crate) fn arrive(&mut self, id: &str, dedup: bool) -> bool {
+        *self.record.arrivals_by_id.entry(id.to_owned()).or_insert(0) += 1;
+        self.record.arrivals_total += 1;
+        if dedup && !self.seen_ids.insert(id.to_owned()) {
+            self.record.duplicates_ignored += 1;
+            return false;
+        }
+        true
+    }
+
     /// Stores an event unless its id was seen; returns whether it was stored.
     pub(crate) fn event(&mut self, customer: Option<&str>, event: StoredEvent) -> bool {
         if let Some(id) = &event.id {
-            *self.record.arrivals_by_id.entry(id.clone()).or_insert(0) += 1;
-            self.record.arrivals_total += 1;
-            if !self.seen_ids.insert(id.clone()) {
-                self.record.duplicates_ignored += 1;
+            if !self.arrive(id, true) {
                 return false;
             }
         }
@@ -396,15 +495,17 @@ impl State {
     }
 
     /// Merges `secondary` into `primary`: attributes the primary lacks, every event
-    /// and device; then deletes `secondary`.
+    /// and device; then deletes `secondary`. The primary gets a profile only if one of
+    /// them has one (a Pipelines `alias` may name a primary not yet identified).
     pub(crate) fn merge(&mut self, primary: &str, secondary: &str) {
         self.applied(primary, Applied::Merged(secondary.to_owned()));
         self.applied(secondary, Applied::MergedInto(primary.to_owned()));
         self.updated_at.remove(secondary);
-        let attributes = self.record.profiles.remove(secondary).unwrap_or_default();
-        let profile = self.record.profiles.entry(primary.to_owned()).or_default();
-        for (k, v) in attributes {
-            profile.entry(k).or_insert(v);
+        if let Some(attributes) = self.record.profiles.remove(secondary) {
+            let profile = self.record.profiles.entry(primary.to_owned()).or_default();
+            for (k, v) in attributes {
+                profile.entry(k).or_insert(v);
+            }
         }
         if let Some(events) = self.record.events.remove(secondary) {
             self.record

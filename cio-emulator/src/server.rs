@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{
     HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTENT_SECURITY_POLICY as CSP, CONTENT_TYPE,
@@ -20,7 +20,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::api::{self, limits, Reply};
+use crate::api::pipelines::{self, Mode, STRICT_MODE_HEADER};
+use crate::api::{self, Api, Reply};
 use crate::coverage::{self, CoverageFile};
 use crate::faults::{Fault, Faults};
 use crate::guard;
@@ -38,6 +39,8 @@ pub(crate) struct Shared {
     pub(crate) seed: u64,
     pub(crate) expected_auth: HeaderValue,
     pub(crate) expected_app_auth: HeaderValue,
+    /// The Data Pipelines write key (Basic auth user name, empty password).
+    pub(crate) write_key: String,
     pub(crate) log_requests: bool,
     pub(crate) wrong_region: bool,
     pub(crate) sequence: AtomicU64,
@@ -151,18 +154,17 @@ async fn answer(
         return Ok(inbox_answer(&shared, &parts, body).await);
     }
     let seq = shared.sequence.fetch_add(1, Ordering::Relaxed);
-    let limit = if api::is_app_api(parts.uri.path()) {
-        limits::APP_BODY
-    } else {
-        limits::V1_BODY.max(limits::BATCH)
-    };
-    let body = match Limited::new(body, limit + 1).collect().await {
-        Ok(collected) => collected.to_bytes(),
+    let api = Api::of(parts.uri.path());
+    // `None`: a Pipelines body over its limit, not read; it is answered as too large.
+    let body = match Limited::new(body, api.body_limit() + 1).collect().await {
+        Ok(collected) => Some(collected.to_bytes()),
+        Err(e) if api == Api::Pipelines && e.downcast_ref::<LengthLimitError>().is_some() => None,
         Err(_) => {
             // Over the limit or broken: answer 413 (hyper closes after an unread body).
             return Ok(respond(Reply::v1(413, "request body too large")));
         }
     };
+    let body_len = body.as_ref().map_or(0, Bytes::len);
     let arrived = Instant::now();
     let method = parts.method.as_str();
     let path = parts.uri.path();
@@ -226,22 +228,38 @@ async fn answer(
         Some(reply) => Some(reply),
         None if reset => None,
         None if shared.wrong_region => Some(redirect(301, &parts.uri)),
-        None if api::is_app_api(path)
+        None if api == Api::Pipelines
+            && !pipelines::authorized(parts.headers.get(AUTHORIZATION), &shared.write_key) =>
+        {
+            Some(Reply::v1(
+                401,
+                "Unauthorized: Basic auth of the write key is required",
+            ))
+        }
+        None if api == Api::App
             && parts.headers.get(AUTHORIZATION) != Some(&shared.expected_app_auth) =>
         {
             Some(Reply::v1_single(401, "Unauthorized"))
         }
-        None if !api::is_public(path)
-            && !api::is_app_api(path)
+        None if api == Api::Track
             && parts.headers.get(AUTHORIZATION) != Some(&shared.expected_auth) =>
         {
             Some(Reply::v1_single(401, "Unauthorized request"))
         }
         None => {
             let target = parts.uri.path_and_query().map_or(path, |p| p.as_str());
-            // Rendering (App API sends) happens here, outside the lock.
-            let action = api::route(method, target, &body, &shared.rules)
-                .map(|action| api::render(&shared.state, action));
+            let mode = Mode::of(
+                parts
+                    .headers
+                    .get(STRICT_MODE_HEADER)
+                    .map(HeaderValue::as_bytes),
+            );
+            let action = match &body {
+                // Rendering (App API sends) happens here, outside the lock.
+                Some(body) => api::route(method, target, body, mode, &shared.rules)
+                    .map(|action| api::render(&shared.state, action)),
+                None => pipelines::cut_off(path, mode),
+            };
             let mut state = match shared.state.lock() {
                 Ok(state) => state,
                 Err(poisoned) => poisoned.into_inner(),
@@ -267,7 +285,7 @@ async fn answer(
                     &parts,
                     path,
                     arrived,
-                    body.len(),
+                    body_len,
                     Some(reply.status),
                 ));
             }
@@ -280,7 +298,7 @@ async fn answer(
             state
                 .record
                 .requests
-                .push(log(seq, &parts, path, arrived, body.len(), status));
+                .push(log(seq, &parts, path, arrived, body_len, status));
         }
     }
     match reply {

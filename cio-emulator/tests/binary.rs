@@ -30,6 +30,7 @@ async fn a_killed_emulator_leaves_a_current_coverage_file() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cio-emulator"))
         .args(["--taxonomy", taxonomy, "--site-id", "s", "--api-key", "k"])
         .env("CIO_COVERAGE_DIR", &dir)
+        .env("CIO_EMULATOR_WRITE_KEY", "wk-env")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -47,7 +48,11 @@ async fn a_killed_emulator_leaves_a_current_coverage_file() {
     let next = || lines.recv_timeout(Duration::from_secs(30)).unwrap();
     let base = next();
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-    assert!(next().starts_with("site id: s  api key: k"));
+    let credentials = next();
+    assert!(
+        credentials.starts_with("site id: s  api key: k  write key: wk-env"),
+        "{credentials}"
+    );
     assert!(next().starts_with("journeys of "));
     let file = PathBuf::from(next().strip_prefix("coverage: ").unwrap());
     assert!(file.starts_with(&dir), "{}", file.display());
@@ -76,6 +81,16 @@ async fn a_killed_emulator_leaves_a_current_coverage_file() {
         .unwrap()
         .status();
     assert_eq!(status, 200);
+    // The Pipelines API, with the write key of the environment.
+    let identify = http
+        .post(format!("{base}/v1/identify"))
+        .basic_auth("wk-env", Some(""))
+        .header("x-strict-mode", "1")
+        .body(r#"{"userId": "2", "traits": {"first_name": "Ann"}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(identify.status(), 200);
     let clock = http
         .post(format!("{base}/__clock"))
         .header("content-type", "application/json")
@@ -102,6 +117,7 @@ fn usage_errors_exit_with_2_and_the_help_names_every_flag() {
         Command::new(env!("CARGO_BIN_EXE_cio-emulator"))
             .args(args)
             .env_remove("CIO_COVERAGE_DIR")
+            .env_remove("CIO_EMULATOR_WRITE_KEY")
             .output()
             .unwrap()
     };
@@ -119,8 +135,11 @@ fn usage_errors_exit_with_2_and_the_help_names_every_flag() {
         "--site-id",
         "--api-key",
         "--app-api-key",
+        "--write-key",
         "--coverage-dir",
         "CIO_COVERAGE_DIR",
+        "CIO_EMULATOR_WRITE_KEY",
+        "X-Strict-Mode",
         "Exit codes: 0",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");

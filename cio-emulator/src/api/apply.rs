@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{invalid, Action, Reply};
+use super::{invalid, pipelines, Action, Reply};
 use crate::record::State;
 
 /// Applies an action; returns the answer.
@@ -24,6 +24,8 @@ pub(crate) fn apply(state: &mut State, action: Action) -> Reply {
             state.merge(&primary, &secondary);
         }
         Action::Ignore => {}
+        Action::Pipelines(calls) => pipelines::apply(state, calls),
+        Action::PipelinesDropped(dropped) => state.record.pipelines_drops.push(dropped),
         Action::Metric(metric) => state.record.metrics.push(metric),
         Action::Form(form, data) => {
             state.record.forms.push((form, data));

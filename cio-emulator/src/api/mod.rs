@@ -1,20 +1,25 @@
-//! The Track API itself: routing ([`route`]) to the v1 and v2 request readers, which
-//! validate a request against the real API's limits and error bodies into an
-//! [`Action`], and applying an accepted action to the state ([`apply`]).
+//! The APIs themselves: routing ([`route`]) to the Track v1 and v2, App API and Data
+//! Pipelines request readers, which validate a request against the real API's
+//! limits and error bodies into an [`Action`], and applying an accepted action to
+//! the state ([`apply()`]).
 
 mod app;
 mod app_render;
 mod apply;
 mod items;
+pub(crate) mod pipelines;
 mod reports;
 mod v1;
 mod v2;
 
 use serde_json::{json, Map, Value};
 
-use crate::record::{StoredDevice, StoredEvent, StoredMetric, StoredSend, StoredTrigger};
+use crate::record::{
+    DroppedCall, StoredDevice, StoredEvent, StoredMetric, StoredSend, StoredTrigger,
+};
 pub(crate) use app_render::{fill, render, snapshot};
 pub(crate) use apply::apply;
+use pipelines::Mode;
 
 /// Track API limits, in bytes (a count for attributes).
 pub(crate) mod limits {
@@ -38,6 +43,10 @@ pub(crate) mod limits {
     /// as a v1 body for the rest, so that every send within the attachment limit
     /// is read and judged, not cut off as too large.
     pub(crate) const APP_BODY: usize = super::app::ATTACHMENTS_MAX + V1_BODY;
+    /// A Data Pipelines call: a single-call request, and each call of a batch.
+    pub(crate) const PIPELINES_CALL: usize = 32 * 1024;
+    /// A Data Pipelines `/v1/batch` request.
+    pub(crate) const PIPELINES_BATCH: usize = 500 * 1024;
 }
 
 /// An answer: status, JSON body, extra headers.
@@ -124,7 +133,8 @@ pub(super) fn invalid(reason: &'static str, field: &str, message: impl Into<Stri
 /// A validated request, to apply to the state.
 #[derive(Debug)]
 pub(crate) enum Action {
-    /// A customer, their attributes, and the update's `timestamp` (v2), if given.
+    /// A customer, their attributes, and the update's `timestamp` in milliseconds
+    /// (v2, Pipelines), if given.
     Identify(String, Map<String, Value>, Option<i64>),
     Event(Option<String>, StoredEvent),
     Delete(String),
@@ -154,21 +164,64 @@ pub(crate) enum Action {
     Trigger(StoredTrigger, Option<&'static cio_core::AppTemplate>),
     /// A v2 batch: the valid operations and the invalid ones, by index.
     Batch(Vec<(usize, Action)>, Vec<(usize, ItemError)>),
+    /// Valid Data Pipelines calls (one, or a whole batch), applied in order.
+    Pipelines(Vec<pipelines::Call>),
+    /// An invalid Data Pipelines request in permissive mode: recorded, answered `200`.
+    PipelinesDropped(DroppedCall),
 }
 
-/// Whether a path belongs to the App API (`/v1/...`, Bearer auth).
-pub(crate) fn is_app_api(path: &str) -> bool {
-    path.starts_with("/v1/")
+/// Which API a path belongs to: it decides the credentials asked and how much of
+/// the body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    /// Track v1 and v2 (`/api/...`, Basic auth of site id and API key), and any
+    /// unknown path.
+    Track,
+    /// The App API (`/v1/...`, Bearer auth).
+    App,
+    /// Data Pipelines (`POST /v1/{identify,track,page,screen,group,alias,batch}`,
+    /// Basic auth of the write key).
+    Pipelines,
+    /// Served without credentials (`/unsubscribe/{delivery_id}`).
+    Public,
 }
 
-/// Whether a path is served without credentials (`/unsubscribe/{delivery_id}`).
-pub(crate) fn is_public(path: &str) -> bool {
-    path.starts_with("/unsubscribe/")
+impl Api {
+    /// The API of `path` (without its query).
+    pub(crate) fn of(path: &str) -> Api {
+        if pipelines::serves(path) {
+            Api::Pipelines
+        } else if path.starts_with("/v1/") {
+            Api::App
+        } else if path.starts_with("/unsubscribe/") {
+            Api::Public
+        } else {
+            Api::Track
+        }
+    }
+
+    /// The largest body read: beyond it, a request is answered without routing
+    /// (`413`, or for Pipelines what a too large request gets, see
+    /// [`pipelines::cut_off`]).
+    pub(crate) fn body_limit(self) -> usize {
+        match self {
+            Api::App => limits::APP_BODY,
+            Api::Pipelines => limits::PIPELINES_BATCH,
+            Api::Track | Api::Public => limits::V1_BODY.max(limits::BATCH),
+        }
+    }
 }
 
 /// Routes a request (its path, with or without a query) to the reader of its API
-/// version; `Err` is the answer to give at once.
-pub(crate) fn route(method: &str, path: &str, body: &[u8], rules: &Rules) -> Result<Action, Reply> {
+/// version; `Err` is the answer to give at once. `mode` is how strictly a Data
+/// Pipelines request is judged (other APIs ignore it).
+pub(crate) fn route(
+    method: &str,
+    path: &str,
+    body: &[u8],
+    mode: Mode,
+    rules: &Rules,
+) -> Result<Action, Reply> {
     let (path, query) = match path.split_once('?') {
         Some((path, query)) => (path, Some(query)),
         None => (path, None),
@@ -177,6 +230,9 @@ pub(crate) fn route(method: &str, path: &str, body: &[u8], rules: &Rules) -> Res
     match segments.as_slice() {
         ["api", "v2", rest @ ..] => v2::route(method, rest, body, rules),
         ["api", "v1", rest @ ..] => v1::route(method, rest, query, body, rules),
+        ["v1", endpoint] if pipelines::serves_endpoint(endpoint) => {
+            pipelines::route(method, endpoint, body, mode, rules)
+        }
         ["v1", rest @ ..] => app::route(method, rest, body, rules),
         ["unsubscribe", id] if method == "POST" => {
             let id = v1::v1_customer(id)?;

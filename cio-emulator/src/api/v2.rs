@@ -97,7 +97,8 @@ fn operation(value: &Value, rules: &Rules) -> Result<Action, ItemError> {
                 Some(v) => check_seconds("timestamp", &v)?,
                 None => None,
             };
-            Ok(Action::Identify(customer, attributes, timestamp))
+            let timestamp_ms = timestamp.map(|seconds| seconds.saturating_mul(1000));
+            Ok(Action::Identify(customer, attributes, timestamp_ms))
         }
         "event" | "page" | "screen" => {
             op.insert("type".to_owned(), Value::String(action.to_owned()));

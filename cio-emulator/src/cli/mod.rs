@@ -9,10 +9,16 @@ use std::path::{Path, PathBuf};
 
 use crate::{
     EmulatorBuilder, COVERAGE_DIR_ENV, DEFAULT_API_KEY, DEFAULT_APP_API_KEY, DEFAULT_SITE_ID,
+    DEFAULT_WRITE_KEY,
 };
 
 /// The file read when no `--taxonomy` is given, if it exists.
 pub const DEFAULT_TAXONOMY: &str = "events.toml";
+
+/// The environment variable `--write-key` reads when not given. It is the emulator's
+/// own, not the one an app reads its real write key from, so that starting an
+/// emulator never prints a production key.
+pub const WRITE_KEY_ENV: &str = "CIO_EMULATOR_WRITE_KEY";
 
 /// The emulator's flags.
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -32,6 +38,15 @@ pub struct EmulatorArgs {
     /// The key App API clients must send (Authorization: Bearer).
     #[arg(long, default_value = DEFAULT_APP_API_KEY, value_name = "KEY")]
     pub app_api_key: String,
+    /// The write key Data Pipelines clients must send (Basic auth, empty password).
+    #[arg(
+        long,
+        env = WRITE_KEY_ENV,
+        hide_env_values = true,
+        default_value = DEFAULT_WRITE_KEY,
+        value_name = "KEY"
+    )]
+    pub write_key: String,
     /// A folder to write what the emulator saw exercised into, for `cio-cli coverage`.
     #[arg(long, env = COVERAGE_DIR_ENV, hide_env_values = true, value_name = "DIR")]
     pub coverage_dir: Option<PathBuf>,
@@ -47,11 +62,13 @@ impl EmulatorArgs {
         }
     }
 
-    /// `builder` with the port, the credentials and the coverage folder of the flags.
+    /// `builder` with the port, the credentials (and write key) and the coverage folder
+    /// of the flags.
     pub fn configure(&self, builder: EmulatorBuilder) -> EmulatorBuilder {
         builder
             .credentials(self.site_id.clone(), self.api_key.clone())
             .app_api_key(self.app_api_key.clone())
+            .write_key(self.write_key.clone())
             .bind(SocketAddr::from(([127, 0, 0, 1], self.port)))
             .coverage_dir(self.coverage_dir.clone())
     }
@@ -76,6 +93,8 @@ mod tests {
         assert_eq!(parsed.args.site_id, "s");
         assert_eq!(parsed.args.api_key, DEFAULT_API_KEY);
         assert_eq!(parsed.args.app_api_key, DEFAULT_APP_API_KEY);
+        let with_key = Command::try_parse_from(["x", "--write-key", "wk"]).unwrap();
+        assert_eq!(with_key.args.write_key, "wk");
         let bad = Command::try_parse_from(["x", "--port", "70000"])
             .err()
             .unwrap();
