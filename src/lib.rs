@@ -75,6 +75,12 @@ pub mod journey {
     };
 }
 
+/// What Customer.io sends back: reporting webhooks typed as
+/// [`ReportingEvent`](webhook::ReportingEvent), the signature checks of reporting
+/// webhooks and of the Data Pipelines webhook destination, and (the `axum` feature)
+/// the extractors that run them before a handler.
+pub use cio_core::webhook;
+
 /// The Customer.io emulator for tests: a real HTTP server on 127.0.0.1 that speaks the
 /// Track and App APIs, records what it accepted and runs the journeys (the `emulator`
 /// feature, meant for `[dev-dependencies]`).

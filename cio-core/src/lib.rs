@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod outbox {}
 pub mod pipeline;
 mod timestamp;
+pub mod webhook;
 
 #[doc(hidden)]
 pub mod __private;
