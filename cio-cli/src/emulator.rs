@@ -66,9 +66,10 @@ async fn serve(args: &EmulatorArgs, plan: Option<Plan>) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(e.to_string()))?;
     say!("{}", emulator.base_url());
     say!(
-        "site id: {}  api key: {}  (Ctrl-C stops)",
+        "site id: {}  api key: {}  write key: {}  (Ctrl-C stops)",
         emulator.site_id(),
-        emulator.api_key()
+        emulator.api_key(),
+        emulator.write_key()
     );
     match &plan {
         Some(plan) => say!(

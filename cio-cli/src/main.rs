@@ -127,7 +127,7 @@ enum Command {
     /// Runs the Track API emulator on 127.0.0.1, printing what it receives and the
     /// journeys' deliveries.
     #[command(
-        after_help = "The journeys of events.toml run on what the emulator receives (without\n--taxonomy, ./events.toml when there is one); their clock moves only from the\nweb inbox at the printed address or with POST /__clock. Its [segments] exist\n(segment calls to any other answer 404). Point a client at the printed address\nwith the printed credentials; Ctrl-C stops. The cio-emulator binary takes the\nsame flags.\n\nEnvironment:\n  CIO_COVERAGE_DIR  the folder --coverage-dir names when not given\n\nExamples:\n  cio-cli emulator --port 4010\n  cio-cli emulator --taxonomy app/events.toml --coverage-dir target/coverage"
+        after_help = "The journeys of events.toml run on what the emulator receives (without\n--taxonomy, ./events.toml when there is one); their clock moves only from the\nweb inbox at the printed address or with POST /__clock. Its [segments] exist\n(segment calls to any other answer 404). Point a client at the printed address\nwith the printed credentials; Ctrl-C stops. The cio-emulator binary takes the\nsame flags.\n\nEnvironment:\n  CIO_COVERAGE_DIR        the folder --coverage-dir names when not given\n  CIO_EMULATOR_WRITE_KEY  the key --write-key names when not given\n\nExamples:\n  cio-cli emulator --port 4010\n  cio-cli emulator --taxonomy app/events.toml --coverage-dir target/coverage"
     )]
     Emulator {
         /// The emulator's flags (the same as the `cio-emulator` binary's).
