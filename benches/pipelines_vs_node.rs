@@ -77,7 +77,10 @@ fn main() {
     }
     // `cargo bench` passes `--bench`; any other argument is a filter this bench ignores.
     let node_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/pipelines-node");
-    if !node_dir.join("node_modules/@customerio/cdp-analytics-node").is_dir() {
+    if !node_dir
+        .join("node_modules/@customerio/cdp-analytics-node")
+        .is_dir()
+    {
         eprintln!(
             "pipelines_vs_node: run `npm ci` in {} first (it installs @customerio/cdp-analytics-node)",
             node_dir.display()
@@ -224,7 +227,8 @@ async fn compare(node_dir: &Path) {
     }
     println!(
         "\ncio / node: {:.1}x events per CPU second, {:.2}x the peak memory",
-        median(&cio, &Report::events_per_cpu_second) / median(&node, &Report::events_per_cpu_second),
+        median(&cio, &Report::events_per_cpu_second)
+            / median(&node, &Report::events_per_cpu_second),
         median(&cio, &|r: &Report| r.max_rss_kb as f64)
             / median(&node, &|r: &Report| r.max_rss_kb as f64)
     );

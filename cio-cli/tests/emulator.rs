@@ -101,7 +101,10 @@ impl Server {
 #[test]
 fn prints_what_it_receives() {
     let server = Server::start(&["--site-id", "site", "--api-key", "key"]);
-    assert_eq!(server.next(), "site id: site  api key: key  (Ctrl-C stops)");
+    assert_eq!(
+        server.next(),
+        "site id: site  api key: key  write key: emulator-write-key  (Ctrl-C stops)"
+    );
     // No events.toml in cio-cli/: the emulator runs without journeys.
     assert_eq!(
         server.next(),
@@ -152,7 +155,10 @@ fn prints_the_deliveries_of_the_journeys() {
         "--api-key",
         "key",
     ]);
-    assert_eq!(server.next(), "site id: site  api key: key  (Ctrl-C stops)");
+    assert_eq!(
+        server.next(),
+        "site id: site  api key: key  write key: emulator-write-key  (Ctrl-C stops)"
+    );
     let inbox = format!("http://{}/", server.addr);
     assert_eq!(
         server.next(),
