@@ -9,7 +9,7 @@ mod outbox_support;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use cio_core::client::{Customer, Operation};
+use cio_core::client::{Customer, Destination, Operation};
 use cio_core::outbox::sqlx::{self, SqlitePool};
 use cio_core::outbox::{Outbox, OutboxError, Relay};
 use cio_emulator::{Emulator, Fault, Faults};
@@ -166,8 +166,23 @@ async fn a_207_dead_letters_the_refused_items_with_their_reasons() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_event_arrives_exactly_once_through_faults() {
+    through_faults("faults", |emulator| client(emulator).into()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_event_arrives_exactly_once_through_faults_on_the_pipelines_api() {
+    through_faults("faults_pipelines", |emulator| {
+        pipelines_client(emulator).into()
+    })
+    .await;
+}
+
+/// 5,000 events of 97 people through 5xx, 429, resets and lost acknowledgements, to
+/// the API `destination` gives: each arrives, none is sent again but those whose
+/// acknowledgement was lost.
+async fn through_faults(name: &str, destination: impl Fn(&Emulator) -> Destination) {
     bounded(180, async {
-        let pool = pool(&sqlite_url("faults")).await;
+        let pool = pool(&sqlite_url(name)).await;
         let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
         let mut written = HashSet::new();
         for chunk in 0..20u32 {
@@ -199,7 +214,7 @@ async fn every_event_arrives_exactly_once_through_faults() {
             .unwrap();
         let relay = Relay::start(
             outbox.clone(),
-            client(&emulator),
+            destination(&emulator),
             fast_relay().max_batch_bytes(40 * 1024).claim_limit(400),
         );
         drained(&outbox).await;

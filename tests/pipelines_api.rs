@@ -23,14 +23,6 @@ use cio_core::Tracked;
 use cio_emulator::{Applied, Emulator, Fault};
 use outbox_support::*;
 
-fn pipelines(emulator: &Emulator) -> PipelinesClient {
-    PipelinesClient::builder(emulator.write_key())
-        .base_url(emulator.base_url())
-        .timeout(Duration::from_secs(2))
-        .build()
-        .unwrap()
-}
-
 async fn pool(url: &str) -> SqlitePool {
     SqlitePool::connect(&format!("{url}?mode=rwc"))
         .await
@@ -46,7 +38,7 @@ fn paths(emulator: &Emulator) -> Vec<String> {
 async fn every_call_and_semantic_event_is_applied() {
     bounded(60, async {
         let emulator = Emulator::start().await.unwrap();
-        let client = pipelines(&emulator);
+        let client = pipelines_client(&emulator);
         let jane = Customer::id("42");
         client.identify(&jane, &Plan { plan: "pro" }).await.unwrap();
         let tracked = Tracked::new(SignedUp { plan: "pro", n: 1 });
@@ -168,7 +160,7 @@ async fn a_wrong_write_key_is_refused_and_never_retried() {
 async fn oversize_calls_and_unsupported_metrics_are_refused_before_sending() {
     bounded(30, async {
         let emulator = Emulator::start().await.unwrap();
-        let client = pipelines(&emulator);
+        let client = pipelines_client(&emulator);
         let big = "x".repeat(33 * 1024);
         let error = client
             .track(&Customer::id("1"), Big { text: big })
@@ -206,7 +198,7 @@ async fn the_pipeline_keeps_a_persons_order_on_the_pipelines_api() {
                 cio_core::client::RetryPolicy::default()
                     .backoff(Duration::from_millis(300), Duration::from_millis(300)),
             );
-        let pipeline = Pipeline::start(pipelines(&emulator), config);
+        let pipeline = Pipeline::start(pipelines_client(&emulator), config);
         let jane = Customer::id("42");
         pipeline
             .identify(&jane, &Plan { plan: "pro" })
@@ -254,7 +246,7 @@ async fn strict_refusals_are_dead_lettered_with_the_apis_reason() {
             .start()
             .await
             .unwrap();
-        let relay = Relay::start(outbox.clone(), pipelines(&emulator), fast_relay());
+        let relay = Relay::start(outbox.clone(), pipelines_client(&emulator), fast_relay());
         drained(&outbox).await;
         let stats = relay.shutdown().await;
 
@@ -309,7 +301,7 @@ async fn rows_written_for_the_track_api_are_delivered_to_the_pipelines_api_as_th
             .send(&pool, &Operation::delete(&Customer::id("43")).unwrap())
             .await
             .unwrap();
-        let relay = Relay::start(outbox.clone(), pipelines(&emulator), fast_relay());
+        let relay = Relay::start(outbox.clone(), pipelines_client(&emulator), fast_relay());
         drained(&outbox).await;
         relay.shutdown().await;
 

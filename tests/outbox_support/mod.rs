@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
-use cio_core::client::{RetryPolicy, TrackClient};
+use cio_core::client::{PipelinesClient, RetryPolicy, TrackClient};
 use cio_core::outbox::{Outbox, RelayConfig};
 use cio_core::Event;
 use cio_emulator::Emulator;
@@ -93,6 +93,15 @@ where
 
 pub fn client(emulator: &Emulator) -> TrackClient {
     TrackClient::builder(emulator.site_id(), emulator.api_key())
+        .base_url(emulator.base_url())
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap()
+}
+
+/// A client of the emulator's Data Pipelines API.
+pub fn pipelines_client(emulator: &Emulator) -> PipelinesClient {
+    PipelinesClient::builder(emulator.write_key())
         .base_url(emulator.base_url())
         .timeout(Duration::from_secs(2))
         .build()
