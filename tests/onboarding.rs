@@ -1,11 +1,12 @@
 //! The seed's `MessagingService` against the emulator: every call arrives with the
-//! seed's attributes and data.
+//! seed's attributes and data, through the Track API and through the Data Pipelines
+//! API alike.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
-use cio::client::TrackClient;
+use cio::client::{Destination, PipelinesClient, TrackClient};
 use cio_emulator::Emulator;
 use serde_json::{json, Value};
 
@@ -23,13 +24,34 @@ fn attribute<'a>(profile: &'a serde_json::Map<String, Value>, name: &str) -> &'a
 
 #[tokio::test]
 async fn every_call_of_the_messaging_service_arrives() {
-    tokio::time::timeout(Duration::from_secs(60), async {
-        let emulator = Emulator::start().await.unwrap();
-        let client = TrackClient::builder(emulator.site_id(), emulator.api_key())
+    every_call_arrives(|emulator| {
+        TrackClient::builder(emulator.site_id(), emulator.api_key())
             .base_url(emulator.base_url())
             .build()
-            .unwrap();
-        let service = MessagingService::new(client);
+            .unwrap()
+            .into()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_call_of_the_messaging_service_arrives_through_the_pipelines_api() {
+    every_call_arrives(|emulator| {
+        PipelinesClient::builder(emulator.write_key())
+            .base_url(emulator.base_url())
+            .build()
+            .unwrap()
+            .into()
+    })
+    .await;
+}
+
+/// Runs the seed's flow through the client `destination` gives and checks what
+/// arrived.
+async fn every_call_arrives(destination: impl Fn(&Emulator) -> Destination) {
+    tokio::time::timeout(Duration::from_secs(60), async {
+        let emulator = Emulator::start().await.unwrap();
+        let service = MessagingService::new(destination(&emulator));
         let users = demo_users();
         let jane = &users[0];
         let raj = &users[1];
