@@ -3,8 +3,9 @@
 //! track calls (one per person, `signed_up` with two properties) with its default
 //! batching to the same local emulator, as a process of its own, and reports its
 //! wall time, CPU time (user + system) and peak memory (resident set). Between
-//! runs the emulator's record is cleared; after each, every event must have arrived
-//! once: nothing lost, nothing doubled.
+//! runs the emulator's record is cleared; after each, the events never stored and
+//! those that arrived more than once are counted: cio must lose none and send none
+//! twice (the bench fails otherwise); the table shows the other side's.
 //!
 //! ```sh
 //! (cd benches/pipelines-node && npm ci)
@@ -36,7 +37,7 @@ impl Event for SignedUp {
     const NAME: &'static str = "signed_up";
 }
 
-/// What a sender reports of itself.
+/// What a sender reports of itself, and what the emulator saw of it.
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
 struct Report {
     events: u64,
@@ -44,6 +45,12 @@ struct Report {
     secs: f64,
     cpu_secs: f64,
     max_rss_kb: u64,
+    /// Arrivals beyond the first of each event (filled in by the parent).
+    #[serde(default)]
+    sent_twice: u64,
+    /// Events never stored (filled in by the parent).
+    #[serde(default)]
+    lost: u64,
 }
 
 impl Report {
@@ -120,6 +127,8 @@ async fn send_with_cio(base_url: &str, write_key: &str, events: u64) -> Report {
         secs,
         cpu_secs,
         max_rss_kb,
+        sent_twice: 0,
+        lost: 0,
     }
 }
 
@@ -183,7 +192,7 @@ async fn compare(node_dir: &Path) {
             );
             let text = String::from_utf8_lossy(&output.stdout);
             let line = text.lines().last().unwrap_or_default();
-            let report: Report = serde_json::from_str(line)
+            let mut report: Report = serde_json::from_str(line)
                 .unwrap_or_else(|e| panic!("{side} printed {text:?}: {e}"));
             let (stored, arrivals, duplicates) = emulator.with_record(|record| {
                 (
@@ -192,15 +201,22 @@ async fn compare(node_dir: &Path) {
                     record.duplicates_ignored,
                 )
             });
-            assert_eq!(report.failed, 0, "{side} reported failures: {report:?}");
-            assert_eq!(stored, events, "{side}: events lost");
-            assert_eq!(arrivals, events, "{side}: events sent twice");
-            assert_eq!(duplicates, 0, "{side}: events doubled");
+            report.sent_twice = arrivals.saturating_sub(stored);
+            report.lost = events - stored.min(events);
+            if side == "cio" {
+                assert_eq!(report.failed, 0, "cio reported failures: {report:?}");
+                assert_eq!(report.lost, 0, "cio lost events");
+                assert_eq!(report.sent_twice, 0, "cio sent events twice");
+                assert_eq!(duplicates, 0, "cio sent events twice");
+            }
             eprintln!(
-                "run {run} {side:<4}: {:>9.0} events/s, {:>9.0} events per CPU second, {:>7} kB peak",
+                "run {run} {side:<4}: {:>9.0} events/s, {:>9.0} events per CPU second, {:>7} kB peak, {:.1} s, {} lost, {} arrivals beyond the first",
                 report.events_per_second(),
                 report.events_per_cpu_second(),
-                report.max_rss_kb
+                report.max_rss_kb,
+                report.secs,
+                report.lost,
+                report.sent_twice
             );
             if side == "node" {
                 node.push(report);
@@ -215,14 +231,16 @@ async fn compare(node_dir: &Path) {
         values[values.len() / 2]
     };
     println!("\n{events} track calls, median of {runs} runs");
-    println!("| sender | events/s | events per CPU second | peak memory |");
-    println!("|---|---|---|---|");
+    println!("| sender | events/s | events per CPU second | peak memory | lost | sent twice |");
+    println!("|---|---|---|---|---|---|");
     for (name, reports) in [("cio Pipeline", &cio), ("cdp-analytics-node 0.5.9", &node)] {
         println!(
-            "| {name} | {:.0} | {:.0} | {:.1} MB |",
+            "| {name} | {:.0} | {:.0} | {:.1} MB | {:.0} | {:.0} |",
             median(reports, &Report::events_per_second),
             median(reports, &Report::events_per_cpu_second),
-            median(reports, &|r: &Report| r.max_rss_kb as f64) / 1024.0
+            median(reports, &|r: &Report| r.max_rss_kb as f64) / 1024.0,
+            median(reports, &|r: &Report| r.lost as f64),
+            median(reports, &|r: &Report| r.sent_twice as f64)
         );
     }
     println!(

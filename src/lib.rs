@@ -11,6 +11,10 @@ pub use cio_core::{
 };
 pub use cio_derive::{taxonomy, Attributes, Enum, Event};
 
+// Object types and subscription topics, as `taxonomy!()` generates them.
+pub use cio_core::{Object, Relationship, SubscriptionTopic};
+pub use cio_derive::{Object, Relationship};
+
 // The App API's typed messages, as `taxonomy!()` generates them.
 pub use cio_core::{
     AppTarget, AppTemplate, Broadcast, MessageChannel, MessageData, TransactionalId,

@@ -62,4 +62,6 @@ fn ui() {
     cases.compile_fail("tests/ui/attributes/*.rs");
     cases.compile_fail("tests/ui/enum/*.rs");
     cases.compile_fail("tests/ui/app/*.rs");
+    cases.compile_fail("tests/ui/objects/*.rs");
+    cases.compile_fail("tests/ui/topics/*.rs");
 }

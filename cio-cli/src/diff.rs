@@ -70,6 +70,8 @@ pub(crate) fn diff(old: &Taxonomy, new: &Taxonomy) -> Vec<Change> {
         &mut out,
     );
     events(old, new, &mut out);
+    objects(old, new, &mut out);
+    topics(old, new, &mut out);
     liquid_reads(old, new, &mut out);
     named(
         old.campaigns.iter().map(|c| c.name.value.as_str()),
@@ -183,6 +185,89 @@ fn events(old: &Taxonomy, new: &Taxonomy, out: &mut Vec<Change>) {
                 out,
                 Kind::Compatible,
                 &format!("event `{}`", e.name.value),
+                "added".into(),
+            );
+        }
+    }
+}
+
+/// Object types removed (breaking), added (compatible) or renumbered (breaking), and
+/// the changes of their attributes and of their relationships' (as the fields of an
+/// event).
+fn objects(old: &Taxonomy, new: &Taxonomy, out: &mut Vec<Change>) {
+    for o in &old.objects {
+        let place = format!("object type `{}`", o.name.value);
+        let Some(n) = new.object(&o.name.value) else {
+            push(
+                out,
+                Kind::Breaking,
+                &place,
+                "removed: old app versions still send its objects, and code using its types no longer compiles".into(),
+            );
+            continue;
+        };
+        if o.type_id != n.type_id {
+            push(
+                out,
+                Kind::Breaking,
+                &place,
+                format!(
+                    "type_id changed from {} to {}: old app versions send its objects and relationships as another type",
+                    o.type_id, n.type_id
+                ),
+            );
+        }
+        fields(&o.attributes, &n.attributes, &place, "required", out);
+        fields(
+            &o.relationship,
+            &n.relationship,
+            &format!("{place}, relationship"),
+            "required",
+            out,
+        );
+    }
+    for n in &new.objects {
+        if old.object(&n.name.value).is_none() {
+            push(
+                out,
+                Kind::Compatible,
+                &format!("object type `{}`", n.name.value),
+                "added".into(),
+            );
+        }
+    }
+}
+
+/// Topics removed (breaking: old app versions still set preferences for them, code
+/// naming them no longer compiles), added (compatible) or renumbered (breaking).
+fn topics(old: &Taxonomy, new: &Taxonomy, out: &mut Vec<Change>) {
+    for t in &old.topics {
+        let place = format!("topic `{}`", t.name.value);
+        match new.topics.iter().find(|n| n.name.value == t.name.value) {
+            None => push(
+                out,
+                Kind::Breaking,
+                &place,
+                "removed: old app versions still set preferences for it, and code naming it no longer compiles".into(),
+            ),
+            Some(n) if n.id != t.id => push(
+                out,
+                Kind::Breaking,
+                &place,
+                format!(
+                    "id changed from {} to {}: old app versions set preferences for another topic",
+                    t.id, n.id
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for n in &new.topics {
+        if !old.topics.iter().any(|t| t.name.value == n.name.value) {
+            push(
+                out,
+                Kind::Compatible,
+                &format!("topic `{}`", n.name.value),
                 "added".into(),
             );
         }

@@ -9,6 +9,8 @@ use cio_schema::{
     Campaign, Condition, Field, FieldType, Literal, PathRoot, Step, Taxonomy, Template,
 };
 
+mod objects;
+
 use crate::{check, input, Failure};
 
 /// Documents the file at `path`, writing the page to `out` or standard output.
@@ -33,6 +35,8 @@ pub(crate) fn page(t: &Taxonomy, file: &str) -> String {
     );
     profile(&mut s, t);
     events(&mut s, t);
+    objects::objects(&mut s, t);
+    objects::topics(&mut s, t);
     enums(&mut s, t);
     campaigns(&mut s, t);
     messages(&mut s, t);
@@ -88,7 +92,7 @@ fn events(s: &mut String, t: &Taxonomy) {
     }
 }
 
-fn fields_table(s: &mut String, fields: &[Field], what: &str, required: &str) {
+pub(crate) fn fields_table(s: &mut String, fields: &[Field], what: &str, required: &str) {
     let _ = writeln!(s, "| {what} | type | {required} | constraints | doc |");
     let _ = writeln!(s, "|---|---|---|---|---|");
     for f in fields {
@@ -164,7 +168,17 @@ fn campaigns(s: &mut String, t: &Taxonomy) {
         if let Some(doc) = &c.doc {
             let _ = writeln!(s, "{}\n", one_line(doc));
         }
-        let _ = writeln!(s, "Triggered by `{}`.\n", c.trigger.value);
+        match c.relationship_object() {
+            Some(object) => {
+                let _ = writeln!(
+                    s,
+                    "Triggered when a person is related to a [`{object}`](#object-{object}) (`relationship_added`).\n"
+                );
+            }
+            None => {
+                let _ = writeln!(s, "Triggered by `{}`.\n", c.trigger.value);
+            }
+        }
         let _ = writeln!(s, "```mermaid\n{}```\n", flowchart(c));
     }
 }
@@ -178,7 +192,10 @@ pub(crate) fn flowchart(c: &Campaign) -> String {
     let _ = writeln!(
         chart.text,
         "  n0([\"{}\"])",
-        label(&format!("{} received", c.trigger.value))
+        label(&match c.relationship_object() {
+            Some(object) => format!("related to a {object}"),
+            None => format!("{} received", c.trigger.value),
+        })
     );
     let ends = chart.steps(&c.steps, vec![("n0".to_string(), None)]);
     let end = chart.node("([\"end\"])", "");
@@ -298,15 +315,19 @@ fn messages(s: &mut String, t: &Taxonomy) {
     let _ = writeln!(s, "| message | channel | sent by | subject | reads |");
     let _ = writeln!(s, "|---|---|---|---|---|");
     for m in &t.messages {
-        let senders: Vec<String> = t
+        let campaigns: Vec<&Campaign> = t
             .campaigns
             .iter()
             .filter(|c| c.sends().iter().any(|n| n.value == m.name.value))
+            .collect();
+        let senders: Vec<String> = campaigns
+            .iter()
             .map(|c| format!("`{}`", c.name.value))
             .collect();
-        let mut reads = variables(&m.body);
+        let related = campaigns.iter().any(|c| c.relationship_object().is_some());
+        let mut reads = variables(&m.body, related);
         if let Some(subject) = &m.subject {
-            reads.extend(variables(subject));
+            reads.extend(variables(subject, related));
         }
         reads.sort();
         reads.dedup();
@@ -326,8 +347,10 @@ fn messages(s: &mut String, t: &Taxonomy) {
     s.push('\n');
 }
 
-/// The `event.*`/`customer.*`/`trigger.*` variables `template` reads (first field).
-fn variables(template: &Template) -> Vec<String> {
+/// The `event.*`/`customer.*`/`trigger.*` variables `template` reads (first field;
+/// the first two of `trigger.*` in a message a relationship triggers, which reads
+/// `trigger.TYPE.NAME` and `trigger.relationship.NAME`).
+fn variables(template: &Template, related: bool) -> Vec<String> {
     let Ok(analysis) = liquid::analyze(&template.source) else {
         return Vec::new();
     };
@@ -335,23 +358,24 @@ fn variables(template: &Template) -> Vec<String> {
         .uses
         .iter()
         .filter(|u| u.kind != UseKind::Dynamic)
-        .filter_map(|u| {
-            let root = match u.root {
-                Root::Trigger => Root::Event,
-                r => r,
-            };
-            u.field().map(|f| format!("{root}.{f}"))
+        .filter_map(|u| match (u.root, &u.path[..]) {
+            (Root::Trigger, [first, second, ..]) if related => {
+                Some(format!("trigger.{first}.{second}"))
+            }
+            (Root::Trigger, _) if related => u.field().map(|f| format!("trigger.{f}")),
+            (Root::Trigger, _) => u.field().map(|f| format!("event.{f}")),
+            (root, _) => u.field().map(|f| format!("{root}.{f}")),
         })
         .collect()
 }
 
 /// Doc text on one line.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Text safe inside a Markdown table cell.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     one_line(s).replace('|', "\\|")
 }
 

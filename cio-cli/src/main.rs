@@ -85,7 +85,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Writes JSON Schemas (draft 2020-12) of each event's data and of the profile.
+    /// Writes JSON Schemas (draft 2020-12) of the events, profile, object types and topics.
     #[command(
         after_help = "Without --out, prints one schema whose $defs hold them all.\n\nExample:\n  cio-cli schema events.toml --out schemas/"
     )]

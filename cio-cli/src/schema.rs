@@ -1,5 +1,7 @@
-//! `cio-cli schema`: JSON Schema (draft 2020-12) of each event's data and of the profile
-//! at creation and in an update, with the constraints `events.toml` declares.
+//! `cio-cli schema`: JSON Schema (draft 2020-12) of each event's data, of the profile
+//! at creation and in an update, of each object type's attributes and its
+//! relationship's, and of the subscription preferences of the topics, with the
+//! constraints `events.toml` declares.
 
 use std::path::Path;
 
@@ -50,7 +52,9 @@ fn pretty(v: &Value) -> String {
 }
 
 /// Every schema by name: `profile.create`, `profile.update`, then
-/// `event.<name>` in declaration order.
+/// `event.<name>` in declaration order, then `object.<name>` and
+/// `relationship.<name>` per object type, then (with topics)
+/// `subscription_preferences`.
 pub(crate) fn schemas(t: &Taxonomy) -> Vec<(String, Value)> {
     let mut out = vec![
         (
@@ -85,7 +89,57 @@ pub(crate) fn schemas(t: &Taxonomy) -> Vec<(String, Value)> {
         }
         out.push((format!("event.{}", e.name.value), schema));
     }
+    for o in &t.objects {
+        let name = &o.name.value;
+        let title = format!(
+            "The attributes of an object of type `{name}` (object_type_id {}).",
+            o.type_id
+        );
+        let mut schema = object(t, &o.attributes, true, &title);
+        if let (Some(doc), Some(map)) = (&o.doc, schema.as_object_mut()) {
+            map.insert("description".into(), Value::String(doc.clone()));
+        }
+        out.push((format!("object.{name}"), schema));
+        let title = format!("The attributes of a person's relationship to a `{name}`.");
+        out.push((
+            format!("relationship.{name}"),
+            object(t, &o.relationship, true, &title),
+        ));
+    }
+    if !t.topics.is_empty() {
+        out.push((
+            "subscription_preferences".to_string(),
+            subscription_preferences(t),
+        ));
+    }
     out
+}
+
+/// The `cio_subscription_preferences` attribute: `{ "topics": { "topic_1": true } }`,
+/// a boolean per declared topic, named by its id.
+fn subscription_preferences(t: &Taxonomy) -> Value {
+    let mut topics = Map::new();
+    for topic in &t.topics {
+        let mut schema = json!({ "type": "boolean", "title": topic.name.value });
+        if let (Some(doc), Some(map)) = (&topic.doc, schema.as_object_mut()) {
+            map.insert("description".into(), Value::String(doc.clone()));
+        }
+        topics.insert(format!("topic_{}", topic.id), schema);
+    }
+    json!({
+        "$schema": DIALECT,
+        "title": "The `cio_subscription_preferences` profile attribute: whether the person receives each topic (`topic_ID`).",
+        "type": "object",
+        "properties": {
+            "topics": {
+                "type": "object",
+                "properties": topics,
+                "additionalProperties": false,
+            },
+        },
+        "required": ["topics"],
+        "additionalProperties": false,
+    })
 }
 
 /// An object of `fields`; with `required`, the fields without `?` are required.

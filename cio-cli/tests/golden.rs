@@ -115,6 +115,19 @@ const CASES: &[(&str, &[&str])] = &[
     ("docs", &["docs", "tests/fixtures/old.toml"]),
     ("docs_errors", &["docs", "tests/fixtures/bad.toml"]),
     ("schema", &["schema", "tests/fixtures/new.toml"]),
+    ("docs_objects", &["docs", "tests/fixtures/objects_new.toml"]),
+    (
+        "schema_objects",
+        &["schema", "tests/fixtures/objects_new.toml"],
+    ),
+    (
+        "diff_objects",
+        &[
+            "diff",
+            "tests/fixtures/objects_old.toml",
+            "tests/fixtures/objects_new.toml",
+        ],
+    ),
     (
         "diff_breaking",
         &["diff", "tests/fixtures/old.toml", "tests/fixtures/new.toml"],

@@ -16,6 +16,10 @@ mod all {
 
 use all::*;
 
+mod objects {
+    cio::taxonomy!("tests/fixtures/objects_new.toml");
+}
+
 /// The fixture both the typed API and `cio-cli schema` read.
 const FIXTURE: &str = "../tests/fixtures/all_types.toml";
 
@@ -27,12 +31,17 @@ struct Schemas {
 impl Schemas {
     /// Writes them into a folder of their own for test `test`.
     fn write(test: &str) -> Schemas {
+        Schemas::write_from(test, FIXTURE)
+    }
+
+    /// Writes those of `fixture` into a folder of their own for test `test`.
+    fn write_from(test: &str, fixture: &str) -> Schemas {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("schema-{test}"));
         let _ = std::fs::remove_dir_all(&dir);
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
         let out = Command::new(env!("CARGO_BIN_EXE_cio-cli"))
             .arg("schema")
-            .arg(manifest.join(FIXTURE))
+            .arg(manifest.join(fixture))
             .arg("--out")
             .arg(&dir)
             .output()
@@ -245,4 +254,52 @@ fn payloads_the_types_cannot_express_fail() {
         assert!(!v.is_valid(&payload), "{payload} validated");
     }
     assert!(v.is_valid(&good));
+}
+
+#[test]
+fn object_types_relationships_and_topics() {
+    use cio::{Object, Relationship};
+    use objects::{Company, CompanyRegion, CompanyRelationship, Tier};
+
+    let schemas = Schemas::write_from("objects", "tests/fixtures/objects_new.toml");
+    let company = schemas.validator("object.company");
+    let good = Company {
+        name: "Acme".into(),
+        tier: Tier::Growth,
+        seats: 3,
+        domain: None,
+        region: Some(CompanyRegion::Eu),
+    };
+    assert!(Object::validate(&good).is_ok());
+    agrees(&company, &good, true);
+    let empty = Company {
+        seats: 0,
+        ..good.clone()
+    };
+    assert!(Object::validate(&empty).is_err());
+    agrees(&company, &empty, false);
+    assert!(!company.is_valid(&json!({"name": "Acme"})));
+
+    let relationship = schemas.validator("relationship.company");
+    let invited = CompanyRelationship {
+        role: Some("admin".into()),
+        invited_by: Some("jane@example.com".into()),
+    };
+    assert!(Relationship::validate(&invited).is_ok());
+    agrees(&relationship, &invited, true);
+    let bad = CompanyRelationship {
+        role: None,
+        invited_by: Some("not an address".into()),
+    };
+    assert!(Relationship::validate(&bad).is_err());
+    agrees(&relationship, &bad, false);
+    // An object type without attributes accepts only an empty object.
+    let team = schemas.validator("relationship.team");
+    assert!(team.is_valid(&json!({})));
+    assert!(!team.is_valid(&json!({"role": "x"})));
+
+    let topics = schemas.validator("subscription_preferences");
+    assert!(topics.is_valid(&json!({"topics": {"topic_1": true, "topic_4": false}})));
+    assert!(!topics.is_valid(&json!({"topics": {"topic_2": true}})));
+    assert!(!topics.is_valid(&json!({"topics": {"topic_1": "yes"}})));
 }

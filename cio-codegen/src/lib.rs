@@ -1,6 +1,6 @@
 //! Code generation for [cio](https://docs.rs/cio): turns a validated `events.toml`
 //! into Rust tokens (`taxonomy!()`) and checks the app's own types against it (the
-//! `Event`, `Attributes` and `Enum` derives).
+//! `Event`, `Attributes`, `Enum`, `Object` and `Relationship` derives).
 //!
 //! This is an ordinary library over `proc_macro2`, so every expansion is testable
 //! without a compiler; `cio-derive` is a thin proc-macro shell around it. Nothing
@@ -97,4 +97,14 @@ pub fn derive_attributes(input: TokenStream, manifest_dir: &Path) -> TokenStream
 /// Expands `#[derive(cio::Enum)]`.
 pub fn derive_enum(input: TokenStream, manifest_dir: &Path) -> TokenStream {
     derive::enumeration::expand(input, manifest_dir)
+}
+
+/// Expands `#[derive(cio::Object)]`.
+pub fn derive_object(input: TokenStream, manifest_dir: &Path) -> TokenStream {
+    derive::object::expand_object(input, manifest_dir)
+}
+
+/// Expands `#[derive(cio::Relationship)]`.
+pub fn derive_relationship(input: TokenStream, manifest_dir: &Path) -> TokenStream {
+    derive::object::expand_relationship(input, manifest_dir)
 }

@@ -172,6 +172,20 @@ pub(crate) fn record(out: &mut Out, spec: &RecordSpec<'_>, define: bool) {
         }
         RecordKind::Attributes => out.text.push_str(": Attributes {\n"),
         RecordKind::MessageData => out.text.push_str(": MessageData {\n"),
+        RecordKind::Object { name, type_id } => {
+            let _ = writeln!(
+                out.text,
+                ": ObjectType with {{ const NAME: &'static str = {}; const TYPE_ID: ::core::primitive::u64 = {type_id}; }} {{",
+                lit(name)
+            );
+        }
+        RecordKind::Relationship { object, type_id } => {
+            let _ = writeln!(
+                out.text,
+                ": Relationship with {{ const OBJECT: &'static str = {}; const OBJECT_TYPE_ID: ::core::primitive::u64 = {type_id}; }} {{",
+                lit(object)
+            );
+        }
     }
     for field in &spec.fields {
         out.text.push_str(&field.attrs);

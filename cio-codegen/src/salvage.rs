@@ -43,6 +43,27 @@ pub(crate) fn salvage(mut taxonomy: Taxonomy) -> Taxonomy {
         let owner = type_name(&message.name.value);
         fields(&mut message.data, &owner, &enums, &mut types);
     }
+    if !taxonomy.topics.is_empty() && !types.insert("Topic".to_string()) {
+        taxonomy.topics.clear();
+    }
+    taxonomy.objects.retain(|o| {
+        let ty = type_name(&o.name.value);
+        valid(&o.name.value)
+            && !types.contains(&ty)
+            && !types.contains(&format!("{ty}Relationship"))
+            && types.insert(format!("{ty}Relationship"))
+            && types.insert(ty)
+    });
+    for object in &mut taxonomy.objects {
+        let owner = type_name(&object.name.value);
+        fields(&mut object.attributes, &owner, &enums, &mut types);
+        let owner = format!("{owner}Relationship");
+        fields(&mut object.relationship, &owner, &enums, &mut types);
+    }
+    let mut variants = HashSet::new();
+    taxonomy
+        .topics
+        .retain(|t| valid(&t.name.value) && variants.insert(variant_name(&t.name.value)));
     let mut constants = HashSet::new();
     taxonomy.segments.retain(|s| {
         valid(&s.name.value) && constants.insert(field_name(&s.name.value).to_ascii_uppercase())
@@ -104,7 +125,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use cio_schema::{AppMessageId, Channel};
+    use cio_schema::{AppChannel, AppMessageId};
 
     fn taxonomy(src: &str) -> Taxonomy {
         let loaded = cio_schema::load_str(src, "events.toml", None);
@@ -174,7 +195,7 @@ betaTesters = 8
         assert_eq!(names, ["password_reset"]);
         let reset = &t.transactional[0];
         assert_eq!(reset.id, AppMessageId::Text("password_reset".into()));
-        assert_eq!(reset.channel, Channel::Email);
+        assert_eq!(reset.channel, AppChannel::Email);
         let fields: Vec<&str> = reset.data.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(fields, ["reset_url"]);
         let names: Vec<&str> = t.broadcasts.iter().map(|m| m.name.as_str()).collect();
@@ -182,5 +203,64 @@ betaTesters = 8
         assert_eq!(t.broadcasts[0].id, AppMessageId::Number(0));
         let segments: Vec<&str> = t.segments.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(segments, ["beta_testers"]);
+    }
+
+    #[test]
+    fn object_types_and_topics_keep_what_compiles() {
+        let t = taxonomy(
+            r#"
+[events.team]
+
+[objects.company]
+attributes = { name = "string", seats = "nt", tier = { enum = ["a", "b"] } }
+relationship = { role = "string" }
+
+[objects.team]
+type_id = 2
+
+[objects."9lives"]
+type_id = 3
+
+[objects.account]
+type_id = 4
+
+[objects.group]
+type_id = 4
+
+[topics]
+product_updates = 1
+productUpdates = 2
+"2fa" = 3
+news = 0
+"#,
+        );
+        // `company` has no type_id (it stands in with 0) and `group` the type_id of
+        // `account` (it stands in with it).
+        let objects: Vec<(&str, u64)> = t
+            .objects
+            .iter()
+            .map(|o| (o.name.as_str(), o.type_id))
+            .collect();
+        assert_eq!(objects, [("account", 4), ("company", 0), ("group", 4)]);
+        let company = &t.objects[1];
+        let names: Vec<&str> = company.attributes.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["name", "tier"]);
+        assert_eq!(company.relationship.len(), 1);
+        let topics: Vec<&str> = t.topics.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(topics, ["product_updates"]);
+    }
+
+    #[test]
+    fn topics_give_way_to_a_type_named_topic() {
+        let t = taxonomy(
+            r#"
+[events.topic]
+
+[topics]
+news = 1
+"#,
+        );
+        assert_eq!(t.events.len(), 1);
+        assert!(t.topics.is_empty());
     }
 }

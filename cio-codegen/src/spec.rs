@@ -77,9 +77,15 @@ pub(crate) enum RecordKind<'a> {
     Attributes,
     /// `cio::MessageData`: the data of a transactional message or a broadcast.
     MessageData,
+    /// `cio::Object`: the attributes of an object type, its name and type id.
+    Object { name: &'a str, type_id: u64 },
+    /// `cio::Relationship`: the attributes of a person's relationship to an object
+    /// of the type `object` (with its type id).
+    Relationship { object: &'a str, type_id: u64 },
 }
 
-/// A struct sent to Customer.io: an event or profile attributes.
+/// A struct sent to Customer.io: an event, profile attributes, message data, or the
+/// attributes of an object or a relationship.
 pub(crate) struct RecordSpec<'a> {
     /// Attributes written on a generated struct (docs, `#[deprecated]`, derives).
     pub(crate) attrs: String,

@@ -52,6 +52,82 @@ fn taxonomy_expansion() {
 }
 
 #[test]
+fn objects_taxonomy_expansion() {
+    let out = cio_codegen::expand_taxonomy(tokens(r#""objects.toml""#), fixtures());
+    check_golden("objects.taxonomy.expanded.rs", &pretty(out));
+}
+
+#[test]
+fn object_derive_expansion() {
+    let input = r#"
+        #[cio(taxonomy = "objects.toml", name = "company")]
+        struct Account {
+            name: String,
+            tier: Tier,
+            seats: u32,
+            #[cio(rename = "domain")]
+            website: Option<String>,
+            region: Region,
+            #[cio(skip)]
+            cached: bool,
+        }
+    "#;
+    let out = cio_codegen::derive_object(tokens(input), fixtures());
+    check_golden("objects.object.expanded.rs", &pretty(out));
+}
+
+#[test]
+fn relationship_derive_expansion() {
+    let input = r#"
+        #[cio(taxonomy = "objects.toml")]
+        struct CompanyRelationship<'a> {
+            role: Option<&'a str>,
+        }
+    "#;
+    let out = cio_codegen::derive_relationship(tokens(input), fixtures());
+    check_golden("objects.relationship.expanded.rs", &pretty(out));
+}
+
+#[test]
+fn object_derive_errors_are_compile_errors() {
+    let input = r#"
+        #[cio(taxonomy = "objects.toml", name = "compny")]
+        struct Company { name: String }
+    "#;
+    let out = cio_codegen::derive_object(tokens(input), fixtures()).to_string();
+    assert!(
+        out.contains("unknown object type `compny`: events.toml declares no `[objects.compny]`; did you mean `company`?"),
+        "{out}"
+    );
+    // The stub keeps the type usable, so the user sees this error alone.
+    assert!(
+        out.contains("record_impls ! { Company [] [] [] : ObjectType with"),
+        "{out}"
+    );
+    let input = r#"
+        #[cio(taxonomy = "objects.toml")]
+        struct Company { name: Option<String>, seets: i64 }
+    "#;
+    let out = cio_codegen::derive_object(tokens(input), fixtures()).to_string();
+    for expected in [
+        "attribute `name` cannot be optional: events.toml declares it required (`string`, not `string?`)",
+        "object type `company` has no field `seets` in events.toml; did you mean `seats`?",
+        "struct `Company` is missing the attributes object type `company` requires: `tier: tier`, `region: { enum = [eu, us] }`",
+    ] {
+        assert!(out.contains(expected), "{expected}\n{out}");
+    }
+    let input = r#"
+        #[cio(taxonomy = "objects.toml", name = "company")]
+        struct Membership { rol: String }
+    "#;
+    let out = cio_codegen::derive_relationship(tokens(input), fixtures()).to_string();
+    assert!(
+        out.contains("the relationship of object type `company` has no field `rol` in events.toml; did you mean `role`?"),
+        "{out}"
+    );
+}
+
+#[test]
 fn event_derive_expansion() {
     let input = r#"
         #[cio(taxonomy = "small.toml")]
@@ -148,6 +224,9 @@ fn every_emitted_path_goes_through_cio_private() {
         "small.event.expanded.rs",
         "small.attributes.expanded.rs",
         "small.enum.expanded.rs",
+        "objects.taxonomy.expanded.rs",
+        "objects.object.expanded.rs",
+        "objects.relationship.expanded.rs",
     ] {
         let text = std::fs::read_to_string(fixtures().join(golden)).unwrap();
         for path in absolute_paths(&text) {

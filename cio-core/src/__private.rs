@@ -41,6 +41,8 @@ pub use crate::{
     AppTarget, AppTemplate, Attributes, Broadcast, Enum, Event, MessageChannel, MessageData,
     Timestamp, TransactionalId, TransactionalMessage,
 };
+// `Object` here is the Rust type of `object`: the trait goes by another name.
+pub use crate::object::{Object as ObjectType, Relationship, SubscriptionTopic};
 
 /// A free-form JSON object, the Rust type of `object`.
 pub type Object = serde_json::Map<String, serde_json::Value>;

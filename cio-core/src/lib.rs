@@ -10,6 +10,7 @@ mod delivery;
 mod event;
 pub mod journey;
 mod message;
+mod object;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod outbox;
 /// The transactional outbox: enable the `sqlite` or `postgres` feature.
@@ -29,5 +30,6 @@ pub use message::{
     AppTarget, AppTemplate, Broadcast, MessageChannel, MessageData, TransactionalId,
     TransactionalMessage,
 };
+pub use object::{Object, Relationship, SubscriptionTopic};
 pub use pipeline::{FullQueue, Pipeline, PipelineConfig, PipelineStats, ShutdownReport};
 pub use timestamp::Timestamp;

@@ -15,7 +15,8 @@ pub trait MessageData: serde::Serialize {
 }
 
 /// The channel a transactional message is sent on, which picks its App API call
-/// (`POST /v1/send/email`, `/v1/send/push`, `/v1/send/sms`).
+/// (`POST /v1/send/email`, `/v1/send/push`, `/v1/send/sms`, `/v1/send/in_app`,
+/// `/v1/send/inbox_message`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MessageChannel {
     /// Email.
@@ -24,15 +25,22 @@ pub enum MessageChannel {
     Push,
     /// SMS.
     Sms,
+    /// In-app message (`channel = "in_app"`).
+    InApp,
+    /// Inbox message (`channel = "inbox"`).
+    Inbox,
 }
 
 impl MessageChannel {
-    /// The last segment of the send path (`email`, `push`, `sms`).
+    /// The last segment of the send path (`email`, `push`, `sms`, `in_app`,
+    /// `inbox_message`).
     pub const fn as_str(self) -> &'static str {
         match self {
             MessageChannel::Email => "email",
             MessageChannel::Push => "push",
             MessageChannel::Sms => "sms",
+            MessageChannel::InApp => "in_app",
+            MessageChannel::Inbox => "inbox_message",
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Procedural macros of [cio](https://docs.rs/cio): `taxonomy!()` and the `Event`,
-//! `Attributes` and `Enum` derives. Use them through the `cio` crate, which
+//! `Attributes`, `Enum`, `Object` and `Relationship` derives. Use them through the `cio` crate, which
 //! documents them; the work is done in `cio-codegen`.
 
 use std::path::PathBuf;
@@ -70,4 +70,21 @@ pub fn derive_attributes(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Enum, attributes(cio))]
 pub fn derive_enum(input: TokenStream) -> TokenStream {
     never_panic(|| cio_codegen::derive_enum(input.into(), &manifest_dir()).into())
+}
+
+/// Checks a struct against the attributes of an object type of `events.toml`
+/// (`[objects.NAME]`) and implements `cio::Object`. `#[cio(name = "company")]` names
+/// the object type (default: the struct's name in snake_case).
+#[proc_macro_derive(Object, attributes(cio))]
+pub fn derive_object(input: TokenStream) -> TokenStream {
+    never_panic(|| cio_codegen::derive_object(input.into(), &manifest_dir()).into())
+}
+
+/// Checks a struct against the attributes of a person's relationship to an object
+/// type of `events.toml` (its `relationship`) and implements `cio::Relationship`.
+/// `#[cio(name = "company")]` names the object type (default: the struct's name in
+/// snake_case, without a `Relationship` suffix).
+#[proc_macro_derive(Relationship, attributes(cio))]
+pub fn derive_relationship(input: TokenStream) -> TokenStream {
+    never_panic(|| cio_codegen::derive_relationship(input.into(), &manifest_dir()).into())
 }

@@ -117,19 +117,49 @@ fn run(source: &str, display_name: &str, base_dir: Option<&Path>) -> Loaded {
     Loaded {
         files,
         result: Err(Diagnostics(sink.into_sorted())),
-        structure: Some(with_stubs(read.taxonomy, &read.declared, read.stand_ins)),
+        structure: Some(with_stubs(
+            read.taxonomy,
+            &read.declared,
+            read.stand_ins,
+            read.object_stand_ins,
+        )),
     }
 }
 
-/// `taxonomy` plus an empty declaration for every event and enum that is declared
-/// but could not be read (in name order), and the stand-ins of the transactional
-/// messages and broadcasts with an error.
-fn with_stubs(mut taxonomy: Taxonomy, declared: &Declared, stand_ins: Vec<AppMessage>) -> Taxonomy {
+/// `taxonomy` plus an empty declaration for every event, enum and object type that
+/// is declared but could not be read (in name order), and the stand-ins of the
+/// transactional messages, broadcasts and object types with an error.
+fn with_stubs(
+    mut taxonomy: Taxonomy,
+    declared: &Declared,
+    stand_ins: Vec<AppMessage>,
+    object_stand_ins: Vec<ObjectType>,
+) -> Taxonomy {
     for stand_in in stand_ins {
         match stand_in.kind {
             AppMessageKind::Transactional => taxonomy.transactional.push(stand_in),
             AppMessageKind::Broadcast => taxonomy.broadcasts.push(stand_in),
         }
+    }
+    taxonomy.objects.extend(object_stand_ins);
+    let mut objects: Vec<&String> = declared
+        .objects
+        .iter()
+        .filter(|name| taxonomy.object(name).is_none())
+        .collect();
+    objects.sort();
+    for name in objects {
+        taxonomy.objects.push(ObjectType {
+            name: Name {
+                value: name.clone(),
+                span: Span::default(),
+            },
+            type_id: 0,
+            type_id_span: Span::default(),
+            doc: None,
+            attributes: Vec::new(),
+            relationship: Vec::new(),
+        });
     }
     let mut events: Vec<&String> = declared
         .events

@@ -57,6 +57,8 @@ pub(crate) struct Declared {
     pub(crate) attributes: HashSet<String>,
     /// Data field names by event.
     pub(crate) event_fields: HashMap<String, HashSet<String>>,
+    /// `[objects.*]` names.
+    pub(crate) objects: HashSet<String>,
 }
 
 /// A validated taxonomy: everything `events.toml` declares.
@@ -78,6 +80,10 @@ pub struct Taxonomy {
     pub broadcasts: Vec<AppMessage>,
     /// Manual segments (`[segments]`), in declaration order.
     pub segments: Vec<SegmentDef>,
+    /// Object types (`[objects.NAME]`), in declaration order.
+    pub objects: Vec<ObjectType>,
+    /// Subscription-center topics (`[topics]`), in declaration order.
+    pub topics: Vec<TopicDef>,
 }
 
 impl Taxonomy {
@@ -101,6 +107,11 @@ impl Taxonomy {
         self.messages.iter().find(|m| m.name.value == name)
     }
 
+    /// The object type declared under `name`, if any.
+    pub fn object(&self, name: &str) -> Option<&ObjectType> {
+        self.objects.iter().find(|o| o.name.value == name)
+    }
+
     /// The campaigns whose trigger is the event `event`.
     pub fn campaigns_triggered_by<'a>(
         &'a self,
@@ -108,7 +119,18 @@ impl Taxonomy {
     ) -> impl Iterator<Item = &'a Campaign> + 'a {
         self.campaigns
             .iter()
-            .filter(move |c| c.trigger.value == event)
+            .filter(move |c| c.trigger_event() == Some(event))
+    }
+
+    /// The campaigns that a person's relationship to an object of type `object`
+    /// triggers.
+    pub fn campaigns_related_to<'a>(
+        &'a self,
+        object: &'a str,
+    ) -> impl Iterator<Item = &'a Campaign> + 'a {
+        self.campaigns
+            .iter()
+            .filter(move |c| c.relationship_object() == Some(object))
     }
 }
 
@@ -224,15 +246,47 @@ impl EventDef {
 pub struct Campaign {
     /// The campaign's name.
     pub name: Name,
-    /// The event that triggers it.
+    /// What [`Campaign::trigger_kind`] names: the event that triggers it, or the
+    /// object type a relationship to which triggers it. Read it through
+    /// [`Campaign::trigger_event`] or [`Campaign::relationship_object`], which tell
+    /// the two apart.
     pub trigger: Name,
+    /// What starts it: an event, or a relationship to an object.
+    pub trigger_kind: TriggerKind,
     /// Doc text.
     pub doc: Option<String>,
     /// Its workflow.
     pub steps: Vec<Step>,
 }
 
+/// What starts a campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerKind {
+    /// `trigger = "signed_up"`: the person performs the event.
+    Event,
+    /// `trigger = { relationship_added = "company" }`: the person is related to an
+    /// object of the type; its Liquid reads `trigger.company.*` (the object's
+    /// attributes) and `trigger.relationship.*` (the relationship's).
+    RelationshipAdded,
+}
+
 impl Campaign {
+    /// The event that triggers the campaign, when an event does.
+    pub fn trigger_event(&self) -> Option<&str> {
+        match self.trigger_kind {
+            TriggerKind::Event => Some(&self.trigger.value),
+            TriggerKind::RelationshipAdded => None,
+        }
+    }
+
+    /// The object type a relationship to which triggers the campaign, when one does.
+    pub fn relationship_object(&self) -> Option<&str> {
+        match self.trigger_kind {
+            TriggerKind::Event => None,
+            TriggerKind::RelationshipAdded => Some(&self.trigger.value),
+        }
+    }
+
     /// Every message this campaign can send, in workflow order, branches included.
     pub fn sends(&self) -> Vec<&Name> {
         fn walk<'a>(steps: &'a [Step], out: &mut Vec<&'a Name>) {
@@ -443,6 +497,55 @@ pub enum TemplateOrigin {
     },
 }
 
+/// The channel a transactional message or a broadcast is sent on: those of
+/// [`Channel`], and `inbox`. A transactional message is sent by `email`, `push`,
+/// `sms`, `in_app` or `inbox`, each its own App API call (`POST /v1/send/email`,
+/// ..., `/v1/send/in_app`, `/v1/send/inbox_message`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppChannel {
+    /// `email` (may have a `subject`).
+    Email,
+    /// `sms`.
+    Sms,
+    /// `push` (may have a `subject`, used as the title).
+    Push,
+    /// `in_app`: an in-app message.
+    InApp,
+    /// `inbox`: a message for the person's inbox.
+    Inbox,
+    /// `webhook` (broadcasts only).
+    Webhook,
+    /// `slack` (broadcasts only).
+    Slack,
+}
+
+impl AppChannel {
+    /// The channel as written in `events.toml` (`email`, `in_app`, `inbox`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppChannel::Email => "email",
+            AppChannel::Sms => "sms",
+            AppChannel::Push => "push",
+            AppChannel::InApp => "in_app",
+            AppChannel::Inbox => "inbox",
+            AppChannel::Webhook => "webhook",
+            AppChannel::Slack => "slack",
+        }
+    }
+
+    /// `true` for the channels a transactional message can be sent on.
+    pub fn is_transactional(self) -> bool {
+        matches!(
+            self,
+            AppChannel::Email
+                | AppChannel::Push
+                | AppChannel::Sms
+                | AppChannel::InApp
+                | AppChannel::Inbox
+        )
+    }
+}
+
 /// Which App API call sends an [`AppMessage`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppMessageKind {
@@ -475,7 +578,7 @@ pub struct AppMessage {
     /// Where the id was written.
     pub id_span: Span,
     /// The channel (`email` when not given).
-    pub channel: Channel,
+    pub channel: AppChannel,
     /// Doc text.
     pub doc: Option<String>,
     /// The data it is sent with (`message_data` or the broadcast's `data`).
@@ -509,5 +612,47 @@ pub struct SegmentDef {
     /// Its id in Customer.io.
     pub id: u64,
     /// Doc text (long form `{ id = 7, doc = "..." }`).
+    pub doc: Option<String>,
+}
+
+/// An object type: `[objects.company]`. A person is related to objects of the type
+/// (a company, an account); a relationship carries attributes of its own.
+#[derive(Debug, Clone)]
+pub struct ObjectType {
+    /// The type's name (`company`); `trigger.company.*` in Liquid.
+    pub name: Name,
+    /// Its `object_type_id` in Customer.io.
+    pub type_id: u64,
+    /// Where the type id was written.
+    pub type_id_span: Span,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// The object's attributes (`attributes`), in declaration order.
+    pub attributes: Vec<Field>,
+    /// The attributes of a person's relationship to an object (`relationship`), in
+    /// declaration order; `trigger.relationship.*` in Liquid.
+    pub relationship: Vec<Field>,
+}
+
+impl ObjectType {
+    /// The attribute declared under `name`, if any.
+    pub fn attribute(&self, name: &str) -> Option<&Field> {
+        self.attributes.iter().find(|f| f.name.value == name)
+    }
+
+    /// The relationship attribute declared under `name`, if any.
+    pub fn relationship_attribute(&self, name: &str) -> Option<&Field> {
+        self.relationship.iter().find(|f| f.name.value == name)
+    }
+}
+
+/// A subscription-center topic: `product_updates = 1` in `[topics]`.
+#[derive(Debug, Clone)]
+pub struct TopicDef {
+    /// The topic's name (`product_updates`).
+    pub name: Name,
+    /// Its id in Customer.io's subscription center.
+    pub id: u64,
+    /// Doc text (long form `{ id = 1, doc = "..." }`).
     pub doc: Option<String>,
 }

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::Sink;
 use crate::model::{
     AttributePath, Campaign, CompareOp, Condition, Declared, EventDef, Field, FieldType, Literal,
-    Name, PathRoot, Span, Step, Taxonomy,
+    Name, PathRoot, Span, Step, Taxonomy, TriggerKind,
 };
 use crate::naming::{field_name, invalid_name_reason, type_name, variant_name};
 use crate::suggest::hint;
@@ -82,6 +82,43 @@ fn check_names(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
         let what = m.describe();
         invalid(sink, &m.name, &what);
         check_fields(sink, &m.data, &|f| format!("field `{f}` of {what}"));
+    }
+    for object in &taxonomy.objects {
+        let what = format!("object type `{}`", object.name.value);
+        invalid(sink, &object.name, &what);
+        let name = object.name.value.clone();
+        check_fields(sink, &object.attributes, &|f| {
+            format!("attribute `{f}` of object type `{name}`")
+        });
+        check_fields(sink, &object.relationship, &|f| {
+            format!("relationship attribute `{f}` of object type `{name}`")
+        });
+    }
+    let mut variants: HashMap<String, &Name> = HashMap::new();
+    for topic in &taxonomy.topics {
+        if let Some(reason) = invalid_name_reason(&topic.name.value) {
+            sink.error(
+                topic.name.span,
+                format!(
+                    "topic `{}` cannot become a Rust variant: {reason}",
+                    topic.name.value
+                ),
+            );
+            continue;
+        }
+        let rust = variant_name(&topic.name.value);
+        match variants.get(&rust) {
+            Some(first) => sink.error(
+                topic.name.span,
+                format!(
+                    "topics `{}` and `{}` both become the Rust variant `Topic::{rust}`",
+                    first.value, topic.name.value
+                ),
+            ),
+            None => {
+                variants.insert(rust, &topic.name);
+            }
+        }
     }
     let mut constants: HashMap<String, &Name> = HashMap::new();
     for segment in &taxonomy.segments {
@@ -166,7 +203,9 @@ fn check_variants(sink: &mut Sink<'_>, values: &[Name], what: &str) {
 }
 
 /// Every Rust type the taxonomy generates: enums, events, inline enums
-/// (`{Event}{Field}`, `Profile{Field}`), plus `Profile` and `ProfileUpdate`.
+/// (`{Event}{Field}`, `Profile{Field}`), object types and their relationships
+/// (`{Object}`, `{Object}Relationship`), plus `Profile`, `ProfileUpdate` and (with
+/// topics) `Topic`.
 fn check_type_collisions(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
     let mut types: Vec<(String, String, Span)> = Vec::new();
     let valid = |n: &Name| invalid_name_reason(&n.value).is_none();
@@ -222,12 +261,39 @@ fn check_type_collisions(sink: &mut Sink<'_>, taxonomy: &Taxonomy) {
             }
         }
     }
+    for object in taxonomy.objects.iter().filter(|o| valid(&o.name)) {
+        let what = format!("object type `{}`", object.name.value);
+        let ty = type_name(&object.name.value);
+        let relationship = format!("{ty}Relationship");
+        types.push((ty.clone(), what.clone(), object.name.span));
+        types.push((
+            relationship.clone(),
+            format!("the relationship of {what}"),
+            object.name.span,
+        ));
+        for (owner_type, noun, fields) in [
+            (&ty, "attribute", &object.attributes),
+            (
+                &relationship,
+                "relationship attribute",
+                &object.relationship,
+            ),
+        ] {
+            for f in fields.iter().filter(|f| valid(&f.name)) {
+                if matches!(f.ty, FieldType::InlineEnum(_)) {
+                    let owner = format!("{noun} `{}` of {what}", f.name.value);
+                    types.push(inline(owner_type, &owner, f));
+                }
+            }
+        }
+    }
     types.sort_by_key(|(_, _, span)| span.start);
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for (ty, desc, span) in &types {
         let reserved = match ty.as_str() {
             "Profile" => Some("the profile attributes"),
             "ProfileUpdate" => Some("profile updates"),
+            "Topic" if !taxonomy.topics.is_empty() => Some("the subscription topics"),
             _ => None,
         };
         if let Some(purpose) = reserved {
@@ -256,15 +322,50 @@ fn check_campaign(
     campaign: &Campaign,
 ) {
     let what = format!("campaign `{}`", campaign.name.value);
+    if campaign.trigger_kind == TriggerKind::RelationshipAdded {
+        let object = &campaign.trigger;
+        if taxonomy.object(&object.value).is_none() && !declared.objects.contains(&object.value) {
+            let hint = hint(
+                &object.value,
+                candidates(
+                    taxonomy.objects.iter().map(|o| o.name.as_str()),
+                    Some(&declared.objects),
+                ),
+            );
+            sink.error(
+                object.span,
+                format!(
+                    "unknown object type `{}` as the trigger of {what}{hint}",
+                    object.value
+                ),
+            );
+        }
+        let ctx = CampaignCtx {
+            taxonomy,
+            declared,
+            trigger: None,
+            relationship: Some(&object.value),
+            what,
+        };
+        ctx.steps(sink, &campaign.steps);
+        return;
+    }
     let trigger = taxonomy.event(&campaign.trigger.value);
     if trigger.is_none() && !declared.events.contains(&campaign.trigger.value) {
-        let hint = hint(
-            &campaign.trigger.value,
-            candidates(
-                taxonomy.events.iter().map(|e| e.name.as_str()),
-                Some(&declared.events),
-            ),
-        );
+        let name = &campaign.trigger.value;
+        let hint = if taxonomy.object(name).is_some() || declared.objects.contains(name) {
+            format!(
+                "; `{name}` is an object type: a campaign that a relationship to one starts has `trigger = {{ relationship_added = \"{name}\" }}`"
+            )
+        } else {
+            hint(
+                name,
+                candidates(
+                    taxonomy.events.iter().map(|e| e.name.as_str()),
+                    Some(&declared.events),
+                ),
+            )
+        };
         sink.error(
             campaign.trigger.span,
             format!(
@@ -277,6 +378,7 @@ fn check_campaign(
         taxonomy,
         declared,
         trigger,
+        relationship: None,
         what,
     };
     ctx.steps(sink, &campaign.steps);
@@ -287,6 +389,9 @@ struct CampaignCtx<'a> {
     declared: &'a Declared,
     /// The trigger event, when it exists (else `event.*` is not checked).
     trigger: Option<&'a EventDef>,
+    /// The object type, when a relationship triggers the campaign (then there is
+    /// no `event.*` to read).
+    relationship: Option<&'a str>,
     what: String,
 }
 
@@ -374,6 +479,16 @@ impl CampaignCtx<'_> {
         let (fields, all_declared) = match path.root {
             PathRoot::Customer => (&self.taxonomy.profile[..], Some(&self.declared.attributes)),
             PathRoot::Event => {
+                if let Some(object) = self.relationship {
+                    sink.error(
+                        path.field.span,
+                        format!(
+                            "`event.{name}` in a condition of {}: a relationship to a `{object}` triggers it, not an event, so there is no `event` to read; test `customer.*` or `performed EVENT`",
+                            self.what
+                        ),
+                    );
+                    return None;
+                }
                 let event = self.trigger?;
                 let fields = self.declared.event_fields.get(&event.name.value);
                 (&event.data[..], fields)

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use cio_schema::{AppMessageId, AppMessageKind, Channel, FieldType};
+use cio_schema::{AppChannel, AppMessageId, AppMessageKind, FieldType};
 
 const PROFILE: &str = r#"
 [profile]
@@ -66,7 +66,7 @@ fn a_valid_file_reads_into_the_model() {
     assert_eq!(reset.name.as_str(), "password_reset");
     assert_eq!(reset.kind, AppMessageKind::Transactional);
     assert_eq!(reset.id, AppMessageId::Text("password_reset".into()));
-    assert_eq!(reset.channel, Channel::Email);
+    assert_eq!(reset.channel, AppChannel::Email);
     assert_eq!(reset.data.len(), 3);
     assert_eq!(reset.field("reset_url").unwrap().ty, FieldType::Url);
     assert!(reset.field("device").unwrap().optional);
@@ -74,7 +74,7 @@ fn a_valid_file_reads_into_the_model() {
     let code = &taxonomy.transactional[1];
     assert_eq!(
         (code.id.clone(), code.channel),
-        (AppMessageId::Number(12), Channel::Sms)
+        (AppMessageId::Number(12), AppChannel::Sms)
     );
     let update = &taxonomy.broadcasts[0];
     assert_eq!(update.kind, AppMessageKind::Broadcast);
@@ -218,7 +218,7 @@ channel = "emial"
             ("12:6", "`id` of transactional message `c` is empty"),
             (
                 "16:12",
-                "transactional message `d` is sent on channel `slack`; transactional messages are sent by email, push or sms",
+                "transactional message `d` is sent on channel `slack`; transactional messages are sent by email, push, sms, in_app or inbox",
             ),
             (
                 "21:1",
@@ -341,5 +341,144 @@ data = { name = { type = "string", pii = true } }
     assert_eq!(
         pii(&taxonomy.transactional[0].data),
         [("name".to_owned(), true)]
+    );
+}
+
+#[test]
+fn in_app_and_inbox_channels() {
+    let src = r#"
+[transactional.new_follower]
+id = "new_follower"
+channel = "in_app"
+data = { follower = "string" }
+body = "{{ trigger.follower }} follows you"
+
+[transactional.weekly_digest]
+id = 31
+channel = "inbox"
+body = "Your week"
+
+[broadcasts.launch]
+id = 5
+channel = "inbox"
+body = "We launched"
+"#;
+    let taxonomy = cio_schema::parse_str(src, "events.toml", None).unwrap();
+    let channels: Vec<AppChannel> = taxonomy
+        .transactional
+        .iter()
+        .chain(&taxonomy.broadcasts)
+        .map(|m| m.channel)
+        .collect();
+    assert_eq!(
+        channels,
+        [AppChannel::InApp, AppChannel::Inbox, AppChannel::Inbox]
+    );
+    assert!(AppChannel::Inbox.is_transactional() && !AppChannel::Slack.is_transactional());
+    assert_eq!(AppChannel::InApp.as_str(), "in_app");
+}
+
+#[test]
+fn in_app_and_inbox_rules() {
+    expect(
+        r#"
+[transactional.b]
+id = 2
+channel = "in_app"
+subject = "s"
+body = "x"
+
+[transactional.d]
+id = 4
+channel = "inbx"
+body = "x"
+
+[messages.f]
+channel = "inbox"
+body = "x"
+"#,
+        &[
+            (
+                "8:1",
+                "transactional message `b` is sent on channel `in_app`, which has no subject; remove `subject`",
+            ),
+            (
+                "13:12",
+                "unknown channel `inbx` for transactional message `d`; did you mean `inbox`?",
+            ),
+            (
+                "17:12",
+                "message `f` is sent on channel `inbox`, which only transactional messages and broadcasts declare here; campaign messages are sent by email, sms, push, in_app, webhook or slack",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn topics_are_read() {
+    let src = r#"
+[topics]
+product_updates = 1
+newsletter = { id = 2, doc = "The monthly newsletter." }
+"#;
+    let taxonomy = cio_schema::parse_str(src, "events.toml", None).unwrap();
+    let topics: Vec<(&str, u64, Option<&str>)> = taxonomy
+        .topics
+        .iter()
+        .map(|t| (t.name.as_str(), t.id, t.doc.as_deref()))
+        .collect();
+    assert_eq!(
+        topics,
+        [
+            ("product_updates", 1, None),
+            ("newsletter", 2, Some("The monthly newsletter."))
+        ]
+    );
+}
+
+#[test]
+fn topics_rules() {
+    expect(
+        r#"
+[topics]
+"2fa" = 1
+a_b = 2
+aB = 3
+x = { id = 4, doc = "d", dok = "e" }
+y = { doc = "no id" }
+z = 2
+w = "five"
+v = -1
+
+[events.topic]
+"#,
+        &[
+            (
+                "6:1",
+                "topic `2fa` cannot become a Rust variant: it starts with a digit",
+            ),
+            (
+                "8:1",
+                "topics `a_b` and `aB` both become the Rust variant `Topic::AB`",
+            ),
+            (
+                "9:26",
+                "unknown key `dok` in topic `x`; did you mean `doc`?",
+            ),
+            ("10:1", "topic `y` has no `id`"),
+            (
+                "11:5",
+                "topic `z` has the id 2 of topic `a_b`; each topic has its own id",
+            ),
+            (
+                "12:5",
+                "topic `w` must be the topic's id (a positive integer) or `{ id = 1, doc = \"...\" }`, found a string",
+            ),
+            ("13:5", "the id of topic `v` must be a positive integer"),
+            (
+                "15:9",
+                "event `topic` becomes the Rust type `Topic`, which is reserved for the subscription topics",
+            ),
+        ],
     );
 }

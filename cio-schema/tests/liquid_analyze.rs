@@ -595,3 +595,72 @@ fn the_seed_templates_read_what_they_should() {
         ],
     );
 }
+
+// ---- guards of a second segment (an object's attributes) ----------------------
+
+/// Each read as `root.path`, `+g` when guarded, `+n` when its first two segments are.
+fn nested(src: &str) -> Vec<String> {
+    let analysis = analyze(src).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+    analysis
+        .uses
+        .iter()
+        .filter(|u| u.kind == UseKind::Render)
+        .map(|u| {
+            let g = if u.guarded { "+g" } else { "" };
+            let n = if u.guarded_nested { "+n" } else { "" };
+            format!("{}{g}{n}", u.dotted())
+        })
+        .collect()
+}
+
+#[test]
+fn n01_a_test_of_two_segments_guards_them() {
+    assert_eq!(
+        nested("{% if trigger.company.domain %}{{ trigger.company.domain }}{{ trigger.company.name }}{% endif %}"),
+        ["trigger.company.domain+g+n", "trigger.company.name+g"]
+    );
+}
+
+#[test]
+fn n02_a_test_of_the_first_field_guards_only_it() {
+    assert_eq!(
+        nested(
+            "{% if trigger.company %}{{ trigger.company.domain }}{{ trigger.company }}{% endif %}"
+        ),
+        ["trigger.company.domain+g", "trigger.company+g+n"]
+    );
+}
+
+#[test]
+fn n03_default_guards_every_segment() {
+    assert_eq!(
+        nested(
+            "{{ trigger.relationship.role | default: 'member' }}{{ trigger.relationship.role }}"
+        ),
+        ["trigger.relationship.role+g+n", "trigger.relationship.role"]
+    );
+}
+
+#[test]
+fn n04_or_keeps_the_common_first_field() {
+    assert_eq!(
+        nested("{% if event.a.x or event.a.y %}{{ event.a.x }}{% endif %}{% if event.a.x or event.a.x %}{{ event.a.x }}{% endif %}"),
+        ["event.a.x+g", "event.a.x+g+n"]
+    );
+}
+
+#[test]
+fn n05_case_when_guards_the_subject_path() {
+    assert_eq!(
+        nested("{% case trigger.company.tier %}{% when 'gold' %}{{ trigger.company.tier }}{% endcase %}"),
+        ["trigger.company.tier+g+n"]
+    );
+}
+
+#[test]
+fn n06_else_of_a_nil_test_guards_both_segments() {
+    assert_eq!(
+        nested("{% if trigger.company.domain == nil %}-{% else %}{{ trigger.company.domain }}{% endif %}"),
+        ["trigger.company.domain+g+n"]
+    );
+}

@@ -88,7 +88,7 @@ fn unknown_section_without_suggestion() {
 "#,
         &[(
             "1:2",
-            "unknown section `workflows`; sections are `enums`, `profile`, `events`, `campaigns`, `messages`, `transactional`, `broadcasts` and `segments`",
+            "unknown section `workflows`; sections are `enums`, `profile`, `events`, `campaigns`, `messages`, `transactional`, `broadcasts`, `segments`, `objects` and `topics`",
         )],
     );
 }

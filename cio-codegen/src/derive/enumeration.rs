@@ -12,6 +12,7 @@ use crate::attr::{self, ContainerAttrs};
 use crate::items;
 use crate::render::{self, Out};
 use crate::spec::{EnumSpec, Generics, Piece};
+use crate::taxonomy::objects::inline_enum_owners;
 
 /// Expands the derive.
 pub(crate) fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
@@ -187,16 +188,32 @@ fn checked(derive: Derive<'_>) -> TokenStream {
     finish(track, &errors, out.into_tokens())
 }
 
-/// The values of the enum `name`: a named enum, or `owner.field` for an inline one.
+/// The values of the enum `name`: a named enum, or `owner.field` for an inline one
+/// (`objects.TYPE.field` and `objects.TYPE.relationship.field` for an object
+/// type's).
 fn enum_values<'a>(taxonomy: &'a Taxonomy, name: &str) -> Option<&'a [Name]> {
     if let Some(named) = taxonomy.named_enum(name) {
         return Some(&named.values);
     }
-    let (owner, field) = name.split_once('.')?;
-    let fields = if owner == "profile" {
-        &taxonomy.profile
-    } else {
-        &taxonomy.event(owner)?.data
+    let object_field = name.strip_prefix("objects.").and_then(|rest| {
+        let (object, field) = rest.split_once('.')?;
+        let object = taxonomy.object(object)?;
+        Some(match field.strip_prefix("relationship.") {
+            Some(field) => (&object.relationship, field),
+            None => (&object.attributes, field),
+        })
+    });
+    let (fields, field) = match object_field {
+        Some(found) => found,
+        None => {
+            let (owner, field) = name.split_once('.')?;
+            let fields = if owner == "profile" {
+                &taxonomy.profile
+            } else {
+                &taxonomy.event(owner)?.data
+            };
+            (fields, field)
+        }
     };
     let mut ty = &fields.iter().find(|f| f.name.value == field)?.ty;
     while let FieldType::List(inner) = ty {
@@ -209,12 +226,19 @@ fn enum_values<'a>(taxonomy: &'a Taxonomy, name: &str) -> Option<&'a [Name]> {
 }
 
 fn inline_enum_names(taxonomy: &Taxonomy) -> Vec<String> {
-    let owners = taxonomy
+    let mut owners: Vec<(String, &Vec<cio_schema::Field>)> = taxonomy
         .events
         .iter()
-        .map(|e| (e.name.value.as_str(), &e.data))
-        .chain(std::iter::once(("profile", &taxonomy.profile)));
+        .map(|e| (e.name.value.clone(), &e.data))
+        .chain(std::iter::once(("profile".to_string(), &taxonomy.profile)))
+        .collect();
+    for object in &taxonomy.objects {
+        let (owner, relationship_owner) = inline_enum_owners(&object.name.value);
+        owners.push((owner, &object.attributes));
+        owners.push((relationship_owner, &object.relationship));
+    }
     owners
+        .iter()
         .flat_map(|(owner, fields)| {
             fields
                 .iter()

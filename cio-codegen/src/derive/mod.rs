@@ -1,9 +1,10 @@
-//! The derives: `Event`, `Attributes` and `Enum` check the app's own types against
-//! `events.toml` and implement the runtime traits for them.
+//! The derives: `Event`, `Attributes`, `Enum`, `Object` and `Relationship` check the
+//! app's own types against `events.toml` and implement the runtime traits for them.
 
 pub(crate) mod attributes;
 pub(crate) mod enumeration;
 pub(crate) mod event;
+pub(crate) mod object;
 
 use std::path::Path;
 

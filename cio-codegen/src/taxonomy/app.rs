@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use cio_schema::{AppMessage, AppMessageId, AppMessageKind, Channel, Taxonomy};
+use cio_schema::{AppChannel, AppMessage, AppMessageId, AppMessageKind, Taxonomy};
 
 use super::docs::docs;
 use super::{field_specs, inline_enums};
@@ -83,12 +83,16 @@ fn id_variant(id: &AppMessageId) -> String {
     }
 }
 
-/// The generated `MessageChannel` variant of a transactional message's channel.
-fn channel_variant(channel: Channel) -> &'static str {
+/// The generated `MessageChannel` variant of a transactional message's channel
+/// (cio-schema refuses a transactional message on another channel; its stand-in
+/// is sent by email).
+fn channel_variant(channel: AppChannel) -> &'static str {
     match channel {
-        Channel::Push => "Push",
-        Channel::Sms => "Sms",
-        _ => "Email",
+        AppChannel::Push => "Push",
+        AppChannel::Sms => "Sms",
+        AppChannel::InApp => "InApp",
+        AppChannel::Inbox => "Inbox",
+        AppChannel::Email | AppChannel::Webhook | AppChannel::Slack => "Email",
     }
 }
 

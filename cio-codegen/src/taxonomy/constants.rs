@@ -28,11 +28,11 @@ pub(super) fn constants(out: &mut String, private: &str, schema: &Schema) {
         .iter()
         .map(|c| {
             let sends = list(&mut c.sends().into_iter().map(|m| m.value.as_str()));
-            format!(
-                "({}, {}, &[{sends}])",
-                lit(&c.name.value),
-                lit(&c.trigger.value)
-            )
+            let trigger = match c.relationship_object() {
+                Some(object) => format!("relationship_added:{object}"),
+                None => c.trigger.value.clone(),
+            };
+            format!("({}, {}, &[{sends}])", lit(&c.name.value), lit(&trigger))
         })
         .collect();
     let _ = write!(
@@ -46,18 +46,32 @@ pub(super) fn constants(out: &mut String, private: &str, schema: &Schema) {
             "pub const ATTRIBUTES: &[&str] = &[{attributes}];\n",
             "#[doc = \" Per event, the data fields its campaigns' Liquid reads (always sent).\"]\n",
             "pub const LIQUID_VARIABLES: &[(&str, &[&str])] = &[{liquid}];\n",
-            "#[doc = \" Every campaign: its name, its trigger event, and the messages it sends.\"]\n",
+            "#[doc = \" Every campaign: its name, its trigger event (or `relationship_added:TYPE` for a campaign a relationship to an object of the type triggers), and the messages it sends.\"]\n",
             "pub const CAMPAIGNS: &[(&str, &str, &[&str])] = &[{campaigns}];\n",
             "#[doc = \" Every message name.\"]\n",
             "pub const MESSAGES: &[&str] = &[{messages}];\n",
+            "#[doc = \" Every object type: its name and its `object_type_id`, in declaration order.\"]\n",
+            "pub const OBJECT_TYPES: &[(&str, u64)] = &[{objects}];\n",
+            "#[doc = \" Every subscription topic: its name and its id, in declaration order.\"]\n",
+            "pub const TOPICS: &[(&str, u64)] = &[{topics}];\n",
         ),
         events = list(&mut taxonomy.events.iter().map(|e| e.name.value.as_str())),
         attributes = list(&mut taxonomy.profile.iter().map(|a| a.name.value.as_str())),
         liquid = liquid.join(", "),
         campaigns = campaigns.join(", "),
         messages = list(&mut taxonomy.messages.iter().map(|m| m.name.value.as_str())),
+        objects = pairs(taxonomy.objects.iter().map(|o| (&o.name.value, o.type_id))),
+        topics = pairs(taxonomy.topics.iter().map(|t| (&t.name.value, t.id))),
     );
     super::journeys::journeys(out, private, taxonomy);
     super::app::templates(out, private, taxonomy);
     out.push_str("}\n");
+}
+
+/// `("a", 1), ("b", 2)`.
+fn pairs<'a>(items: impl Iterator<Item = (&'a String, u64)>) -> String {
+    items
+        .map(|(name, id)| format!("({}, {id})", lit(name)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

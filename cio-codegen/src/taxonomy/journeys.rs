@@ -1,5 +1,6 @@
 //! `taxonomy::JOURNEYS`: the campaigns and messages as static data, for
-//! `cio::journey::Simulation`.
+//! `cio::journey::Simulation`. Only the campaigns an event triggers: the journeys
+//! do not run those a relationship triggers.
 //!
 //! Written as one compact static: short variant names brought in by a `use` of
 //! `cio::__private::journey`, every condition and list promoted to `'static`.
@@ -21,7 +22,14 @@ pub(super) fn journeys(out: &mut String, private: &str, taxonomy: &Taxonomy) {
         "#[doc = \" The campaigns and messages of events.toml as data: what a journey `Simulation` runs.\"]\n\
          pub static JOURNEYS: {private}journey::Journeys = {{ use {private}journey::*; Journeys {{ campaigns: &["
     );
-    for campaign in &taxonomy.campaigns {
+    // A campaign a relationship triggers has no event to start it: the journeys do
+    // not run it (yet), so it is left out rather than started by an event of the
+    // object type's name.
+    for campaign in taxonomy
+        .campaigns
+        .iter()
+        .filter(|c| c.trigger_event().is_some())
+    {
         write_campaign(out, campaign);
     }
     out.push_str("], messages: &[");

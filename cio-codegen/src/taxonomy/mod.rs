@@ -1,4 +1,5 @@
-//! `cio::taxonomy!()`: typed Rust for every enum, event and the profile.
+//! `cio::taxonomy!()`: typed Rust for every enum, event, the profile, the App API's
+//! messages, the object types and the topics.
 
 use std::path::Path;
 
@@ -21,6 +22,7 @@ mod app;
 mod constants;
 mod docs;
 mod journeys;
+pub(crate) mod objects;
 mod profile;
 
 /// What `taxonomy!(...)` takes: `crate = path` for a renamed dependency, then the
@@ -120,6 +122,7 @@ pub(crate) fn generate(schema: &Schema, krate: &str) -> String {
     }
     profile::profile(&mut out, taxonomy);
     app::app_items(&mut out, taxonomy);
+    objects::object_items(&mut out, taxonomy);
     let private = out.private_path();
     constants::constants(&mut out.text, &private, schema);
     out.text

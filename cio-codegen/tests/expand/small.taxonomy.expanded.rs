@@ -83,12 +83,16 @@ pub mod taxonomy {
     pub const ATTRIBUTES: &[&str] = &["email", "nickname"];
     /// Per event, the data fields its campaigns' Liquid reads (always sent).
     pub const LIQUID_VARIABLES: &[(&str, &[&str])] = &[("signed_up", &["method"])];
-    /// Every campaign: its name, its trigger event, and the messages it sends.
+    /// Every campaign: its name, its trigger event (or `relationship_added:TYPE` for a campaign a relationship to an object of the type triggers), and the messages it sends.
     pub const CAMPAIGNS: &[(&str, &str, &[&str])] = &[
         ("onboarding", "signed_up", &["welcome"]),
     ];
     /// Every message name.
     pub const MESSAGES: &[&str] = &["welcome"];
+    /// Every object type: its name and its `object_type_id`, in declaration order.
+    pub const OBJECT_TYPES: &[(&str, u64)] = &[];
+    /// Every subscription topic: its name and its id, in declaration order.
+    pub const TOPICS: &[(&str, u64)] = &[];
     /// The campaigns and messages of events.toml as data: what a journey `Simulation` runs.
     pub static JOURNEYS: ::cio::__private::journey::Journeys = {
         use ::cio::__private::journey::*;

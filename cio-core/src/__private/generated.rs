@@ -169,8 +169,9 @@ macro_rules! __cio_enum_impls {
 /// ([`record_impls!`](crate::__private::record_impls)) over the declared types.
 ///
 /// `#[doc..] Name [] [] []: Event "name" ["liquid", ...] { #[doc..] field "wire" req (type) => check limit = value ...; ... }`
-/// or `Name [] [] []: Attributes { ... }`; `type` is an `events.toml` type as
-/// [`ty!`](crate::__private::ty) takes it.
+/// or `Name [] [] []: Attributes { ... }`, or with the trait's other items
+/// `Name [] [] []: ObjectType with { const NAME: &'static str = "company"; ... } { ... }`;
+/// `type` is an `events.toml` type as [`ty!`](crate::__private::ty) takes it.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cio_record {
@@ -183,7 +184,8 @@ macro_rules! __cio_record {
     };
     (
         $(#[$attr:meta])*
-        $name:ident [] [] []: $trait:ident $($event:literal [$($liquid:literal),*])? {
+        $name:ident [] [] []: $trait:ident $($event:literal [$($liquid:literal),*])?
+        $(with { $($assoc:tt)* })? {
             $(
                 $(#[$field_attr:meta])*
                 $field:ident $wire:literal $presence:ident $ty:tt $(#$pii:ident)? $($each:ident)* => $check:ident $($limit:ident = $value:literal)*;
@@ -209,7 +211,7 @@ macro_rules! __cio_record {
         };
 
         $crate::__private::record_impls! {
-            $name [] [] []: $trait $($event [$($liquid),*])? {
+            $name [] [] []: $trait $($event [$($liquid),*])? $(with { $($assoc)* })? {
                 $($field $wire $presence (_) $($each)* => $check $($limit = $value)*;)*
             }
         }
@@ -221,12 +223,13 @@ macro_rules! __cio_record {
 /// `cio::Attributes`, whose `validate` runs every field's check.
 ///
 /// `Name [impl generics] [type generics] [where clause]: Event "name" ["liquid", ...] { field "wire" opt (type) each* => check limit = value ...; ... }`
+/// (or `: Trait with { items } { ... }`, the trait's items besides `validate`)
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cio_record_impls {
     (
         $name:ident [$($impl_gen:tt)*] [$($ty_gen:tt)*] [$($where:tt)*]
-        : $trait:ident $($event:literal [$($liquid:literal),*])? {
+        : $trait:ident $($event:literal [$($liquid:literal),*])? $(with { $($assoc:tt)* })? {
             $(
                 $field:ident $wire:literal $presence:ident ($($ty:tt)*) $($each:ident)* => $check:ident $($limit:ident = $value:literal)*;
             )*
@@ -256,6 +259,7 @@ macro_rules! __cio_record_impls {
                     const NAME: &'static str = $event;
                     const LIQUID_FIELDS: &'static [&'static str] = &[$($liquid),*];
                 )?
+                $($($assoc)*)?
                 fn validate(&self) -> ::core::result::Result<(), $crate::__private::Violation> {
                     $(
                         $crate::__private::record_impls!(

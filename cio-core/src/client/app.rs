@@ -148,6 +148,8 @@ impl AppClient {
             crate::MessageChannel::Email => ("send/email", "POST /v1/send/email"),
             crate::MessageChannel::Push => ("send/push", "POST /v1/send/push"),
             crate::MessageChannel::Sms => ("send/sms", "POST /v1/send/sms"),
+            crate::MessageChannel::InApp => ("send/in_app", "POST /v1/send/in_app"),
+            crate::MessageChannel::Inbox => ("send/inbox_message", "POST /v1/send/inbox_message"),
         };
         self.limits.transactional.wait().await;
         let answer = self

@@ -13,11 +13,36 @@ use super::lexer::{Lexer, MarkupKind};
 use super::{Root, SyntaxError, UseKind, VariableUse};
 use crate::suggest::did_you_mean;
 
-/// `root.field`: what a guard establishes as present.
+/// `root.field` or `root.field.sub`: what a guard establishes as present.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct GuardKey<'s> {
     root: Root,
     field: &'s str,
+    /// The second segment, when the tested path has one.
+    sub: Option<&'s str>,
+}
+
+impl GuardKey<'_> {
+    /// `true` when both name the same first field (whatever their second segment).
+    fn same_field(&self, other: &GuardKey<'_>) -> bool {
+        self.root == other.root && self.field == other.field
+    }
+}
+
+/// The keys of `a` that `b` also establishes: a key kept whole when `b` has it,
+/// else reduced to its first field when `b` establishes that field.
+fn common<'s>(a: Vec<GuardKey<'s>>, b: &[GuardKey<'s>]) -> Vec<GuardKey<'s>> {
+    a.into_iter()
+        .filter_map(|k| {
+            if b.contains(&k) {
+                Some(k)
+            } else if b.iter().any(|other| other.same_field(&k)) {
+                Some(GuardKey { sub: None, ..k })
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// A literal in a condition.
@@ -655,8 +680,17 @@ impl<'s> Walker<'s> {
         let Some(root) = root else {
             return (j, Operand::Other);
         };
-        let key = segments.first().map(|&field| GuardKey { root, field });
-        let guarded = guarded || key.is_some_and(|k| self.guards.contains(&k));
+        let key = segments.first().map(|&field| GuardKey {
+            root,
+            field,
+            sub: segments.get(1).copied(),
+        });
+        let guarded_nested = guarded
+            || key.is_some_and(|k| match k.sub {
+                Some(_) => self.guards.contains(&k),
+                None => self.guards.iter().any(|g| g.same_field(&k)),
+            });
+        let guarded = guarded || key.is_some_and(|k| self.guards.iter().any(|g| g.same_field(&k)));
         let kind = if dynamic && segments.is_empty() {
             UseKind::Dynamic
         } else {
@@ -668,6 +702,7 @@ impl<'s> Walker<'s> {
             offset: head.start,
             len: end - head.start,
             guarded,
+            guarded_nested,
             kind,
         });
         (j, Operand::Data(key))
@@ -732,9 +767,9 @@ impl<'s> Walker<'s> {
         while let Some((y, n, and)) = clauses.pop() {
             if and {
                 yes.extend(y);
-                no.retain(|k| n.contains(k));
+                no = common(no, &n);
             } else {
-                yes.retain(|k| y.contains(k));
+                yes = common(yes, &y);
                 no.extend(n);
             }
         }

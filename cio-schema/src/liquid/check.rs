@@ -22,7 +22,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{analyze, Analysis, Root, UseKind, VariableUse};
-use crate::model::{Campaign, Field, FieldType, Message, Name, Span, Template, TemplateOrigin};
+use crate::model::{
+    Campaign, Field, FieldType, Message, Name, ObjectType, Span, Template, TemplateOrigin,
+    TriggerKind,
+};
 use crate::suggest::did_you_mean;
 use crate::{Diagnostic, SourceFile, Taxonomy};
 
@@ -34,6 +37,17 @@ pub(super) enum Problem {
     Deeper,
     Dynamic,
     NoCampaign,
+    /// An `event.*` read where a relationship, not an event, triggers the campaign.
+    NoEvent,
+}
+
+/// What a reported problem was found against: the trigger event (empty for the
+/// profile and for a message no campaign sends), or the object type a relationship
+/// to which triggers the campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trigger<'a> {
+    Event(&'a str),
+    Relationship(&'a str),
 }
 
 pub(super) fn check_taxonomy(taxonomy: &Taxonomy, events_toml: &SourceFile) -> Vec<Diagnostic> {
@@ -79,7 +93,7 @@ pub(super) fn liquid_fields(taxonomy: &Taxonomy) -> BTreeMap<String, BTreeSet<St
                 continue;
             };
             for campaign in &campaigns {
-                let Some(event) = taxonomy.event(&campaign.trigger.value) else {
+                let Some(event) = campaign.trigger_event().and_then(|e| taxonomy.event(e)) else {
                     continue;
                 };
                 let Some(fields) = map.get_mut(&event.name.value) else {
@@ -125,15 +139,27 @@ fn check_uses(
     out: &mut Vec<Diagnostic>,
 ) {
     let name = &message.name.value;
-    // (root, field, trigger event, problem) already reported in this template.
-    let mut reported: Vec<(Root, String, String, Problem)> = Vec::new();
-    let mut emit = |u: &VariableUse, trigger: &str, problem: Problem, text: String| {
-        let key = (
-            u.root,
-            u.field().unwrap_or("").to_owned(),
-            trigger.to_owned(),
-            problem,
-        );
+    // (root, field, trigger, problem) already reported in this template; the field
+    // of a read of an object's attributes is its first two segments.
+    let mut reported: Vec<(Root, String, String, bool, Problem)> = Vec::new();
+    let mut emit = |u: &VariableUse, trigger: Trigger<'_>, problem: Problem, text: String| {
+        let key = match (trigger, &u.path[..]) {
+            (Trigger::Relationship(object), [first, second, ..]) => (
+                u.root,
+                format!("{first}.{second}"),
+                object.to_owned(),
+                true,
+                problem,
+            ),
+            (Trigger::Relationship(object), _) => {
+                let field = u.field().unwrap_or("").to_owned();
+                (u.root, field, object.to_owned(), true, problem)
+            }
+            (Trigger::Event(event), _) => {
+                let field = u.field().unwrap_or("").to_owned();
+                (u.root, field, event.to_owned(), false, problem)
+            }
+        };
         if !reported.contains(&key) {
             reported.push(key);
             out.push(place.error(u.offset, u.len, text));
@@ -148,7 +174,7 @@ fn check_uses(
             let root = u.root.as_str();
             emit(
                 u,
-                "",
+                Trigger::Event(""),
                 Problem::Dynamic,
                 format!(
                     "message `{name}` reads `{root}[…]` with a computed key, which cannot be checked; \
@@ -169,7 +195,7 @@ fn check_uses(
                     ),
                     _ => format!("message `{name}` reads `{var}`, but {why}"),
                 };
-                emit(u, "", problem, text);
+                emit(u, Trigger::Event(""), problem, text);
             }
             continue;
         }
@@ -177,7 +203,7 @@ fn check_uses(
             if u.field().is_some() {
                 emit(
                     u,
-                    "",
+                    Trigger::Event(""),
                     Problem::NoCampaign,
                     format!(
                         "message `{name}` reads `{var}` but no campaign sends it, so no event provides it; \
@@ -189,7 +215,16 @@ fn check_uses(
             continue;
         }
         for campaign in campaigns {
-            let Some(event) = taxonomy.event(&campaign.trigger.value) else {
+            if campaign.trigger_kind == TriggerKind::RelationshipAdded {
+                let Some(object) = taxonomy.object(&campaign.trigger.value) else {
+                    continue;
+                };
+                if let Some((problem, text)) = relationship_read(object, campaign, name, u) {
+                    emit(u, Trigger::Relationship(&object.name.value), problem, text);
+                }
+                continue;
+            }
+            let Some(event) = campaign.trigger_event().and_then(|e| taxonomy.event(e)) else {
                 continue;
             };
             let Some((problem, why)) = check_field(&event.data, u) else {
@@ -210,9 +245,82 @@ fn check_uses(
                 ),
                 _ => format!("{who} reads `{var}`, but {why}"),
             };
-            emit(u, e, problem, text);
+            emit(u, Trigger::Event(e), problem, text);
         }
     }
+}
+
+/// What is wrong with the read `u` (not of `customer.*`, nor computed) in message
+/// `message` of `campaign`, which a relationship to an object of type `object`
+/// triggers: it reads `trigger.TYPE.*` (the object's attributes) and
+/// `trigger.relationship.*` (the relationship's), and has no `event`.
+fn relationship_read(
+    object: &ObjectType,
+    campaign: &Campaign,
+    message: &str,
+    u: &VariableUse,
+) -> Option<(Problem, String)> {
+    let first = u.field()?;
+    let o = &object.name.value;
+    let var = u.dotted();
+    let who = format!(
+        "message `{message}` (campaign `{}`, triggered when a person is related to a `{o}`)",
+        campaign.name.value
+    );
+    if u.root == Root::Event {
+        return Some((
+            Problem::NoEvent,
+            format!(
+                "{who} reads `{var}`, but a relationship triggers the campaign, not an event: read `trigger.{o}.*` (the {o}'s attributes) or `trigger.relationship.*` (the relationship's)"
+            ),
+        ));
+    }
+    let (fields, noun) = if first == o {
+        (&object.attributes, "an attribute")
+    } else if first == "relationship" {
+        (&object.relationship, "a relationship attribute")
+    } else {
+        let hint = did_you_mean(first, [o.as_str(), "relationship"])
+            .map(|s| format!("; did you mean `trigger.{s}`?"))
+            .unwrap_or_default();
+        return Some((
+            Problem::Unknown,
+            format!(
+                "{who} reads `{var}`, but its trigger carries `trigger.{o}` (the {o}'s attributes) and `trigger.relationship` (the relationship's){hint}"
+            ),
+        ));
+    };
+    // `trigger.company` alone is the whole object: nothing to check.
+    u.path.get(1)?;
+    let inner = VariableUse {
+        path: u.path[1..].to_vec(),
+        guarded: u.guarded_nested,
+        ..u.clone()
+    };
+    let (problem, why) = check_field(fields, &inner)?;
+    let text = match problem {
+        Problem::Unknown if fields.is_empty() => format!(
+            "{who} reads `{var}`, but object type `{o}` declares no {}",
+            if first == o {
+                "attributes"
+            } else {
+                "relationship attributes"
+            }
+        ),
+        Problem::Unknown => {
+            let hint = inner
+                .field()
+                .and_then(|f| did_you_mean(f, fields.iter().map(|f| f.name.as_str())))
+                .map(|s| format!("; did you mean `trigger.{first}.{s}`?"))
+                .unwrap_or_default();
+            format!("{who} reads `{var}`, which is not {noun} of object type `{o}`{hint}")
+        }
+        Problem::Optional => {
+            format!("{who} reads optional `{var}` without a `default` filter or an `if` guard")
+        }
+        _ => format!("{who} reads `{var}`, but {why}"),
+    };
+    Some((problem, text))
 }
 
 /// `"; did you mean `root.x`?"` for the field of `u` closest to one of `fields`.
@@ -421,6 +529,7 @@ mod tests {
             offset: 0,
             len: 1,
             guarded: false,
+            guarded_nested: false,
             kind,
         }
     }

@@ -51,7 +51,10 @@
 //! [`UseKind::Test`]: testing a missing value is fine.
 //!
 //! Guards match on the root and the first field: a guard on `event.metadata` also
-//! guards `event.metadata.plan`.
+//! guards `event.metadata.plan` ([`VariableUse::guarded`]). The attributes of an
+//! object are read one level deeper (`trigger.company.domain`), so a read also tells
+//! whether its first two segments are guarded ([`VariableUse::guarded_nested`]): by
+//! a `default` filter, or a test of `trigger.company.domain` itself.
 //!
 //! # Checks
 //!
@@ -143,6 +146,11 @@ pub struct VariableUse {
     pub len: usize,
     /// `true` when a `default` filter or an enclosing test makes a missing value safe.
     pub guarded: bool,
+    /// `true` when a `default` filter or an enclosing test of the first two
+    /// segments (`trigger.company.domain`) makes a missing second segment safe: what
+    /// an optional attribute of an object needs. A test of the first field alone
+    /// (`trigger.company`) does not do it. For a path of one segment, `guarded`.
+    pub guarded_nested: bool,
     /// How it is read.
     pub kind: UseKind,
 }

@@ -4,13 +4,18 @@
 use toml::de::DeValue;
 
 use super::fields::{read_fields, Owner};
+use super::reader::Str;
 use super::reader::{entries, key_name, kind, named_tables, span, string, table, unsigned, Value};
-use super::workflow::{inline, read_channel, read_file, Files};
+use super::workflow::{inline, read_file, Files};
 use crate::diagnostic::Sink;
-use crate::model::{AppMessage, AppMessageId, AppMessageKind, Channel, SegmentDef, Span};
+use crate::model::{AppChannel, AppMessage, AppMessageId, AppMessageKind, SegmentDef, Span};
+use crate::suggest::hint;
 
 const TRANSACTIONAL_KEYS: [&str; 7] = ["id", "channel", "doc", "data", "subject", "body", "file"];
 const SEGMENT_KEYS: [&str; 2] = ["id", "doc"];
+const APP_CHANNELS: [&str; 7] = [
+    "email", "sms", "push", "in_app", "inbox", "webhook", "slack",
+];
 
 /// What `[transactional]` or `[broadcasts]` declares.
 #[derive(Debug, Default)]
@@ -38,7 +43,7 @@ pub(crate) fn read_app_messages(
     let mut out = AppMessages::default();
     for (name, what, t) in named_tables(sink, value, section, noun) {
         let mut id = None;
-        let mut channel = Channel::Email;
+        let mut channel = AppChannel::Email;
         let mut channel_span = None;
         let mut doc = None;
         let mut data = Vec::new();
@@ -54,7 +59,7 @@ pub(crate) fn read_app_messages(
                     None => broken = true,
                 },
                 "channel" => match string(sink, v, &format!("`channel` of {what}"))
-                    .and_then(|s| read_channel(sink, &s, &what).map(|c| (c, s.content_span())))
+                    .and_then(|s| read_app_channel(sink, &s, &what).map(|c| (c, s.content_span())))
                 {
                     Some((c, at)) => {
                         channel = c;
@@ -86,20 +91,18 @@ pub(crate) fn read_app_messages(
                 _ => sink.unknown_key(&key_name(k), &what, &TRANSACTIONAL_KEYS),
             }
         }
-        if kind_of == AppMessageKind::Transactional
-            && !matches!(channel, Channel::Email | Channel::Push | Channel::Sms)
-        {
+        if kind_of == AppMessageKind::Transactional && !channel.is_transactional() {
             sink.error(
                 channel_span.unwrap_or(name.span),
                 format!(
-                    "{what} is sent on channel `{}`; transactional messages are sent by email, push or sms",
+                    "{what} is sent on channel `{}`; transactional messages are sent by email, push, sms, in_app or inbox",
                     channel.as_str()
                 ),
             );
             broken = true;
         }
         if let Some(at) = subject_key {
-            if !matches!(channel, Channel::Email | Channel::Push) {
+            if !matches!(channel, AppChannel::Email | AppChannel::Push) {
                 sink.error(
                     at,
                     format!(
@@ -151,17 +154,35 @@ pub(crate) fn read_app_messages(
                     AppMessageKind::Broadcast => AppMessageId::Number(0),
                 };
                 let mut stand_in = message(placeholder, name.span, None, None);
-                if !matches!(
-                    stand_in.channel,
-                    Channel::Email | Channel::Push | Channel::Sms
-                ) {
-                    stand_in.channel = Channel::Email;
+                if !stand_in.channel.is_transactional() {
+                    stand_in.channel = AppChannel::Email;
                 }
                 out.stand_ins.push(stand_in);
             }
         }
     }
     out
+}
+
+/// The channel of a transactional message or broadcast.
+fn read_app_channel(sink: &mut Sink<'_>, s: &Str, what: &str) -> Option<AppChannel> {
+    Some(match s.text.as_str() {
+        "email" => AppChannel::Email,
+        "sms" => AppChannel::Sms,
+        "push" => AppChannel::Push,
+        "in_app" => AppChannel::InApp,
+        "inbox" => AppChannel::Inbox,
+        "webhook" => AppChannel::Webhook,
+        "slack" => AppChannel::Slack,
+        other => {
+            let hint = hint(other, APP_CHANNELS);
+            sink.error(
+                s.content_span(),
+                format!("unknown channel `{other}` for {what}{hint}"),
+            );
+            return None;
+        }
+    })
 }
 
 /// A transactional message's id (a positive integer or a non-empty string) or a

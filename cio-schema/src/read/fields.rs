@@ -20,6 +20,10 @@ pub(crate) enum Owner<'a> {
     /// `[transactional.NAME]` or `[broadcasts.NAME]`, as described
     /// ("transactional message `x`").
     App(&'a str),
+    /// The `attributes` of `[objects.NAME]`.
+    Object(&'a str),
+    /// The `relationship` attributes of `[objects.NAME]`.
+    Relationship(&'a str),
 }
 
 impl Owner<'_> {
@@ -29,6 +33,10 @@ impl Owner<'_> {
             Owner::Profile => format!("profile attribute `{field}`"),
             Owner::Event(event) => format!("field `{field}` of event `{event}`"),
             Owner::App(what) => format!("field `{field}` of {what}"),
+            Owner::Object(object) => format!("attribute `{field}` of object type `{object}`"),
+            Owner::Relationship(object) => {
+                format!("relationship attribute `{field}` of object type `{object}`")
+            }
         }
     }
 }

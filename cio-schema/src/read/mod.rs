@@ -8,6 +8,7 @@ mod app;
 mod condition;
 mod duration;
 mod fields;
+mod objects;
 mod reader;
 mod types;
 mod workflow;
@@ -18,11 +19,11 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Sink;
-use crate::model::{AppMessage, AppMessageKind, Declared, Span, Taxonomy};
+use crate::model::{AppMessage, AppMessageKind, Declared, ObjectType, Span, Taxonomy};
 use crate::suggest::hint;
 use reader::{entries, span, table};
 
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 10] = [
     "enums",
     "profile",
     "events",
@@ -31,6 +32,8 @@ const SECTIONS: [&str; 8] = [
     "transactional",
     "broadcasts",
     "segments",
+    "objects",
+    "topics",
 ];
 
 /// The first stage's outcome for a file that is valid TOML.
@@ -42,6 +45,9 @@ pub(crate) struct Read {
     /// A stand-in for each transactional message and broadcast with an error (see
     /// [`app::AppMessages::stand_ins`]).
     pub(crate) stand_ins: Vec<AppMessage>,
+    /// A stand-in for each object type with an error in its `type_id` (see
+    /// [`objects::Objects::stand_ins`]).
+    pub(crate) object_stand_ins: Vec<ObjectType>,
 }
 
 /// Reads the text of `sink`'s file, recording errors in `sink`. Template files named
@@ -69,12 +75,20 @@ pub(crate) fn read(
         read: Vec::new(),
     };
     let mut stand_ins = Vec::new();
-    let taxonomy = read_sections(sink, root.get_ref(), &mut template_files, &mut stand_ins);
+    let mut object_stand_ins = Vec::new();
+    let taxonomy = read_sections(
+        sink,
+        root.get_ref(),
+        &mut template_files,
+        &mut stand_ins,
+        &mut object_stand_ins,
+    );
     files.append(&mut template_files.read);
     Some(Read {
         taxonomy,
         declared: declared(root.get_ref()),
         stand_ins,
+        object_stand_ins,
     })
 }
 
@@ -92,6 +106,7 @@ fn declared(root: &DeTable<'_>) -> Declared {
         messages: keys(root.get("messages").map(|v| v.get_ref())),
         attributes: keys(root.get("profile").map(|v| v.get_ref())),
         event_fields: HashMap::new(),
+        objects: keys(root.get("objects").map(|v| v.get_ref())),
     };
     if let Some(DeValue::Table(events)) = root.get("events").map(|v| v.get_ref()) {
         for (name, event) in events.iter() {
@@ -128,6 +143,7 @@ fn read_sections(
     root: &DeTable<'_>,
     files: &mut workflow::Files<'_>,
     stand_ins: &mut Vec<AppMessage>,
+    object_stand_ins: &mut Vec<ObjectType>,
 ) -> Taxonomy {
     let mut taxonomy = Taxonomy::default();
     // Enums first: field types refer to them wherever they are declared.
@@ -171,11 +187,17 @@ fn read_sections(
                 stand_ins.extend(read.stand_ins);
             }
             "segments" => taxonomy.segments = app::read_segments(sink, value),
+            "objects" => {
+                let read = objects::read_objects(sink, value, &enum_names);
+                taxonomy.objects = read.read;
+                object_stand_ins.extend(read.stand_ins);
+            }
+            "topics" => taxonomy.topics = objects::read_topics(sink, value),
             other => {
                 let mut hint = hint(other, SECTIONS);
                 if hint.is_empty() {
                     hint =
-                        "; sections are `enums`, `profile`, `events`, `campaigns`, `messages`, `transactional`, `broadcasts` and `segments`"
+                        "; sections are `enums`, `profile`, `events`, `campaigns`, `messages`, `transactional`, `broadcasts`, `segments`, `objects` and `topics`"
                             .into();
                 }
                 sink.error(span(key), format!("unknown section `{other}`{hint}"));

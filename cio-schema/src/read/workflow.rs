@@ -8,10 +8,13 @@ use super::condition::parse_condition;
 use super::duration::parse_duration;
 use super::reader::{array, entries, key_name, kind, named_tables, span, string, Str, Value};
 use crate::diagnostic::Sink;
-use crate::model::{Campaign, Channel, Message, Name, Span, Step, Template, TemplateOrigin};
+use crate::model::{
+    Campaign, Channel, Message, Name, Span, Step, Template, TemplateOrigin, TriggerKind,
+};
 use crate::suggest::hint;
 
 const CAMPAIGN_KEYS: [&str; 3] = ["trigger", "doc", "steps"];
+const TRIGGER_KEYS: [&str; 1] = ["relationship_added"];
 const STEP_KEYS: [&str; 5] = ["wait", "send", "if", "then", "else"];
 
 /// Reads `[campaigns]`.
@@ -23,9 +26,7 @@ pub(crate) fn read_campaigns(sink: &mut Sink<'_>, value: &Value<'_>) -> Vec<Camp
         let mut steps = Vec::new();
         for (k, v) in entries(t) {
             match k.get_ref().as_ref() {
-                "trigger" => {
-                    trigger = string(sink, v, &format!("`trigger` of {what}")).map(|s| s.name())
-                }
+                "trigger" => trigger = read_trigger(sink, v, &what),
                 "doc" => doc = string(sink, v, &format!("`doc` of {what}")).map(|s| s.text),
                 "steps" => {
                     if let Some(items) = array(sink, v, &format!("`steps` of {what}")) {
@@ -47,14 +48,66 @@ pub(crate) fn read_campaigns(sink: &mut Sink<'_>, value: &Value<'_>) -> Vec<Camp
                 continue;
             }
         };
+        let (trigger, trigger_kind) = trigger;
         out.push(Campaign {
             name,
             trigger,
+            trigger_kind,
             doc,
             steps,
         });
     }
     out
+}
+
+/// A campaign's `trigger`: an event's name, or `{ relationship_added = "TYPE" }`.
+fn read_trigger(sink: &mut Sink<'_>, v: &Value<'_>, what: &str) -> Option<(Name, TriggerKind)> {
+    let t = match v.get_ref() {
+        DeValue::String(_) => {
+            let s = string(sink, v, "")?;
+            return Some((s.name(), TriggerKind::Event));
+        }
+        DeValue::Table(t) => t,
+        other => {
+            sink.error(
+                span(v),
+                format!(
+                    "`trigger` of {what} must be an event's name or `{{ relationship_added = \"OBJECT_TYPE\" }}`, found {}",
+                    kind(other)
+                ),
+            );
+            return None;
+        }
+    };
+    let mut trigger = None;
+    let mut broken = false;
+    for (k, v) in entries(t) {
+        match k.get_ref().as_ref() {
+            "relationship_added" => {
+                match string(sink, v, &format!("`relationship_added` of {what}")) {
+                    Some(s) => trigger = Some((s.name(), TriggerKind::RelationshipAdded)),
+                    None => broken = true,
+                }
+            }
+            _ => {
+                sink.unknown_key(
+                    &key_name(k),
+                    &format!("the trigger of {what}"),
+                    &TRIGGER_KEYS,
+                );
+                broken = true;
+            }
+        }
+    }
+    if trigger.is_none() && !broken {
+        sink.error(
+            span(v),
+            format!(
+                "the trigger of {what} names nothing: write `trigger = \"EVENT\"` or `trigger = {{ relationship_added = \"OBJECT_TYPE\" }}`"
+            ),
+        );
+    }
+    trigger
 }
 
 fn read_steps(sink: &mut Sink<'_>, items: &[Value<'_>], what: &str) -> Vec<Step> {
@@ -315,7 +368,7 @@ pub(super) fn inline(s: &Str) -> Template {
     }
 }
 
-pub(super) fn read_channel(sink: &mut Sink<'_>, s: &Str, what: &str) -> Option<Channel> {
+fn read_channel(sink: &mut Sink<'_>, s: &Str, what: &str) -> Option<Channel> {
     Some(match s.text.as_str() {
         "email" => Channel::Email,
         "sms" => Channel::Sms,
@@ -323,6 +376,15 @@ pub(super) fn read_channel(sink: &mut Sink<'_>, s: &Str, what: &str) -> Option<C
         "in_app" => Channel::InApp,
         "webhook" => Channel::Webhook,
         "slack" => Channel::Slack,
+        "inbox" => {
+            sink.error(
+                s.content_span(),
+                format!(
+                    "{what} is sent on channel `inbox`, which only transactional messages and broadcasts declare here; campaign messages are sent by email, sms, push, in_app, webhook or slack"
+                ),
+            );
+            return None;
+        }
         other => {
             let hint = hint(other, CHANNELS);
             sink.error(

@@ -5,6 +5,16 @@ mod events {
     ::cio::taxonomy!("fixtures/shop.toml");
 }
 
+mod objects {
+    ::cio::taxonomy!("fixtures/company.toml");
+}
+
+#[derive(::cio::Relationship)]
+#[cio(taxonomy = "fixtures/company.toml", name = "company")]
+struct Membership {
+    role: ::std::option::Option<::std::string::String>,
+}
+
 #[derive(::cio::Event)]
 #[cio(taxonomy = "fixtures/shop.toml")]
 struct SignedUp {
@@ -37,4 +47,6 @@ fn main() {
     let _ = SignedUp { method: ::std::string::String::new() };
     let _ = Seats { seats: ::std::option::Option::None };
     let _ = Plan::Free;
+    let _ = objects::Topic::Newsletter.id();
+    let _ = Membership { role: ::std::option::Option::None };
 }

@@ -22,6 +22,14 @@ mod events {
     cio::taxonomy!("fixtures/shop.toml");
 }
 
+mod objects {
+    struct Option;
+    struct String;
+    struct u64;
+    trait Object {}
+    cio::taxonomy!("fixtures/company.toml");
+}
+
 #[derive(cio::Event)]
 #[cio(taxonomy = "fixtures/shop.toml")]
 struct SignedUp {

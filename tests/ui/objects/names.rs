@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/objects_names.toml");
+}
+
+fn main() {}

@@ -1,0 +1,25 @@
+#[derive(cio::Enum)]
+#[cio(taxonomy = "fixtures/company.toml", name = "tier")]
+enum Tier {
+    Free,
+    Growth,
+    Enterprise,
+}
+
+#[derive(cio::Enum)]
+#[cio(taxonomy = "fixtures/company.toml", name = "objects.company.region")]
+enum Region {
+    Eu,
+    Us,
+}
+
+#[derive(cio::Object)]
+#[cio(taxonomy = "fixtures/company.toml")]
+struct Company {
+    name: Option<String>,
+    tier: Tier,
+    seats: i64,
+    region: Region,
+}
+
+fn main() {}

@@ -1,0 +1,25 @@
+#[derive(cio::Enum)]
+#[cio(taxonomy = "fixtures/company.toml", name = "tier")]
+enum Tier {
+    Free,
+    Growth,
+    Enterprise,
+}
+
+#[derive(cio::Enum)]
+#[cio(taxonomy = "fixtures/company.toml", name = "objects.company.region")]
+enum Region {
+    Eu,
+    Us,
+}
+
+#[derive(cio::Object)]
+#[cio(taxonomy = "fixtures/company.toml")]
+struct Company {
+    name: i64,
+    tier: Tier,
+    seats: String,
+    region: Region,
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod events {
+    cio::taxonomy!("fixtures/topics.toml");
+}
+
+fn main() {}
