@@ -14,7 +14,14 @@ use cio_schema as model;
 /// The journeys of `taxonomy`, leaked for the rest of the process (see the module
 /// documentation).
 pub fn leak(taxonomy: &model::Taxonomy) -> &'static run::Journeys {
-    let campaigns = taxonomy.campaigns.iter().map(campaign).collect();
+    // Campaigns a relationship starts are not run yet: only those an event triggers,
+    // as `taxonomy::JOURNEYS` has them.
+    let campaigns = taxonomy
+        .campaigns
+        .iter()
+        .filter(|c| c.trigger_event().is_some())
+        .map(campaign)
+        .collect();
     let messages = taxonomy.messages.iter().map(message).collect();
     Box::leak(Box::new(run::Journeys {
         campaigns: slice(campaigns),
