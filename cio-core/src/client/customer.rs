@@ -148,18 +148,13 @@ impl Customer {
     /// versions agree). Two people sharing a key only wait for each other; the same
     /// person named by another identifier (email instead of id) has another key.
     pub(crate) fn ordering_key(&self) -> i64 {
-        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
         let bytes = self
             .kind
             .key()
             .bytes()
             .chain(std::iter::once(b':'))
             .chain(self.value.bytes());
-        let hash = bytes.fold(OFFSET, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(PRIME)
-        });
-        i64::from_ne_bytes(hash.to_ne_bytes())
+        fnv1a(bytes)
     }
 
     /// Writes `{"<kind>":"<value>"}` (v2 `identifiers`, merge sides).
@@ -172,6 +167,17 @@ impl Customer {
         out.push(b'}');
         Ok(())
     }
+}
+
+/// FNV-1a of `bytes`, as the ordering keys stored in the outbox (the same value on
+/// every build and machine).
+pub(crate) fn fnv1a(bytes: impl Iterator<Item = u8>) -> i64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let hash = bytes.fold(OFFSET, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    });
+    i64::from_ne_bytes(hash.to_ne_bytes())
 }
 
 impl fmt::Debug for Customer {

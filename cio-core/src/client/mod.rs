@@ -40,6 +40,7 @@ mod destination;
 mod device;
 mod error;
 mod limits;
+mod object_ref;
 mod operation;
 mod payload;
 mod pipelines;
@@ -65,11 +66,12 @@ pub use destination::Destination;
 pub use device::{Device, Platform};
 pub use error::{Error, Limit};
 pub(crate) use operation::People;
+pub use object_ref::ObjectRef;
 pub use operation::{
     batch_body_len, BatchFailure, BatchOutcome, Operation, OperationKind, BATCH_OVERHEAD,
 };
 pub use pipelines::{
-    Integrations, ObjectRef, PipelinesClient, PipelinesClientBuilder, PIPELINES_SPACING,
+    Integrations, PipelinesClient, PipelinesClientBuilder, PIPELINES_SPACING,
 };
 pub use rate::RateLimits;
 pub use region::Region;

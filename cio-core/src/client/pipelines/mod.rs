@@ -34,7 +34,9 @@ use super::config::ApiKey;
 use super::error::Error;
 use super::rate::Spacing;
 use super::transport::{Answer, Request};
-use super::{Customer, DeliveryMetric, Device, Inner, Operation, Region, RetryPolicy, View};
+use super::{
+    Customer, DeliveryMetric, Device, Inner, ObjectRef, Operation, Region, RetryPolicy, View,
+};
 use crate::{Attributes, Event, EventId, Tracked};
 use call::{finish, write_head, write_raw, write_timestamp};
 
@@ -80,46 +82,6 @@ impl Envelope {
         out.extend_from_slice(&self.integrations);
         out.push(b'}');
         out
-    }
-}
-
-/// An object of the workspace (a company, an account), by its type's
-/// `object_type_id` and its own id: what `group` calls and relationships name.
-///
-/// ```
-/// use cio_core::client::ObjectRef;
-/// let acme = ObjectRef::new(1, "acme");
-/// assert_eq!((acme.type_id(), acme.id()), (1, "acme"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ObjectRef {
-    type_id: u32,
-    id: String,
-}
-
-impl ObjectRef {
-    /// The object `id` of the object type `type_id`.
-    pub fn new(type_id: u32, id: impl Into<String>) -> Self {
-        ObjectRef {
-            type_id,
-            id: id.into(),
-        }
-    }
-
-    /// The object type's id.
-    pub fn type_id(&self) -> u32 {
-        self.type_id
-    }
-
-    /// The object's id.
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        Customer::id(self.id.as_str())
-            .validate()
-            .map_err(|_| Error::InvalidIdentifier(format!("`{}` is not an object id", self.id)))
     }
 }
 
