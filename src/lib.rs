@@ -73,9 +73,9 @@ pub mod journey {
     //! person would receive, when, rendered as Customer.io renders their Liquid.
 
     pub use cio_core::journey::{
-        BranchTaken, Campaign, Channel, CompareOp, Condition, Context, Delivery, JourneyStatus,
-        JourneyView, Journeys, Literal, Message, Path, RenderError, Rendered, Renderer, Simulation,
-        Step, TrackedEvent,
+        BranchTaken, Campaign, Channel, CompareOp, Condition, Context, Decision, Delivery,
+        JourneyStatus, JourneyView, Journeys, Literal, Message, Path, RenderError, Rendered,
+        Renderer, Simulation, Step, StepTaken, TrackedEvent,
     };
 }
 

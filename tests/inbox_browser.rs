@@ -1,8 +1,12 @@
 //! The emulator's web inbox in a real browser: headless Chromium, driven over
 //! chromedriver's WebDriver API on loopback, loads the inbox while the main
-//! example's events flow in, and finds the welcome email's rendered subject once the
-//! journeys' clock reaches it; message bodies run no script. A screenshot is kept at
-//! `target/tmp/inbox.png`.
+//! example's events flow in and the journeys' clock moves, and sees the page update
+//! itself in place (a marker set on `window` survives: no reload). It finds the
+//! welcome email in its three views (rendered, plain text, Liquid source), each
+//! person's journey drawn as the campaign's flow with the side each `if` took and
+//! the value that decided it, and searches people by name and email, as typed and
+//! as `?q=`; message bodies run no script. Screenshots are kept under
+//! `target/tmp/inbox-screenshots/`.
 //!
 //! Without `chromium` and `chromedriver` installed the test says it did not run; in
 //! CI (`CI=true`) it fails instead (`.ci/run` installs them).
@@ -11,7 +15,7 @@
 
 mod browser;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use cio::client::TrackClient;
@@ -28,6 +32,9 @@ use messaging::events::{Plan, SignupMethod};
 use messaging::{demo_users, MessagingService};
 
 const START: Timestamp = Timestamp::from_unix(1_700_000_000);
+
+/// How long the page may take to show a change.
+const SOON: Duration = Duration::from_secs(20);
 
 /// Chromium, or `None` (after saying so) when it is not installed outside CI.
 async fn browser() -> Option<Browser> {
@@ -60,6 +67,46 @@ async fn post_clock(emulator: &Emulator, body: serde_json::Value) -> serde_json:
     answer.json().await.unwrap()
 }
 
+/// Saves a screenshot as `NAME.png` under `target/tmp/inbox-screenshots/`.
+async fn screenshot(browser: &Browser, name: &str) -> Result<PathBuf, String> {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("inbox-screenshots");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let shot = dir.join(format!("{name}.png"));
+    browser.screenshot(&shot).await?;
+    println!("inbox screenshot: {}", shot.display());
+    Ok(shot)
+}
+
+/// Marks the page: the mark survives as long as the page is not reloaded.
+async fn mark(browser: &Browser) -> Result<(), String> {
+    browser
+        .execute("window.__inboxMark = 'not reloaded'; return true;")
+        .await
+        .map(drop)
+}
+
+async fn assert_not_reloaded(browser: &Browser, when: &str) -> Result<(), String> {
+    let mark = browser
+        .execute("return window.__inboxMark || null;")
+        .await?;
+    if mark == "not reloaded" {
+        Ok(())
+    } else {
+        Err(format!("the page was reloaded {when}"))
+    }
+}
+
+/// Waits until `script` holds, else fails with `what` and the page's text.
+async fn wait(browser: &Browser, script: &str, what: &str) -> Result<(), String> {
+    match browser.wait_until(script, SOON).await {
+        Ok(()) => Ok(()),
+        Err(last) => Err(format!(
+            "{what} (the check returned {last}); the page shows: {}",
+            browser.text().await.unwrap_or_default()
+        )),
+    }
+}
+
 async fn main_example_in_the_inbox(browser: &Browser) -> Result<(), String> {
     let emulator = Emulator::builder()
         .journeys(&messaging::events::taxonomy::JOURNEYS)
@@ -67,12 +114,15 @@ async fn main_example_in_the_inbox(browser: &Browser) -> Result<(), String> {
         .start()
         .await
         .map_err(|e| e.to_string())?;
+    browser.resize(1280, 1100).await?;
     browser.goto(&emulator.inbox_url()).await?;
     let empty = browser.text().await?;
     assert!(empty.contains("Nobody yet."), "{empty}");
     assert!(empty.contains("No messages yet."), "{empty}");
+    mark(browser).await?;
 
-    // The main example's signups arrive while the page is open.
+    // The main example's signups arrive while the page is open; only Jane verifies
+    // her email address.
     let client = TrackClient::builder(emulator.site_id(), emulator.api_key())
         .base_url(emulator.base_url())
         .build()
@@ -85,12 +135,12 @@ async fn main_example_in_the_inbox(browser: &Browser) -> Result<(), String> {
             .on_signup(user, SignupMethod::Google)
             .await
             .map_err(e)?;
-        service.on_email_verified(&user.id).await.map_err(e)?;
         service
             .on_feature_used(&user.id, "export", None)
             .await
             .map_err(e)?;
     }
+    service.on_email_verified(&users[0].id).await.map_err(e)?;
     service
         .on_upgrade(&users[0].id, Plan::Free, Plan::Pro, 49.0)
         .await
@@ -100,9 +150,11 @@ async fn main_example_in_the_inbox(browser: &Browser) -> Result<(), String> {
         .await
         .map_err(e)?;
     let text = browser
-        .wait_for_text("jane@example.com", Duration::from_secs(20))
+        .wait_for_text("raj@example.com", SOON)
         .await
-        .map_err(|seen| format!("the inbox never showed Jane; it showed: {seen}"))?;
+        .map_err(|seen| format!("the inbox never showed Raj; it showed: {seen}"))?;
+    assert_not_reloaded(browser, "when people arrived").await?;
+    assert!(text.contains("jane@example.com"), "{text}");
     assert!(text.contains("onboarding: waiting until"), "{text}");
     assert!(text.contains("win_back: waiting until"), "{text}");
     assert!(
@@ -110,15 +162,49 @@ async fn main_example_in_the_inbox(browser: &Browser) -> Result<(), String> {
         "sent before its wait: {text}"
     );
 
-    // Five minutes later on the journeys' clock, the welcome email is sent.
+    // Five minutes later on the journeys' clock, the welcome emails are sent: the
+    // open page shows them without reloading.
     let clock = post_clock(&emulator, serde_json::json!({"advance": 300})).await;
     assert_eq!(clock["now"], START.as_unix() + 300);
     let text = browser
-        .wait_for_text("Welcome, Jane!", Duration::from_secs(20))
+        .wait_for_text("Welcome, Jane!", SOON)
         .await
         .map_err(|seen| format!("the inbox never showed the welcome email; it showed: {seen}"))?;
     assert!(text.contains("Welcome, Raj!"), "{text}");
+    assert_not_reloaded(browser, "when the clock moved").await?;
     assert_eq!(emulator.deliveries().len(), 2);
+    screenshot(browser, "index").await?;
+
+    // The search, as typed: instant, and kept in the address.
+    browser.type_into("#search", "RAJ@").await?;
+    wait(
+        browser,
+        "return document.getElementById('person-user-1').hidden === true \
+           && document.getElementById('person-user-2').hidden === false;",
+        "typing RAJ@ did not leave Raj alone",
+    )
+    .await?;
+    let text = browser.text().await?;
+    assert!(!text.contains("jane@example.com"), "{text}");
+    assert!(
+        text.contains("Welcome, Raj!") && !text.contains("Welcome, Jane!"),
+        "{text}"
+    );
+    assert!(browser.url().await?.ends_with("/?q=RAJ%40"));
+    screenshot(browser, "search").await?;
+    assert_not_reloaded(browser, "while searching").await?;
+    // And as `?q=`, on the server.
+    browser
+        .goto(&format!("{}?q=Jane%40example", emulator.inbox_url()))
+        .await?;
+    let found = browser
+        .execute(
+            "return [document.getElementById('person-user-1') !== null, \
+                     document.getElementById('person-user-2') !== null, \
+                     document.getElementById('search').value];",
+        )
+        .await?;
+    assert_eq!(found, serde_json::json!([true, false, "Jane@example"]));
 
     // Jane's page: attributes, timeline, journey and the email rendered as HTML.
     browser
@@ -128,9 +214,6 @@ async fn main_example_in_the_inbox(browser: &Browser) -> Result<(), String> {
     for expected in ["first_name", "signed_up", "onboarding", "Welcome, Jane!"] {
         assert!(page.contains(expected), "no {expected:?} in {page}");
     }
-    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("inbox.png");
-    browser.screenshot(&shot).await?;
-    println!("inbox screenshot: {}", shot.display());
     let reachable = browser
         .execute("return document.querySelector('iframe.body').contentDocument === null;")
         .await?;
@@ -142,6 +225,138 @@ async fn main_example_in_the_inbox(browser: &Browser) -> Result<(), String> {
     assert_eq!(delivered.subject.as_deref(), Some("Welcome, Jane!"));
     assert!(!body.trim().is_empty(), "the email body is blank");
     assert!(!body.contains('<'), "the email body shows markup: {body}");
+
+    // The journey as the campaign's flow: the wait and the send done, waiting in
+    // the day's wait, the `if` ahead.
+    let step = |path: &str| {
+        format!("document.querySelector('#journey-0 [data-step=\"{path}\"]').className")
+    };
+    let classes = browser
+        .execute(&format!(
+            "return [{}, {}, {}, {}];",
+            step("0"),
+            step("1"),
+            step("2"),
+            step("3")
+        ))
+        .await?;
+    assert_eq!(
+        classes,
+        serde_json::json!([
+            "step wait done",
+            "step send done",
+            "step wait here",
+            "step if todo"
+        ])
+    );
+    let page = browser.text().await?;
+    assert!(
+        page.contains("waits here until 2023-11-15 22:18:20 UTC (+1d)"),
+        "{page}"
+    );
+
+    // The welcome email's three views, as a user clicks through them.
+    mark(browser).await?;
+    let visible = |selector: &str| {
+        format!("return document.querySelector('{selector}').offsetParent !== null;")
+    };
+    assert_eq!(
+        browser.execute(&visible("#message-0 iframe.body")).await?,
+        true
+    );
+    browser.click("label[for='view-0-text']").await?;
+    assert_eq!(
+        browser.execute(&visible("#message-0 iframe.body")).await?,
+        false
+    );
+    let text = browser
+        .execute("return document.querySelector('#message-0 .view-text').innerText;")
+        .await?;
+    let text = text.as_str().unwrap_or_default();
+    assert!(
+        text.starts_with("Hi Jane,\n\nThanks for signing up with google."),
+        "{text}"
+    );
+    browser
+        .execute("document.getElementById('message-0').scrollIntoView(); return true;")
+        .await?;
+    screenshot(browser, "message-text").await?;
+    browser.click("label[for='view-0-liquid']").await?;
+    let liquid = browser
+        .execute("return document.querySelector('#message-0 .view-liquid').innerText;")
+        .await?;
+    let liquid = liquid.as_str().unwrap_or_default();
+    assert!(
+        liquid.contains("Welcome, {{ customer.first_name }}!"),
+        "{liquid}"
+    );
+    assert!(
+        liquid.contains("Thanks for signing up with {{ event.method }}."),
+        "{liquid}"
+    );
+    let webhooks = browser
+        .execute("return document.getElementById('message-0-webhooks').innerText;")
+        .await?;
+    assert_eq!(webhooks, "Webhooks: no webhook reported yet");
+    screenshot(browser, "message-liquid").await?;
+
+    // A day later the `if` is decided while the page is open: Jane verified, so
+    // `then` (nothing to send), and she waits three days; the tab she chose stays.
+    post_clock(&emulator, serde_json::json!({"advance": 86_400})).await;
+    wait(
+        browser,
+        &format!("return {} === 'step wait here';", step("4")),
+        "Jane's page never showed her in the 3-day wait",
+    )
+    .await?;
+    assert_not_reloaded(browser, "when the journey moved").await?;
+    let decided = browser
+        .execute(&format!(
+            "return [{}, document.querySelector('#journey-0 [data-step=\"3\"] .decision').innerText, \
+                     document.querySelector('#journey-0 [data-step=\"3\"] .branch.taken .side').innerText, \
+                     document.getElementById('view-0-liquid').checked];",
+            step("3")
+        ))
+        .await?;
+    assert_eq!(
+        decided,
+        serde_json::json!([
+            "step if done",
+            "customer.email_verified = true → then",
+            "THEN",
+            true
+        ])
+    );
+    browser
+        .execute("document.getElementById('journeys-section').scrollIntoView(); return true;")
+        .await?;
+    screenshot(browser, "journey-then").await?;
+
+    // Raj did not verify: `else`, and the reminder was sent.
+    browser
+        .goto(&format!("{}people/user-2", emulator.inbox_url()))
+        .await?;
+    let onboarding = browser
+        .execute(
+            "var j = Array.from(document.querySelectorAll('.journey'))\
+               .find(function (j) { return j.querySelector('h3').innerText.startsWith('onboarding'); });\
+             return [j.querySelector('[data-step=\"3\"] .decision').innerText, \
+                     j.querySelector('[data-step=\"3.else.0\"]').className, \
+                     j.querySelector('[data-step=\"3\"] .branch.then').className];",
+        )
+        .await?;
+    assert_eq!(
+        onboarding,
+        serde_json::json!([
+            "customer.email_verified = not set → else",
+            "step send done",
+            "branch then skipped"
+        ])
+    );
+    let page = browser.text().await?;
+    assert!(page.contains("Please verify your email address"), "{page}");
+    screenshot(browser, "journey-else").await?;
+
     emulator.shutdown().await;
     Ok(())
 }

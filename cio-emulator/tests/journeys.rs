@@ -264,7 +264,10 @@ async fn the_inbox_shows_people_journeys_and_messages_escaped() {
             "{index}"
         );
         assert!(!index.contains("<script>alert"), "{index}");
-        assert!(index.contains("onboarding: waiting until"), "{index}");
+        assert!(
+            index.contains("onboarding: <span class=\"chip waiting\">waiting until"),
+            "{index}"
+        );
 
         let (status, _, person) = api.get("/people/o%27brien%2F1").await;
         assert_eq!(status, 200, "{person}");

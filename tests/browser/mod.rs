@@ -187,12 +187,80 @@ impl Browser {
         Ok(text.as_str().unwrap_or_default().to_owned())
     }
 
+    /// Waits (up to `within`) until `script` (a function body) returns `true`;
+    /// what it returned last when it never does.
+    pub async fn wait_until(&self, script: &str, within: Duration) -> Result<(), Value> {
+        let started = Instant::now();
+        loop {
+            let last = self.execute(script).await.unwrap_or(Value::Null);
+            if last == true {
+                return Ok(());
+            }
+            if started.elapsed() > within {
+                return Err(last);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The first element matching the CSS `selector`.
+    async fn element(&self, selector: &str) -> Result<String, String> {
+        let element = self
+            .call(
+                "POST",
+                &self.at("/element"),
+                Some(json!({"using": "css selector", "value": selector})),
+            )
+            .await?;
+        element[ELEMENT]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("no element for {selector}: {element}"))
+    }
+
+    /// Clicks the first element matching the CSS `selector`, as a user would.
+    pub async fn click(&self, selector: &str) -> Result<(), String> {
+        let id = self.element(selector).await?;
+        self.call("POST", &self.at(&format!("/element/{id}/click")), None)
+            .await
+            .map(drop)
+    }
+
+    /// Types `text` into the first element matching the CSS `selector`.
+    pub async fn type_into(&self, selector: &str, text: &str) -> Result<(), String> {
+        let id = self.element(selector).await?;
+        self.call(
+            "POST",
+            &self.at(&format!("/element/{id}/value")),
+            Some(json!({ "text": text })),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// The address of the current page.
+    pub async fn url(&self) -> Result<String, String> {
+        let url = self.call("GET", &self.at("/url"), None).await?;
+        Ok(url.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Sets the window's size in CSS pixels.
+    pub async fn resize(&self, width: u32, height: u32) -> Result<(), String> {
+        self.call(
+            "POST",
+            &self.at("/window/rect"),
+            Some(json!({ "width": width, "height": height })),
+        )
+        .await
+        .map(drop)
+    }
+
     /// Waits (up to `within`) until the page's text contains `needle`, while the
-    /// page reloads itself; the text last seen when it never does.
+    /// page updates itself; the text last seen when it never does.
     pub async fn wait_for_text(&self, needle: &str, within: Duration) -> Result<String, String> {
         let started = Instant::now();
         loop {
-            // A reload in progress makes a command fail once: try again.
+            // A navigation in progress makes a command fail once: try again.
             if let Ok(text) = self.text().await {
                 if text.contains(needle) {
                     return Ok(text);
@@ -209,16 +277,7 @@ impl Browser {
 
     /// Enters the first element matching the CSS `selector` (an iframe).
     pub async fn enter_frame(&self, selector: &str) -> Result<(), String> {
-        let element = self
-            .call(
-                "POST",
-                &self.at("/element"),
-                Some(json!({"using": "css selector", "value": selector})),
-            )
-            .await?;
-        let id = element[ELEMENT]
-            .as_str()
-            .ok_or_else(|| format!("no element for {selector}: {element}"))?;
+        let id = self.element(selector).await?;
         self.call(
             "POST",
             &self.at("/frame"),

@@ -1,7 +1,11 @@
 //! [`BranchTaken`]: which way an `if` of a workflow went, named by where the `if`
-//! stands, so that a coverage report can point at it in `events.toml`.
+//! stands, so that a coverage report can point at it in `events.toml`; and
+//! [`StepTaken`]: each step one journey ran, with how each `if` was decided.
+
+use serde_json::Value;
 
 use super::data::Step;
+use crate::Timestamp;
 
 /// A branch a journey took: the `if` at `step` of `campaign`, and whether its
 /// condition held (`then`) or not (`else`).
@@ -13,6 +17,29 @@ pub struct BranchTaken {
     pub step: String,
     /// Whether the condition held (the `then` steps ran) or not (the `else` steps).
     pub held: bool,
+}
+
+/// A step one journey ran, as [`JourneyView::trail`](super::JourneyView::trail)
+/// lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepTaken {
+    /// Where the step stands in the campaign: see [`step_path`].
+    pub step: String,
+    /// When it ran (for a `wait`, when the wait began).
+    pub time: Timestamp,
+    /// For an `if`, how it was decided; `None` for a `wait` or a `send`.
+    pub decision: Option<Decision>,
+}
+
+/// How an `if` was decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether the condition held (the `then` steps ran) or not (the `else` steps).
+    pub held: bool,
+    /// What the condition read, in the order it is written, each once:
+    /// `customer.NAME` and `event.NAME` with their value then (`null` when absent),
+    /// `performed EVENT` with `true` or `false`.
+    pub read: Vec<(String, Value)>,
 }
 
 /// The path of `target` in `steps`: its index from 0, preceded for a step inside a

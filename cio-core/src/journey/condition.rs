@@ -41,6 +41,38 @@ pub(super) fn holds(condition: &Condition, facts: &Facts<'_>) -> bool {
     }
 }
 
+/// What `condition` reads from these facts, in the order it is written, each once:
+/// `customer.NAME` or `event.NAME` with the value (`null` when absent), `performed
+/// EVENT` with whether it was.
+pub(super) fn reads(condition: &Condition, facts: &Facts<'_>) -> Vec<(String, Value)> {
+    fn walk(condition: &Condition, facts: &Facts<'_>, out: &mut Vec<(String, Value)>) {
+        let (name, value) = match condition {
+            Condition::Truthy(path) | Condition::Compare(path, ..) => (
+                match path {
+                    Path::Customer(name) => format!("customer.{name}"),
+                    Path::Event(name) => format!("event.{name}"),
+                },
+                facts.read(path).cloned().unwrap_or(Value::Null),
+            ),
+            Condition::Performed(event) => (
+                format!("performed {event}"),
+                Value::Bool((facts.performed)(event)),
+            ),
+            Condition::Not(inner) => return walk(inner, facts, out),
+            Condition::And(a, b) | Condition::Or(a, b) => {
+                walk(a, facts, out);
+                return walk(b, facts, out);
+            }
+        };
+        if !out.iter().any(|(seen, _)| *seen == name) {
+            out.push((name, value));
+        }
+    }
+    let mut out = Vec::new();
+    walk(condition, facts, &mut out);
+    out
+}
+
 /// Liquid's truthiness, which Customer.io's "exists and is true" follows: only
 /// `false` and `null` (or absence) are false.
 fn truthy(value: &Value) -> bool {
@@ -148,5 +180,37 @@ mod tests {
         ));
         assert!(holds(&Condition::Performed("done"), &f));
         assert!(!holds(&Condition::Performed("other"), &f));
+    }
+
+    #[test]
+    fn reads_name_each_value_once_in_order() {
+        let customer = map(json!({"plan": "pro", "verified": false}));
+        let event = map(json!({}));
+        let f = facts(&customer, &event);
+        static PRO: Condition = Condition::Compare(
+            Path::Customer("plan"),
+            CompareOp::Eq,
+            Literal::String("pro"),
+        );
+        static VERIFIED: Condition = Condition::Truthy(Path::Customer("verified"));
+        static METHOD: Condition = Condition::Truthy(Path::Event("method"));
+        static EITHER: Condition = Condition::Or(&VERIFIED, &METHOD);
+        static ALL: Condition = Condition::And(&PRO, &EITHER);
+        static DONE: Condition = Condition::And(&Condition::Performed("done"), &PRO);
+        assert_eq!(
+            reads(&Condition::Not(&ALL), &f),
+            [
+                ("customer.plan".to_owned(), json!("pro")),
+                ("customer.verified".to_owned(), json!(false)),
+                ("event.method".to_owned(), Value::Null),
+            ]
+        );
+        assert_eq!(
+            reads(&Condition::Or(&DONE, &PRO), &f),
+            [
+                ("performed done".to_owned(), json!(true)),
+                ("customer.plan".to_owned(), json!("pro")),
+            ]
+        );
     }
 }

@@ -13,7 +13,7 @@ mod data;
 mod render;
 mod simulation;
 
-pub use branch::{step_path, BranchTaken};
+pub use branch::{step_path, BranchTaken, Decision, StepTaken};
 pub use data::{Campaign, Channel, CompareOp, Condition, Journeys, Literal, Message, Path, Step};
 pub use render::{
     json_value, parse, parser, render_bounded, render_source, Context, Limits, RenderError,

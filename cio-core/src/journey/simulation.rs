@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::branch::{step_path, BranchTaken};
-use super::condition::{holds, Facts};
+use super::branch::{step_path, BranchTaken, Decision, StepTaken};
+use super::condition::{holds, reads, Facts};
 use super::data::{Campaign, Channel, Journeys, Step};
 use super::render::{Context, RenderError, Renderer};
 use crate::{Attributes, Event, Timestamp};
@@ -71,6 +71,9 @@ pub struct JourneyView<'a> {
     pub started: Timestamp,
     /// Where it stands.
     pub status: JourneyStatus,
+    /// Every step it ran so far, in order: the path it took through the campaign,
+    /// how each `if` was decided, and (when waiting) the `wait` it waits in last.
+    pub trail: &'a [StepTaken],
 }
 
 struct Person {
@@ -92,6 +95,8 @@ struct Journey {
     /// The steps still to run: each frame is a list of steps and the next index.
     frames: Vec<(&'static [Step], usize)>,
     status: JourneyStatus,
+    /// The steps run so far.
+    trail: Vec<StepTaken>,
 }
 
 /// The campaigns of a taxonomy, run for simulated people on a virtual clock.
@@ -253,6 +258,7 @@ impl Simulation {
                 status: JourneyStatus::Waiting {
                     until: Timestamp::from_unix(self.now),
                 },
+                trail: Vec::new(),
             });
             self.people[index].active.push(run);
             self.step(run);
@@ -338,12 +344,13 @@ impl Simulation {
             .map(|run| self.view(run))
     }
 
-    fn view<'a>(&'a self, run: &Journey) -> JourneyView<'a> {
+    fn view<'a>(&'a self, run: &'a Journey) -> JourneyView<'a> {
         JourneyView {
             person: &self.people[run.person].id,
             campaign: run.campaign.name,
             started: Timestamp::from_unix(run.started),
             status: run.status,
+            trail: &run.trail,
         }
     }
 
@@ -376,6 +383,12 @@ impl Simulation {
                 continue;
             };
             frame.1 += 1;
+            let journey = &mut self.runs[run];
+            journey.trail.push(StepTaken {
+                step: step_path(journey.campaign.steps, step).unwrap_or_default(),
+                time: Timestamp::from_unix(self.now),
+                decision: None,
+            });
             match step {
                 Step::Wait(secs) => {
                     let until = self
@@ -406,16 +419,21 @@ impl Simulation {
                         performed: &performed,
                     };
                     let held = holds(condition, &facts);
+                    let read = reads(condition, &facts);
                     let campaign = journey.campaign;
-                    if let Some(path) = step_path(campaign.steps, step) {
-                        self.branches.insert(BranchTaken {
-                            campaign: campaign.name,
-                            step: path,
-                            held,
-                        });
+                    let journey = &mut self.runs[run];
+                    if let Some(taken) = journey.trail.last_mut() {
+                        taken.decision = Some(Decision { held, read });
+                        if !taken.step.is_empty() {
+                            self.branches.insert(BranchTaken {
+                                campaign: campaign.name,
+                                step: taken.step.clone(),
+                                held,
+                            });
+                        }
                     }
                     let branch = if held { then } else { otherwise };
-                    self.runs[run].frames.push((branch, 0));
+                    journey.frames.push((branch, 0));
                 }
             }
         }
@@ -469,5 +487,68 @@ fn to_map<T: serde::Serialize>(value: &T) -> Map<String, Value> {
     match serde_json::to_value(value) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journey::{Condition, Message, Path};
+    use serde_json::json;
+
+    static VERIFIED: Condition = Condition::Truthy(Path::Customer("verified"));
+    static JOURNEYS: Journeys = Journeys {
+        campaigns: &[Campaign {
+            name: "onboarding",
+            trigger: "signed_up",
+            steps: &[
+                Step::Send("hi"),
+                Step::Branch(&VERIFIED, &[], &[Step::Send("hi")]),
+                Step::Wait(60),
+                Step::Send("hi"),
+            ],
+        }],
+        messages: &[Message {
+            name: "hi",
+            channel: Channel::Sms,
+            subject: None,
+            body: "hi",
+        }],
+    };
+
+    #[test]
+    fn a_journey_keeps_the_steps_it_ran_and_how_each_if_was_decided() {
+        let mut sim = Simulation::new(&JOURNEYS, Timestamp::from_unix(100));
+        sim.identify_json("jo", Map::new());
+        sim.track_json("jo", "signed_up", Map::new());
+        let journey = sim.journeys_of("jo").next().map(|j| j.trail.to_vec());
+        let trail = journey.unwrap_or_default();
+        let steps: Vec<&str> = trail.iter().map(|t| t.step.as_str()).collect();
+        assert_eq!(steps, ["0", "1", "1.else.0", "2"]);
+        assert_eq!(
+            trail[1].decision,
+            Some(Decision {
+                held: false,
+                read: vec![("customer.verified".to_owned(), Value::Null)],
+            })
+        );
+        assert!(trail.iter().all(|t| t.time == Timestamp::from_unix(100)));
+        let mut verified = Map::new();
+        verified.insert("verified".to_owned(), json!(true));
+        sim.identify_json("jo", verified);
+        sim.advance(Duration::from_secs(60));
+        let view = sim.journeys_of("jo").next();
+        let trail = view.map_or(&[][..], |j| j.trail);
+        assert_eq!(trail.len(), 5);
+        assert_eq!(trail[4].step, "3");
+        assert_eq!(trail[4].time, Timestamp::from_unix(160));
+        assert_eq!(
+            sim.branches_taken().collect::<Vec<_>>(),
+            [&BranchTaken {
+                campaign: "onboarding",
+                step: "1".to_owned(),
+                held: false
+            }]
+        );
     }
 }

@@ -23,11 +23,7 @@ pub(crate) fn delivery(d: &Delivery) -> Value {
 /// Every delivery, or those of `?person=ID`, in the order they were sent; an empty
 /// list when the emulator runs no journeys.
 pub(super) fn deliveries(state: &State, query: Option<&str>) -> Value {
-    let person = query.and_then(|q| {
-        q.split('&')
-            .find_map(|pair| pair.strip_prefix("person="))
-            .and_then(super::html::decode_query)
-    });
+    let person = super::markup::query_param(query, "person");
     let Some(engine) = &state.journeys else {
         return Value::Array(Vec::new());
     };

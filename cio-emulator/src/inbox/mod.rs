@@ -1,19 +1,28 @@
 //! The web inbox and the control routes, served on the emulator's port next to the
 //! Track API, without authentication and outside fault injection:
 //!
-//! - `GET /`: people, their journeys and every delivered message;
-//! - `GET /people/ID`: one person's attributes, timeline, journeys and messages,
-//!   each rendered (an email body as HTML, in a sandboxed `srcdoc` iframe);
+//! - `GET /` (`?q=` searches people by identifier or email): people, where their
+//!   journeys stand, and every delivered message;
+//! - `GET /people/ID`: one person's journeys drawn as their campaigns' flows (the
+//!   path taken, each `if`'s side with the values that decided it, where the person
+//!   waits), attributes, timeline, and messages;
 //! - `GET /messages/N`: the `N`th delivery (from 0) alone;
+//! - each message rendered (an email body as HTML, in a sandboxed `srcdoc` iframe), as
+//!   plain text and as its Liquid source, with its webhooks' metrics;
 //! - `GET /__deliveries` (optionally `?person=ID`): the deliveries as JSON;
 //! - `GET /__clock`, `POST /__clock` (`{"advance": SECONDS}`, `{"until": UNIX}` or
 //!   `{"advance": "next"}`, or the same as a form from the inbox's buttons);
 //! - `GET /__version`: a fingerprint of the state, which the inbox page polls to
-//!   reload when something changes; `GET /__inbox.js`: that script.
+//!   update itself in place when something changes; `GET /__inbox.js`: that script.
 
 mod clock;
-mod html;
+mod fields;
 mod json;
+mod live;
+mod markup;
+mod metrics;
+mod page;
+mod text;
 mod time;
 
 use crate::record::State;
@@ -71,27 +80,31 @@ pub(crate) fn answer(
     body: &[u8],
 ) -> Page {
     match (method, path) {
-        ("GET", "/") => Page::html(200, html::index(state)),
-        ("GET", "/__inbox.js") => Page::new(200, "text/javascript", html::SCRIPT),
-        ("GET", "/__version") => Page::new(200, "text/plain", html::version(state)),
+        ("GET", "/") => {
+            let search = markup::query_param(query, "q").unwrap_or_default();
+            Page::html(200, page::index(state, &search))
+        }
+        ("GET", "/__inbox.js") => Page::new(200, "text/javascript", live::SCRIPT),
+        ("GET", "/__version") => Page::new(200, "text/plain", live::version(state)),
         ("GET", "/__deliveries") => Page::json(200, &json::deliveries(state, query)),
         ("GET", "/__clock") => clock::show(state),
         ("POST", "/__clock") => clock::set(state, body),
         ("GET", _) if path.starts_with("/people/") => {
-            match html::decode(&path["/people/".len()..]) {
-                Some(person) if html::knows(state, &person) => {
-                    Page::html(200, html::person(state, &person))
+            match markup::decode(&path["/people/".len()..]) {
+                Some(person) if page::knows(state, &person) => {
+                    Page::html(200, page::person(state, &person))
                 }
-                _ => Page::html(404, html::not_found("no such person")),
+                _ => Page::html(404, page::not_found(state, "No such person")),
             }
         }
         ("GET", _) if path.starts_with("/messages/") => {
-            match path["/messages/".len()..].parse::<usize>() {
-                Ok(n) => match html::message(state, n) {
-                    Some(page) => Page::html(200, page),
-                    None => Page::html(404, html::not_found("no such message")),
-                },
-                Err(_) => Page::html(404, html::not_found("no such message")),
+            let page = path["/messages/".len()..]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| page::message(state, n));
+            match page {
+                Some(page) => Page::html(200, page),
+                None => Page::html(404, page::not_found(state, "No such message")),
             }
         }
         _ if handles(path) => Page::json(

@@ -1,26 +1,44 @@
-//! Unix seconds as the inbox shows them: `2023-11-14 22:13:20 UTC`.
+//! Unix seconds as the inbox shows them: `2023-11-14 22:13:20 UTC`, and durations.
 
 use cio_core::Timestamp;
 
 /// `YYYY-MM-DD HH:MM:SS UTC` (proleptic Gregorian calendar).
 pub(super) fn utc(t: Timestamp) -> String {
+    let (date, time) = parts(t);
+    format!("{date} {time} UTC")
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`: what an HTML `datetime` attribute takes.
+pub(super) fn iso(t: Timestamp) -> String {
+    let (date, time) = parts(t);
+    format!("{date}T{time}Z")
+}
+
+fn parts(t: Timestamp) -> (String, String) {
     let secs = t.as_unix();
     let days = secs.div_euclid(86_400);
     let of_day = secs.rem_euclid(86_400);
     let (y, m, d) = civil(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        of_day / 3600,
-        of_day % 3600 / 60,
-        of_day % 60
+    (
+        format!("{y:04}-{m:02}-{d:02}"),
+        format!(
+            "{:02}:{:02}:{:02}",
+            of_day / 3600,
+            of_day % 3600 / 60,
+            of_day % 60
+        ),
     )
 }
 
 /// `+5m`, `+1d 5m`: how long after `from` `t` is.
 pub(super) fn offset(from: Timestamp, t: Timestamp) -> String {
-    let mut left = t.as_unix().saturating_sub(from.as_unix());
+    let left = t.as_unix().saturating_sub(from.as_unix());
     let sign = if left < 0 { "-" } else { "+" };
-    left = left.saturating_abs();
+    format!("{sign}{}", span(left.unsigned_abs()))
+}
+
+/// `5m`, `1d 5m`, `0s`: a duration in seconds.
+pub(super) fn span(mut left: u64) -> String {
     let mut parts = Vec::new();
     for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
         if left >= size {
@@ -31,7 +49,7 @@ pub(super) fn offset(from: Timestamp, t: Timestamp) -> String {
     if parts.is_empty() {
         parts.push("0s".to_owned());
     }
-    format!("{sign}{}", parts.join(" "))
+    parts.join(" ")
 }
 
 /// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
@@ -73,5 +91,12 @@ mod tests {
         assert_eq!(offset(t0, Timestamp::from_unix(1_000 + 86_700)), "+1d 5m");
         assert_eq!(offset(t0, t0), "+0s");
         assert_eq!(offset(t0, Timestamp::from_unix(940)), "-1m");
+        assert_eq!(
+            iso(Timestamp::from_unix(1_700_000_000)),
+            "2023-11-14T22:13:20Z"
+        );
+        assert_eq!(span(3 * 86_400), "3d");
+        assert_eq!(span(90), "1m 30s");
+        assert_eq!(span(0), "0s");
     }
 }
