@@ -65,14 +65,12 @@ pub use delivery::{
 pub use destination::Destination;
 pub use device::{Device, Platform};
 pub use error::{Error, Limit};
-pub(crate) use operation::People;
 pub use object_ref::ObjectRef;
+pub(crate) use operation::People;
 pub use operation::{
     batch_body_len, BatchFailure, BatchOutcome, Operation, OperationKind, BATCH_OVERHEAD,
 };
-pub use pipelines::{
-    Integrations, PipelinesClient, PipelinesClientBuilder, PIPELINES_SPACING,
-};
+pub use pipelines::{Integrations, PipelinesClient, PipelinesClientBuilder, PIPELINES_SPACING};
 pub use rate::RateLimits;
 pub use region::Region;
 pub use retry::{FailureClass, RetryPolicy};
