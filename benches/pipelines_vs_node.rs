@@ -13,7 +13,8 @@
 //! ```
 //!
 //! `CIO_BENCH_EVENTS` (default 200,000) and `CIO_BENCH_RUNS` (default 3) change the
-//! size; the two senders alternate run by run.
+//! size; the senders alternate run by run: Node, cio with its default queue (100,000
+//! operations), cio with a queue of 10,000 (its memory is mostly what it queues).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -76,9 +77,12 @@ fn main() {
         std::env::var("CIO_BENCH_SENDER_KEY"),
     ) {
         let events = env_number("CIO_BENCH_EVENTS", 200_000);
+        let queue = std::env::var("CIO_BENCH_QUEUE")
+            .ok()
+            .and_then(|v| v.parse().ok());
         let report = tokio::runtime::Runtime::new()
             .unwrap()
-            .block_on(send_with_cio(&base_url, &write_key, events));
+            .block_on(send_with_cio(&base_url, &write_key, events, queue));
         println!("{}", serde_json::to_string(&report).unwrap());
         return;
     }
@@ -99,15 +103,25 @@ fn main() {
         .block_on(compare(&node_dir));
 }
 
-/// The cio side, in the child process: a pipeline on a `PipelinesClient`, every event
-/// queued, then a shutdown that delivers them all.
-async fn send_with_cio(base_url: &str, write_key: &str, events: u64) -> Report {
+/// The cio side, in the child process: a pipeline on a `PipelinesClient` (with the
+/// default queue of 100,000 operations, or `queue`), every event queued, then a
+/// shutdown that delivers them all.
+async fn send_with_cio(
+    base_url: &str,
+    write_key: &str,
+    events: u64,
+    queue: Option<usize>,
+) -> Report {
     let client = PipelinesClient::builder(write_key)
         .base_url(base_url)
         .build()
         .unwrap();
     let started = Instant::now();
-    let pipeline = Pipeline::start(client, PipelineConfig::default());
+    let mut config = PipelineConfig::default();
+    if let Some(queue) = queue {
+        config = config.capacity(queue, 64 * 1024 * 1024);
+    }
+    let pipeline = Pipeline::start(client, config);
     for n in 0..events {
         let n = u32::try_from(n).unwrap();
         pipeline
@@ -160,9 +174,10 @@ async fn compare(node_dir: &Path) {
         .await
         .unwrap();
     let mut cio = Vec::new();
+    let mut cio_small = Vec::new();
     let mut node = Vec::new();
     for run in 0..runs {
-        for side in ["node", "cio"] {
+        for side in ["node", "cio", "cio-10k"] {
             emulator.clear();
             let mut command = if side == "node" {
                 let mut command = Command::new("node");
@@ -179,6 +194,9 @@ async fn compare(node_dir: &Path) {
                     .env("CIO_BENCH_SENDER_URL", emulator.base_url())
                     .env("CIO_BENCH_SENDER_KEY", emulator.write_key())
                     .env("CIO_BENCH_EVENTS", events.to_string());
+                if side == "cio-10k" {
+                    command.env("CIO_BENCH_QUEUE", "10000");
+                }
                 command
             };
             let output = tokio::task::spawn_blocking(move || command.output())
@@ -203,14 +221,14 @@ async fn compare(node_dir: &Path) {
             });
             report.sent_twice = arrivals.saturating_sub(stored);
             report.lost = events - stored.min(events);
-            if side == "cio" {
+            if side != "node" {
                 assert_eq!(report.failed, 0, "cio reported failures: {report:?}");
                 assert_eq!(report.lost, 0, "cio lost events");
                 assert_eq!(report.sent_twice, 0, "cio sent events twice");
                 assert_eq!(duplicates, 0, "cio sent events twice");
             }
             eprintln!(
-                "run {run} {side:<4}: {:>9.0} events/s, {:>9.0} events per CPU second, {:>7} kB peak, {:.1} s, {} lost, {} arrivals beyond the first",
+                "run {run} {side:<7}: {:>9.0} events/s, {:>9.0} events per CPU second, {:>7} kB peak, {:.1} s, {} lost, {} arrivals beyond the first",
                 report.events_per_second(),
                 report.events_per_cpu_second(),
                 report.max_rss_kb,
@@ -218,10 +236,10 @@ async fn compare(node_dir: &Path) {
                 report.lost,
                 report.sent_twice
             );
-            if side == "node" {
-                node.push(report);
-            } else {
-                cio.push(report);
+            match side {
+                "node" => node.push(report),
+                "cio" => cio.push(report),
+                _ => cio_small.push(report),
             }
         }
     }
@@ -233,7 +251,11 @@ async fn compare(node_dir: &Path) {
     println!("\n{events} track calls, median of {runs} runs");
     println!("| sender | events/s | events per CPU second | peak memory | lost | sent twice |");
     println!("|---|---|---|---|---|---|");
-    for (name, reports) in [("cio Pipeline", &cio), ("cdp-analytics-node 0.5.9", &node)] {
+    for (name, reports) in [
+        ("cio Pipeline (default queue: 100,000)", &cio),
+        ("cio Pipeline (queue of 10,000)", &cio_small),
+        ("cdp-analytics-node 0.5.9", &node),
+    ] {
         println!(
             "| {name} | {:.0} | {:.0} | {:.1} MB | {:.0} | {:.0} |",
             median(reports, &Report::events_per_second),

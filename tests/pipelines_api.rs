@@ -343,3 +343,140 @@ async fn pipelines_rows_are_still_plain_outbox_rows() {
     })
     .await;
 }
+
+/// A company, as `taxonomy!()` generates one from `[objects.company]`.
+#[derive(serde::Serialize)]
+struct Company {
+    name: &'static str,
+    seats: u32,
+}
+
+impl cio_core::Object for Company {
+    const NAME: &'static str = "company";
+    const TYPE_ID: u64 = 3;
+}
+
+/// A person's relationship to a company.
+#[derive(serde::Serialize)]
+struct CompanyRelationship {
+    role: &'static str,
+}
+
+impl cio_core::Relationship for CompanyRelationship {
+    const OBJECT: &'static str = "company";
+    const OBJECT_TYPE_ID: u64 = 3;
+}
+
+/// A subscription-center topic, as the generated `Topic` enum.
+#[derive(Debug, Clone, Copy)]
+struct Newsletter;
+
+impl cio_core::SubscriptionTopic for Newsletter {
+    const ALL: &'static [Self] = &[Newsletter];
+    fn id(self) -> u64 {
+        2
+    }
+    fn name(self) -> &'static str {
+        "newsletter"
+    }
+}
+
+/// The object operations of one person and company, in the order an app sends them.
+fn object_operations() -> Vec<Operation> {
+    let jane = Customer::id("42");
+    let acme = ObjectRef::of::<Company>("acme");
+    vec![
+        Operation::object(
+            "acme",
+            &Company {
+                name: "Acme",
+                seats: 5,
+            },
+        )
+        .unwrap(),
+        Operation::relate(&jane, "acme", &CompanyRelationship { role: "admin" }).unwrap(),
+        Operation::topic(&jane, Newsletter, false).unwrap(),
+        Operation::unrelate(&jane, &acme).unwrap(),
+        Operation::delete_object(&acme).unwrap(),
+    ]
+}
+
+#[tokio::test]
+async fn objects_relationships_and_topics_reach_the_pipelines_api_as_group_calls() {
+    bounded(30, async {
+        let emulator = Emulator::start().await.unwrap();
+        let client = pipelines_client(&emulator);
+        for op in object_operations() {
+            client.entity(&op).await.unwrap();
+        }
+        let record = emulator.record();
+        let groups: Vec<_> = record.objects.clone();
+        assert_eq!(groups.len(), 4, "{groups:?}");
+        match &groups[0] {
+            cio_emulator::ObjectCall::Group {
+                object_type_id,
+                object_id,
+                traits,
+                person,
+                ..
+            } => {
+                assert_eq!((object_type_id.as_str(), object_id.as_str()), ("3", "acme"));
+                assert_eq!(traits["name"], "Acme");
+                assert_eq!(traits["seats"], 5);
+                assert_eq!(person, &None, "an object alone names no person");
+            }
+            other => panic!("{other:?}"),
+        }
+        match &groups[1] {
+            cio_emulator::ObjectCall::Group { person, traits, .. } => {
+                assert_eq!(person.as_deref(), Some("42"));
+                assert_eq!(traits["relationshipAttributes"]["role"], "admin");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            &groups[2],
+            cio_emulator::ObjectCall::RelationshipDeleted { person, object_id, .. }
+                if person == "42" && object_id == "acme"
+        ));
+        assert!(matches!(
+            &groups[3],
+            cio_emulator::ObjectCall::ObjectDeleted { object_type_id, object_id }
+                if object_type_id == "3" && object_id == "acme"
+        ));
+        let profile = record.profile("42").unwrap();
+        assert_eq!(
+            profile["cio_subscription_preferences.topics.topic_2"], false,
+            "{profile:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn object_operations_go_through_the_outbox_to_either_api() {
+    bounded(60, async {
+        for (name, api) in [
+            ("objects_track", "track"),
+            ("objects_pipelines", "pipelines"),
+        ] {
+            let pool = pool(&sqlite_url(name)).await;
+            let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+            for op in object_operations() {
+                outbox.send(&pool, &op).await.unwrap();
+            }
+            let emulator = Emulator::start().await.unwrap();
+            let destination: cio_core::client::Destination = if api == "track" {
+                client(&emulator).into()
+            } else {
+                pipelines_client(&emulator).into()
+            };
+            let relay = Relay::start(outbox.clone(), destination, fast_relay());
+            drained(&outbox).await;
+            let stats = relay.shutdown().await;
+            assert_eq!(stats.delivered, 5, "{api}: {stats:?}");
+            assert_eq!(stats.dead_lettered, 0, "{api}");
+        }
+    })
+    .await;
+}

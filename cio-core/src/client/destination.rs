@@ -138,6 +138,14 @@ impl Destination {
         }
     }
 
+    /// Sends any operation (an object, a relationship, a topic preference, ...) alone.
+    pub async fn entity(&self, operation: &super::Operation) -> Result<(), Error> {
+        match self {
+            Destination::Track(client) => client.entity(operation).await,
+            Destination::Pipelines(client) => client.entity(operation).await,
+        }
+    }
+
     /// Merges `secondary` into `primary` (the Pipelines API's `alias`).
     pub async fn merge(&self, primary: &Customer, secondary: &Customer) -> Result<(), Error> {
         match self {

@@ -7,9 +7,12 @@ use bytes::Bytes;
 
 use super::customer::Customer;
 use super::error::{check_limit, Error, Limit};
+use super::object_ref::ObjectRef;
 use super::payload;
 use super::view::View;
-use crate::{Attributes, Event, EventId, Timestamp, Tracked};
+use crate::{
+    Attributes, Event, EventId, Object, Relationship, SubscriptionTopic, Timestamp, Tracked,
+};
 
 /// What a v2 [`Operation`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,6 +34,14 @@ pub enum OperationKind {
     Unsuppress,
     /// `person`/`merge`.
     Merge,
+    /// `object`/`identify`: an object created or updated.
+    Object,
+    /// `object`/`delete`.
+    DeleteObject,
+    /// `person`/`add_relationships`: a person related to an object.
+    Relate,
+    /// `person`/`delete_relationships`.
+    Unrelate,
 }
 
 /// Whom an operation is about, as ordering keys ([`Customer`]'s): one person, or two
@@ -56,6 +67,22 @@ impl People {
         People {
             first: Some(primary.ordering_key()),
             second: Some(secondary.ordering_key()),
+        }
+    }
+
+    /// An object, ordered as a person is.
+    pub(crate) fn object(object: &ObjectRef) -> Self {
+        People {
+            first: Some(object.ordering_key()),
+            second: None,
+        }
+    }
+
+    /// A person and an object they are related to: after both's earlier operations.
+    pub(crate) fn related(customer: &Customer, object: &ObjectRef) -> Self {
+        People {
+            first: Some(customer.ordering_key()),
+            second: Some(object.ordering_key()),
         }
     }
 
@@ -93,12 +120,15 @@ pub struct Operation {
 
 impl Operation {
     fn new(
-        bytes: Vec<u8>,
+        mut bytes: Vec<u8>,
         id: EventId,
         kind: OperationKind,
         people: People,
     ) -> Result<Self, Error> {
         check_limit(Limit::BatchOperation, bytes.len(), None)?;
+        // The writers reserve room up front (512 bytes for an event): a queue of
+        // operations would otherwise hold several times its bytes.
+        bytes.shrink_to_fit();
         Ok(Operation {
             bytes: Bytes::from(bytes),
             id,
@@ -193,6 +223,78 @@ impl Operation {
         let bytes = payload::v2_merge(primary, secondary)?;
         let people = People::two(primary, secondary);
         Operation::new(bytes, EventId::new(), OperationKind::Merge, people)
+    }
+
+    /// Creates or updates the object `id` of the object type `O` with `attributes`
+    /// (validated against `events.toml`).
+    ///
+    /// ```
+    /// use cio_core::client::Operation;
+    /// #[derive(serde::Serialize)]
+    /// struct Company { name: &'static str }
+    /// impl cio_core::Object for Company {
+    ///     const NAME: &'static str = "company";
+    ///     const TYPE_ID: u64 = 1;
+    /// }
+    /// let op = Operation::object("acme", &Company { name: "Acme" }).unwrap();
+    /// assert_eq!(
+    ///     op.as_bytes(),
+    ///     br#"{"type":"object","action":"identify","identifiers":{"object_type_id":"1","object_id":"acme"},"attributes":{"name":"Acme"}}"#
+    /// );
+    /// ```
+    pub fn object<O: Object>(id: &str, attributes: &O) -> Result<Self, Error> {
+        let object = ObjectRef::of::<O>(id);
+        attributes.validate()?;
+        let bytes = payload::v2_object(&object, "identify", Some(attributes))?;
+        Operation::new(
+            bytes,
+            EventId::new(),
+            OperationKind::Object,
+            People::object(&object),
+        )
+    }
+
+    /// Deletes `object`.
+    pub fn delete_object(object: &ObjectRef) -> Result<Self, Error> {
+        let bytes = payload::v2_object::<()>(object, "delete", None)?;
+        let people = People::object(object);
+        Operation::new(bytes, EventId::new(), OperationKind::DeleteObject, people)
+    }
+
+    /// Relates `customer` to the object `id` of `R`'s object type, with the
+    /// relationship's attributes (validated against `events.toml`): a campaign
+    /// triggered by `relationship_added` starts.
+    pub fn relate<R: Relationship>(
+        customer: &Customer,
+        id: &str,
+        relationship: &R,
+    ) -> Result<Self, Error> {
+        let object = ObjectRef::new(R::OBJECT_TYPE_ID, id);
+        relationship.validate()?;
+        let bytes =
+            payload::v2_relationship(customer, "add_relationships", &object, Some(relationship))?;
+        let people = People::related(customer, &object);
+        Operation::new(bytes, EventId::new(), OperationKind::Relate, people)
+    }
+
+    /// Ends `customer`'s relationship to `object`.
+    pub fn unrelate(customer: &Customer, object: &ObjectRef) -> Result<Self, Error> {
+        let bytes = payload::v2_relationship::<()>(customer, "delete_relationships", object, None)?;
+        let people = People::related(customer, object);
+        Operation::new(bytes, EventId::new(), OperationKind::Unrelate, people)
+    }
+
+    /// Subscribes `customer` to `topic` (or unsubscribes them, with `false`) in the
+    /// subscription center, leaving their other topics as they are (an identify of
+    /// `cio_subscription_preferences.topics.topic_<id>`).
+    pub fn topic<T: SubscriptionTopic>(
+        customer: &Customer,
+        topic: T,
+        subscribed: bool,
+    ) -> Result<Self, Error> {
+        let bytes = payload::v2_topic(customer, topic.id(), subscribed, Timestamp::now())?;
+        let people = People::one(customer);
+        Operation::new(bytes, EventId::new(), OperationKind::Identify, people)
     }
 
     /// The serialized size in bytes.

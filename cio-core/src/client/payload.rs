@@ -5,6 +5,7 @@ use super::body::write_json;
 use super::customer::Customer;
 use super::error::Error;
 use super::limits::{check_event_data, check_event_name, check_timestamp};
+use super::object_ref::ObjectRef;
 use super::view::View;
 use crate::{Attributes, Event, EventId, Timestamp, Tracked};
 
@@ -190,6 +191,86 @@ pub(crate) fn v2_bare(customer: &Customer, action: &str) -> Result<Vec<u8>, Erro
     v2_head(&mut out, action, customer)?;
     out.push(b'}');
     Ok(out)
+}
+
+/// v2 `object`/`<action>` of `object`, with its attributes if given.
+pub(crate) fn v2_object<A: serde::Serialize + ?Sized>(
+    object: &ObjectRef,
+    action: &str,
+    attributes: Option<&A>,
+) -> Result<Vec<u8>, Error> {
+    object.check()?;
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(b"{\"type\":\"object\",\"action\":\"");
+    out.extend_from_slice(action.as_bytes());
+    out.extend_from_slice(b"\",\"identifiers\":");
+    object.write_identifiers(&mut out)?;
+    if let Some(attributes) = attributes {
+        out.extend_from_slice(b",\"attributes\":");
+        write_object(&mut out, attributes)?;
+    }
+    out.push(b'}');
+    Ok(out)
+}
+
+/// v2 `person`/`add_relationships` or `delete_relationships` of `customer` and
+/// `object`, with the relationship's attributes if given.
+pub(crate) fn v2_relationship<A: serde::Serialize + ?Sized>(
+    customer: &Customer,
+    action: &str,
+    object: &ObjectRef,
+    attributes: Option<&A>,
+) -> Result<Vec<u8>, Error> {
+    object.check()?;
+    let mut out = Vec::with_capacity(256);
+    v2_head(&mut out, action, customer)?;
+    out.extend_from_slice(b",\"cio_relationships\":[{\"identifiers\":");
+    object.write_identifiers(&mut out)?;
+    if let Some(attributes) = attributes {
+        out.extend_from_slice(b",\"relationship_attributes\":");
+        write_object(&mut out, attributes)?;
+    }
+    out.extend_from_slice(b"}]}");
+    Ok(out)
+}
+
+/// v2 `person`/`identify` of one subscription topic's preference.
+pub(crate) fn v2_topic(
+    customer: &Customer,
+    topic: u64,
+    subscribed: bool,
+    at: Timestamp,
+) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(192);
+    v2_head(&mut out, "identify", customer)?;
+    out.extend_from_slice(b",\"attributes\":{\"cio_subscription_preferences.topics.topic_");
+    out.extend_from_slice(topic.to_string().as_bytes());
+    out.extend_from_slice(if subscribed {
+        b"\":true}"
+    } else {
+        b"\":false}"
+    });
+    out.extend_from_slice(b",\"timestamp\":");
+    write_integer(&mut out, at.as_unix());
+    out.push(b'}');
+    Ok(out)
+}
+
+/// Appends `value`, which must serialize as a JSON object (`null` is written `{}`).
+fn write_object<A: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &A) -> Result<(), Error> {
+    let start = out.len();
+    write_json(out, value)?;
+    match out.get(start) {
+        Some(b'{') => Ok(()),
+        Some(b'n') => {
+            out.truncate(start);
+            out.extend_from_slice(b"{}");
+            Ok(())
+        }
+        _ => Err(Error::Serialize(
+            "attributes must serialize as a JSON object".to_owned(),
+        )),
+    }
 }
 
 /// v1 `merge_customers` body.

@@ -307,6 +307,10 @@ fn kind_name(kind: OperationKind) -> &'static str {
         OperationKind::Suppress => "suppress",
         OperationKind::Unsuppress => "unsuppress",
         OperationKind::Merge => "merge",
+        OperationKind::Object => "object",
+        OperationKind::DeleteObject => "delete_object",
+        OperationKind::Relate => "relate",
+        OperationKind::Unrelate => "unrelate",
     }
 }
 
@@ -321,6 +325,10 @@ pub(crate) fn kind_from_name(name: &str) -> Option<OperationKind> {
         "suppress" => OperationKind::Suppress,
         "unsuppress" => OperationKind::Unsuppress,
         "merge" => OperationKind::Merge,
+        "object" => OperationKind::Object,
+        "delete_object" => OperationKind::DeleteObject,
+        "relate" => OperationKind::Relate,
+        "unrelate" => OperationKind::Unrelate,
         _ => return None,
     })
 }

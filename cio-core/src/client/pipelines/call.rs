@@ -12,7 +12,7 @@ use crate::client::error::{check_limit, Error, Limit};
 use crate::client::{Customer, IdentifierKind, Operation, OperationKind};
 use crate::{EventId, Timestamp};
 
-/// Who a stored operation names: one of its identifiers.
+/// Who a stored operation names: one of a person's identifiers, or an object's.
 #[derive(Deserialize)]
 struct Who<'a> {
     #[serde(borrow, default)]
@@ -21,6 +21,19 @@ struct Who<'a> {
     email: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     cio_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    object_type_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    object_id: Option<Cow<'a, str>>,
+}
+
+/// A relationship of a stored `add_relationships` or `delete_relationships`.
+#[derive(Deserialize)]
+struct StoredRelationship<'a> {
+    #[serde(borrow)]
+    identifiers: Who<'a>,
+    #[serde(borrow, default)]
+    relationship_attributes: Option<&'a RawValue>,
 }
 
 impl Who<'_> {
@@ -53,6 +66,8 @@ struct Stored<'a> {
     attributes: Option<&'a RawValue>,
     #[serde(default)]
     timestamp: Option<i64>,
+    #[serde(borrow, default)]
+    cio_relationships: Vec<StoredRelationship<'a>>,
 }
 
 /// The Pipelines `userId` of `customer`: the id, the email address, or `cio_<cio_id>`.
@@ -94,7 +109,87 @@ const fn call_of(kind: OperationKind) -> (&'static str, Option<&'static str>) {
         OperationKind::Suppress => ("track", Some("User Suppressed")),
         OperationKind::Unsuppress => ("track", Some("User Unsuppressed")),
         OperationKind::Merge => ("alias", None),
+        OperationKind::Object | OperationKind::Relate => ("group", None),
+        OperationKind::DeleteObject => ("track", Some("Object Deleted")),
+        OperationKind::Unrelate => ("track", Some("Relationship Deleted")),
     }
+}
+
+/// An object's type id and id, as a stored operation names it.
+fn object_of<'a>(who: &'a Who<'a>) -> Result<(u64, &'a str), Error> {
+    let missing = || Error::Serialize("the operation names no object".to_owned());
+    let type_id = who.object_type_id.as_deref().ok_or_else(missing)?;
+    let id = who.object_id.as_deref().ok_or_else(missing)?;
+    let type_id = type_id
+        .parse()
+        .map_err(|_| Error::Serialize(format!("`{type_id}` is not an object type id")))?;
+    Ok((type_id, id))
+}
+
+/// The call of an object operation (`Object`, `DeleteObject`, `Relate`,
+/// `Unrelate`): a `group` call, or the `Object Deleted` and `Relationship Deleted`
+/// semantic events. An object created or deleted without a person is named by an
+/// `anonymousId` (the call's ULID), as the API requires one.
+fn object_call(op: &Operation, stored: &Stored<'_>, suffix: &[u8]) -> Result<Vec<u8>, Error> {
+    let (call, semantic) = call_of(op.kind());
+    let id = op.message_id();
+    let mut out = Vec::with_capacity(op.len() + suffix.len() + 96);
+    let (object, relationship) = match op.kind() {
+        OperationKind::Object | OperationKind::DeleteObject => {
+            let who = stored.identifiers.as_ref();
+            let object = object_of(who.ok_or_else(|| Error::Serialize("no object".to_owned()))?)?;
+            write_head(&mut out, call, "anonymousId", &id.to_string(), id)?;
+            (object, None)
+        }
+        _ => {
+            let user_id = stored.identifiers.as_ref().and_then(Who::user_id);
+            let user_id = user_id.ok_or_else(|| Error::Serialize("no person".to_owned()))?;
+            let related = stored
+                .cio_relationships
+                .first()
+                .ok_or_else(|| Error::Serialize("no relationship".to_owned()))?;
+            write_head(&mut out, call, "userId", &user_id, id)?;
+            (
+                object_of(&related.identifiers)?,
+                related.relationship_attributes,
+            )
+        }
+    };
+    let (type_id, object_id) = object;
+    if let Some(event) = semantic {
+        out.extend_from_slice(b",\"event\":");
+        write_json(&mut out, event)?;
+        out.extend_from_slice(b",\"properties\":{\"objectId\":");
+        write_json(&mut out, object_id)?;
+        out.extend_from_slice(b",\"objectTypeId\":");
+        write_json(&mut out, &type_id)?;
+        out.push(b'}');
+        return finish(out, suffix);
+    }
+    out.extend_from_slice(b",\"groupId\":");
+    write_json(&mut out, object_id)?;
+    out.extend_from_slice(b",\"traits\":{\"object_type_id\":");
+    write_json(&mut out, &type_id.to_string())?;
+    if let Some(relationship) = relationship {
+        write_raw(
+            &mut out,
+            "relationshipAttributes",
+            relationship.get().as_bytes(),
+        );
+    }
+    if let Some(attributes) = stored.attributes {
+        // The object's own attributes, beside `object_type_id`.
+        match attributes.get().as_bytes() {
+            [b'{', b'}'] => {}
+            [b'{', rest @ ..] => {
+                out.push(b',');
+                out.extend_from_slice(&rest[..rest.len() - 1]);
+            }
+            _ => return Err(Error::Serialize("attributes are not an object".to_owned())),
+        }
+    }
+    out.push(b'}');
+    finish(out, suffix)
 }
 
 /// The start of a call: `{"type":"<call>","<who_key>":<who>,"messageId":"<id>"`.
@@ -156,6 +251,15 @@ pub(crate) fn finish(mut out: Vec<u8>, suffix: &[u8]) -> Result<Vec<u8>, Error> 
 pub(crate) fn from_operation(op: &Operation, suffix: &[u8]) -> Result<Vec<u8>, Error> {
     let stored: Stored<'_> = serde_json::from_slice(op.as_bytes())
         .map_err(|e| Error::Serialize(format!("the operation is not cio's JSON: {e}")))?;
+    if matches!(
+        op.kind(),
+        OperationKind::Object
+            | OperationKind::DeleteObject
+            | OperationKind::Relate
+            | OperationKind::Unrelate
+    ) {
+        return object_call(op, &stored, suffix);
+    }
     let (call, semantic) = call_of(op.kind());
     let mut out = Vec::with_capacity(op.len() + suffix.len() + 96);
     let missing = |what: &str| Error::Serialize(format!("the operation names no {what}"));
@@ -287,6 +391,49 @@ mod tests {
         assert_eq!(call["name"], "https://x.co/a\"b");
         assert_eq!(call["properties"]["plan"], "p");
         assert_eq!(call["messageId"], page.id().to_string());
+    }
+
+    #[test]
+    fn objects_are_groups_and_their_deletes_semantic_events() {
+        #[derive(serde::Serialize)]
+        struct Company {
+            name: &'static str,
+        }
+        impl crate::Object for Company {
+            const NAME: &'static str = "company";
+            const TYPE_ID: u64 = 1;
+        }
+        #[derive(serde::Serialize)]
+        struct Seat {
+            role: &'static str,
+        }
+        impl crate::Relationship for Seat {
+            const OBJECT: &'static str = "company";
+            const OBJECT_TYPE_ID: u64 = 1;
+        }
+        let object = Operation::object("acme", &Company { name: "Acme" }).unwrap();
+        let call = text(&object);
+        assert_eq!(call["type"], "group");
+        assert_eq!(call["anonymousId"], object.message_id().to_string());
+        assert_eq!(call["groupId"], "acme");
+        assert_eq!(call["traits"]["object_type_id"], "1");
+        assert_eq!(call["traits"]["name"], "Acme");
+        let jane = Customer::id("42");
+        let related = Operation::relate(&jane, "acme", &Seat { role: "admin" }).unwrap();
+        let call = text(&related);
+        assert_eq!(
+            (call["type"].as_str(), call["userId"].as_str()),
+            (Some("group"), Some("42"))
+        );
+        assert_eq!(call["traits"]["relationshipAttributes"]["role"], "admin");
+        let acme = crate::client::ObjectRef::new(1, "acme");
+        let call = text(&Operation::unrelate(&jane, &acme).unwrap());
+        assert_eq!(call["event"], "Relationship Deleted");
+        assert_eq!(call["properties"]["objectTypeId"], 1);
+        let call = text(&Operation::delete_object(&acme).unwrap());
+        assert_eq!(call["event"], "Object Deleted");
+        assert_eq!(call["properties"]["objectId"], "acme");
+        assert!(call["anonymousId"].is_string());
     }
 
     #[test]

@@ -184,7 +184,7 @@ impl PipelinesClient {
         customer: &Customer,
         attributes: &A,
     ) -> Result<(), Error> {
-        self.operation(&Operation::identify(customer, attributes)?)
+        self.entity(&Operation::identify(customer, attributes)?)
             .await
     }
 
@@ -196,8 +196,7 @@ impl PipelinesClient {
         event: impl Into<Tracked<E>>,
     ) -> Result<EventId, Error> {
         let tracked = event.into();
-        self.operation(&Operation::event(customer, &tracked)?)
-            .await?;
+        self.entity(&Operation::event(customer, &tracked)?).await?;
         Ok(tracked.id())
     }
 
@@ -221,28 +220,28 @@ impl PipelinesClient {
 
     /// A page or screen view of `customer` (`page` or `screen`).
     pub async fn view(&self, customer: &Customer, view: &View) -> Result<EventId, Error> {
-        self.operation(&Operation::view(customer, view)?).await?;
+        self.entity(&Operation::view(customer, view)?).await?;
         Ok(view.id())
     }
 
     /// Deletes `customer` (the `User Deleted` semantic event).
     pub async fn delete(&self, customer: &Customer) -> Result<(), Error> {
-        self.operation(&Operation::delete(customer)?).await
+        self.entity(&Operation::delete(customer)?).await
     }
 
     /// Deletes `customer` and blocks their identifiers (`User Suppressed`).
     pub async fn suppress(&self, customer: &Customer) -> Result<(), Error> {
-        self.operation(&Operation::suppress(customer)?).await
+        self.entity(&Operation::suppress(customer)?).await
     }
 
     /// Frees `customer`'s identifiers (`User Unsuppressed`).
     pub async fn unsuppress(&self, customer: &Customer) -> Result<(), Error> {
-        self.operation(&Operation::unsuppress(customer)?).await
+        self.entity(&Operation::unsuppress(customer)?).await
     }
 
     /// Merges `previous` into `primary` (`alias`: `userId` and `previousId`).
     pub async fn alias(&self, primary: &Customer, previous: &Customer) -> Result<(), Error> {
-        self.operation(&Operation::merge(primary, previous)?).await
+        self.entity(&Operation::merge(primary, previous)?).await
     }
 
     /// Creates or updates `object` with `attributes` and relates `customer` to it
@@ -378,8 +377,10 @@ impl PipelinesClient {
         call::batch_body(&calls)
     }
 
-    /// Sends one operation as its own call.
-    async fn operation(&self, operation: &Operation) -> Result<(), Error> {
+    /// Sends any operation (an object, a relationship, a topic preference, ...) as its
+    /// own call, with retries: the Pipelines API's counterpart of
+    /// [`TrackClient::entity`](super::TrackClient::entity).
+    pub async fn entity(&self, operation: &Operation) -> Result<(), Error> {
         let call = self.call_of(operation)?;
         let path = call::path_of(operation.kind());
         self.post(path, call).await
