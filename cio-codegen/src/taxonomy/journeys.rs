@@ -22,14 +22,7 @@ pub(super) fn journeys(out: &mut String, private: &str, taxonomy: &Taxonomy) {
         "#[doc = \" The campaigns and messages of events.toml as data: what a journey `Simulation` runs.\"]\n\
          pub static JOURNEYS: {private}journey::Journeys = {{ use {private}journey::*; Journeys {{ campaigns: &["
     );
-    // A campaign a relationship triggers has no event to start it: the journeys do
-    // not run it (yet), so it is left out rather than started by an event of the
-    // object type's name.
-    for campaign in taxonomy
-        .campaigns
-        .iter()
-        .filter(|c| c.trigger_event().is_some())
-    {
+    for campaign in &taxonomy.campaigns {
         write_campaign(out, campaign);
     }
     out.push_str("], messages: &[");
@@ -39,12 +32,21 @@ pub(super) fn journeys(out: &mut String, private: &str, taxonomy: &Taxonomy) {
     out.push_str("] } };\n");
 }
 
+/// The prefix of a relationship trigger in `Campaign::trigger`.
+const RELATIONSHIP_ADDED: &str = "relationship_added:";
+
 fn write_campaign(out: &mut String, campaign: &Campaign) {
+    // A campaign a relationship starts is triggered by `relationship_added:TYPE`
+    // (what `Simulation::relate` tracks), never by an event of the type's name.
+    let trigger = match campaign.trigger_event() {
+        Some(event) => event.to_owned(),
+        None => format!("{RELATIONSHIP_ADDED}{}", campaign.trigger.value),
+    };
     let _ = write!(
         out,
         "Campaign {{ name: {}, trigger: {}, steps: ",
         lit(&campaign.name.value),
-        lit(&campaign.trigger.value)
+        lit(&trigger)
     );
     steps(out, &campaign.steps);
     out.push_str(" }, ");

@@ -137,7 +137,13 @@ pub mod taxonomy {
     pub static JOURNEYS: ::cio::__private::journey::Journeys = {
         use ::cio::__private::journey::*;
         Journeys {
-            campaigns: &[],
+            campaigns: &[
+                Campaign {
+                    name: "team_welcome",
+                    trigger: "relationship_added:company",
+                    steps: &[Send("team_welcome")],
+                },
+            ],
             messages: &[
                 Message {
                     name: "team_welcome",

@@ -56,12 +56,21 @@ impl Journeys {
     }
 }
 
+/// The prefix of [`Campaign::trigger`] for a campaign that a person's relationship to
+/// an object starts: `relationship_added:company` (`trigger = { relationship_added =
+/// "company" }` in `events.toml`), what [`Simulation::relate`] tracks.
+///
+/// [`Simulation::relate`]: crate::journey::Simulation::relate
+pub const RELATIONSHIP_ADDED: &str = "relationship_added:";
+
 /// A campaign: the event that starts it and its workflow.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Campaign {
     /// The campaign's name.
     pub name: &'static str,
-    /// The event whose tracking starts a journey through it.
+    /// The event whose tracking starts a journey through it, or
+    /// [`RELATIONSHIP_ADDED`] and an object type's name for one a relationship
+    /// starts.
     pub trigger: &'static str,
     /// The workflow, run from the first step.
     pub steps: &'static [Step],

@@ -14,7 +14,10 @@ mod render;
 mod simulation;
 
 pub use branch::{step_path, BranchTaken, Decision, StepTaken};
-pub use data::{Campaign, Channel, CompareOp, Condition, Journeys, Literal, Message, Path, Step};
+pub use data::{
+    Campaign, Channel, CompareOp, Condition, Journeys, Literal, Message, Path, Step,
+    RELATIONSHIP_ADDED,
+};
 pub use render::{
     json_value, parse, parser, render_bounded, render_source, Context, Limits, RenderError,
     Rendered, Renderer, FILTERS,

@@ -10,7 +10,7 @@ use super::branch::{step_path, BranchTaken, Decision, StepTaken};
 use super::condition::{holds, reads, Facts};
 use super::data::{Campaign, Channel, Journeys, Step};
 use super::render::{Context, RenderError, Renderer};
-use crate::{Attributes, Event, Timestamp};
+use crate::{Attributes, Event, Object, Relationship, Timestamp};
 
 /// A message a journey delivered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +155,8 @@ pub struct Simulation {
     seq: u64,
     people: Vec<Person>,
     index: HashMap<String, usize>,
+    /// Objects' attributes, by object type name and id.
+    objects: HashMap<(String, String), Map<String, Value>>,
     runs: Vec<Journey>,
     due: BinaryHeap<Reverse<(i64, u64, usize)>>,
     deliveries: Vec<Delivery>,
@@ -183,6 +185,7 @@ impl Simulation {
             seq: 0,
             people: Vec::new(),
             index: HashMap::new(),
+            objects: HashMap::new(),
             runs: Vec::new(),
             due: BinaryHeap::new(),
             deliveries: Vec::new(),
@@ -263,6 +266,65 @@ impl Simulation {
             self.people[index].active.push(run);
             self.step(run);
         }
+    }
+
+    /// Creates or updates the object `id` of the object type `O` (as Customer.io's
+    /// object identify does: given attributes replace the old values).
+    pub fn object<O: Object>(&mut self, id: &str, attributes: &O) {
+        self.object_json(O::NAME, id, to_map(attributes));
+    }
+
+    /// [`object`](Self::object) by object type name, with the attributes as JSON.
+    pub fn object_json(&mut self, object_type: &str, id: &str, attributes: Map<String, Value>) {
+        let object = self
+            .objects
+            .entry((object_type.to_owned(), id.to_owned()))
+            .or_default();
+        for (name, value) in attributes {
+            if value.is_null() {
+                object.remove(&name);
+            } else {
+                object.insert(name, value);
+            }
+        }
+    }
+
+    /// An object's attributes, if it exists.
+    pub fn object_attributes(&self, object_type: &str, id: &str) -> Option<&Map<String, Value>> {
+        self.objects.get(&(object_type.to_owned(), id.to_owned()))
+    }
+
+    /// Relates `person` to the object `id` of `R`'s object type now, with the
+    /// relationship's attributes: starts the campaigns `relationship_added` of that
+    /// type triggers, whose messages read `trigger.<type>.*` (the object's
+    /// attributes and its `id`) and `trigger.relationship.*`.
+    pub fn relate<R: Relationship>(&mut self, person: &str, id: &str, relationship: &R) {
+        self.relate_json(person, R::OBJECT, id, to_map(relationship));
+    }
+
+    /// [`relate`](Self::relate) by object type name, with the relationship's
+    /// attributes as JSON. It is tracked as an event named
+    /// `relationship_added:<type>` ([`RELATIONSHIP_ADDED`](super::RELATIONSHIP_ADDED))
+    /// whose data is `{ "<type>": {..}, "relationship": {..} }`.
+    pub fn relate_json(
+        &mut self,
+        person: &str,
+        object_type: &str,
+        id: &str,
+        relationship: Map<String, Value>,
+    ) {
+        let mut object = self
+            .object_attributes(object_type, id)
+            .cloned()
+            .unwrap_or_default();
+        object
+            .entry("id")
+            .or_insert_with(|| Value::String(id.to_owned()));
+        let mut data = Map::new();
+        data.insert(object_type.to_owned(), Value::Object(object));
+        data.insert("relationship".to_owned(), Value::Object(relationship));
+        let name = format!("{}{object_type}", super::RELATIONSHIP_ADDED);
+        self.track_json(person, &name, data);
     }
 
     /// Moves the clock forward by `by` (whole seconds), running every step that
@@ -515,6 +577,55 @@ mod tests {
             body: "hi",
         }],
     };
+
+    static TEAM: Journeys = Journeys {
+        campaigns: &[Campaign {
+            name: "team_welcome",
+            trigger: "relationship_added:company",
+            steps: &[Step::Send("team_welcome")],
+        }],
+        messages: &[Message {
+            name: "team_welcome",
+            channel: Channel::Email,
+            subject: Some("Welcome to {{ trigger.company.name }}"),
+            body: "You joined as {{ trigger.relationship.role | default: 'member' }} of {{ trigger.company.id }}.",
+        }],
+    };
+
+    #[test]
+    fn a_relationship_starts_its_campaigns_and_its_messages_read_trigger() {
+        let mut sim = Simulation::new(&TEAM, Timestamp::from_unix(100));
+        let mut acme = Map::new();
+        acme.insert("name".to_owned(), json!("Acme"));
+        sim.object_json("company", "acme", acme);
+        // An event of the object type's name starts nothing.
+        sim.track_json("jo", "company", Map::new());
+        assert!(sim.deliveries().is_empty());
+        let mut admin = Map::new();
+        admin.insert("role".to_owned(), json!("admin"));
+        sim.relate_json("jo", "company", "acme", admin);
+        sim.relate_json("al", "company", "acme", Map::new());
+        let rendered: Vec<(&str, Option<&str>, &str)> = sim
+            .deliveries()
+            .iter()
+            .map(|d| (d.person.as_str(), d.subject.as_deref(), d.body.as_str()))
+            .collect();
+        assert_eq!(
+            rendered,
+            [
+                (
+                    "jo",
+                    Some("Welcome to Acme"),
+                    "You joined as admin of acme."
+                ),
+                (
+                    "al",
+                    Some("Welcome to Acme"),
+                    "You joined as member of acme."
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn a_journey_keeps_the_steps_it_ran_and_how_each_if_was_decided() {

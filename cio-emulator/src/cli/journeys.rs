@@ -14,14 +14,7 @@ use cio_schema as model;
 /// The journeys of `taxonomy`, leaked for the rest of the process (see the module
 /// documentation).
 pub fn leak(taxonomy: &model::Taxonomy) -> &'static run::Journeys {
-    // Campaigns a relationship starts are not run yet: only those an event triggers,
-    // as `taxonomy::JOURNEYS` has them.
-    let campaigns = taxonomy
-        .campaigns
-        .iter()
-        .filter(|c| c.trigger_event().is_some())
-        .map(campaign)
-        .collect();
+    let campaigns = taxonomy.campaigns.iter().map(campaign).collect();
     let messages = taxonomy.messages.iter().map(message).collect();
     Box::leak(Box::new(run::Journeys {
         campaigns: slice(campaigns),
@@ -40,7 +33,12 @@ fn slice<T>(items: Vec<T>) -> &'static [T] {
 fn campaign(c: &model::Campaign) -> run::Campaign {
     run::Campaign {
         name: text(&c.name.value),
-        trigger: text(&c.trigger.value),
+        // As `taxonomy::JOURNEYS` writes it: `relationship_added:TYPE` for a campaign
+        // a relationship starts.
+        trigger: match c.trigger_event() {
+            Some(event) => text(event),
+            None => text(&format!("{}{}", run::RELATIONSHIP_ADDED, c.trigger.value)),
+        },
         steps: steps(&c.steps),
     }
 }

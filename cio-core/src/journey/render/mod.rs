@@ -147,7 +147,7 @@ impl Renderer {
             .iter()
             .map(|message| {
                 let sources = std::iter::once(message.body).chain(message.subject);
-                let guarded = guards::guarded(sources, &["customer", "event"]);
+                let guarded = guards::guarded(sources, &["customer", "event", "trigger"]);
                 let compiled = Compiled {
                     message,
                     guarded,
@@ -214,6 +214,17 @@ fn globals(compiled: &Compiled, context: &Context<'_>) -> liquid::Object {
         "event".into(),
         liquid::model::Value::Object(json_object(context.event)),
     );
+    if context
+        .event_name
+        .starts_with(crate::journey::RELATIONSHIP_ADDED)
+    {
+        // A relationship started the journey: `trigger.<type>.*` and
+        // `trigger.relationship.*` read what `Simulation::relate` tracked.
+        globals.insert(
+            "trigger".into(),
+            liquid::model::Value::Object(json_object(context.event)),
+        );
+    }
     globals.insert("event_name".into(), scalar(context.event_name));
     globals.insert(
         "event_timestamp".into(),
