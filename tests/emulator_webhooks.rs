@@ -209,6 +209,8 @@ async fn a_journeys_email_is_reported_signed_with_the_event_that_started_it() {
             ));
         }
         assert_ne!(received[0].event_id, received[1].event_id);
+        assert_eq!(emulator.webhooks_of(0), sent);
+        assert!(emulator.webhooks_of(1).is_empty());
 
         // The test reports more of the same email, at the journeys' clock.
         let later: Timestamp = emulator.now().unwrap();

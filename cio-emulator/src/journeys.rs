@@ -61,6 +61,11 @@ impl Engine {
         }
     }
 
+    /// The log of the webhooks sent, when the emulator sends them.
+    pub(crate) fn webhook_log(&self) -> Option<&webhooks::Log> {
+        self.webhooks.as_ref().map(Notifier::log)
+    }
+
     /// Reports every delivery from now on through `notifier`.
     pub(crate) fn with_webhooks(mut self, notifier: Option<Notifier>) -> Self {
         self.webhooks = notifier;

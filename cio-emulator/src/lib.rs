@@ -510,6 +510,12 @@ impl Emulator {
         webhooks::lock(&self.shared.webhook_log).clone()
     }
 
+    /// The reporting webhooks about the journeys' delivery number `delivery` (from
+    /// 0, as in [`Emulator::deliveries`]), in the order they were queued.
+    pub fn webhooks_of(&self, delivery: usize) -> Vec<SentWebhook> {
+        self.with_state(|s| webhooks::of_delivery(s, delivery))
+    }
+
     /// Reports `metric` for the journeys' delivery number `delivery` (from 0, in the
     /// order of [`Emulator::deliveries`]; the inbox's `/messages/N`) with a reporting
     /// webhook, at the journeys' clock: how a test makes an email `opened`,

@@ -142,6 +142,11 @@ impl Notifier {
         (notifier, queue)
     }
 
+    /// The log this notifier writes to.
+    pub(crate) fn log(&self) -> &Log {
+        &self.log
+    }
+
     /// Logs `event` (about delivery `delivery`) as pending, then queues it (in this
     /// order: the sender records its answers in the log entry).
     pub(crate) fn send(&self, delivery: usize, event: ReportingEvent) {
@@ -192,6 +197,25 @@ pub(crate) fn report(
             delivered: 0,
         }),
     }
+}
+
+/// The webhooks about the journeys' delivery number `delivery`, in the order they
+/// were queued, each with its event (metric, `timestamp` on the journeys' clock),
+/// attempts and outcome: for the inbox, under each message (empty when the emulator
+/// sends no webhooks).
+pub(crate) fn of_delivery(state: &State, delivery: usize) -> Vec<SentWebhook> {
+    let Some(log) = state
+        .journeys
+        .as_ref()
+        .and_then(|engine| engine.webhook_log())
+    else {
+        return Vec::new();
+    };
+    lock(log)
+        .iter()
+        .filter(|sent| sent.delivery == delivery)
+        .cloned()
+        .collect()
 }
 
 /// Builds the reporting events of the journeys' deliveries.
