@@ -20,13 +20,37 @@
 //! Customer.io, and with `CUSTOMERIO_APP_API_KEY` the password resets too. Stop
 //! it with Ctrl-C: rows not delivered yet stay in the outbox for the next start (or
 //! for a `cio-relay` process).
+//!
+//! **What happened to the emails.** `POST /webhooks/customerio` takes Customer.io's
+//! reporting webhooks, verified with `CUSTOMERIO_WEBHOOK_SIGNING_KEY` (the route is
+//! off without it when sending to Customer.io; point the workspace's reporting
+//! webhook at it). Each is printed, joined to the outbox row of the event that
+//! started the campaign, and kept as its message's fate:
+//!
+//! ```text
+//! webhook: email delivered to u1: "Welcome, Jane!" (caused by signed_up 01K..., its outbox row delivered)
+//! ```
+//!
+//! ```sh
+//! curl localhost:3000/users/u1/messages
+//! ```
+//!
+//! The emulator started without credentials runs the campaigns of events.toml and
+//! sends those webhooks itself, signed with `CUSTOMERIO_WEBHOOK_SIGNING_KEY` or a key
+//! made up at start; its journeys' clock runs 60 times faster than real time, so
+//! the welcome email, 5 minutes after a signup, is reported 5 seconds after it
+//! (the inbox at the printed address shows the messages).
 
 use std::error::Error;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
 
 use cio::client::AppClient;
 use cio::outbox::sqlx::postgres::PgPool;
 use cio::outbox::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool};
 use cio::outbox::{Outbox, Relay, RelayConfig};
+use cio::webhook::ReportingVerifier;
 use cio_emulator::Emulator;
 
 #[path = "shared/api.rs"]
@@ -34,21 +58,36 @@ mod api;
 #[path = "shared/routes.rs"]
 mod routes;
 
+/// How much faster than real time the emulator's journeys run.
+const CLOCK_SPEED: u64 = 60;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let api = api::chosen()?;
     let live = api::live(api);
-    let emulator = if live {
-        None
+    let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let local = listener.local_addr()?;
+    let signing_key = std::env::var("CUSTOMERIO_WEBHOOK_SIGNING_KEY")
+        .ok()
+        .filter(|key| !key.is_empty());
+    let (emulator, signing_key) = if live {
+        (None, signing_key)
     } else {
-        Some(
-            Emulator::builder()
-                .app_messages(routes::events::taxonomy::APP_MESSAGES)
-                .start()
-                .await?,
-        )
+        // A key of this run's own unless one is given; the emulator signs with it.
+        let key = signing_key.unwrap_or_else(|| format!("{:032x}", fastrand::u128(..)));
+        let mut builder = Emulator::builder()
+            .app_messages(routes::events::taxonomy::APP_MESSAGES)
+            .journeys(&routes::events::taxonomy::JOURNEYS);
+        match reachable(local) {
+            Some(app) => {
+                builder = builder.webhook(format!("http://{app}/webhooks/customerio"), &key);
+            }
+            None => println!("webhooks: off (the emulator sends them only to loopback addresses)"),
+        }
+        (Some(Arc::new(builder.start().await?)), Some(key))
     };
-    let client = api::destination(api, emulator.as_ref())?;
+    let client = api::destination(api, emulator.as_deref())?;
     println!("delivering to the {}", api::title(api));
     let app = match &emulator {
         None => AppClient::from_env().ok(),
@@ -58,6 +97,24 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 .build()?,
         ),
     };
+    // The emulator's journeys on a clock 60 times faster than real time.
+    let clock = emulator.clone().map(|emulator| {
+        if let Some(url) = emulator.webhook_url() {
+            println!("webhooks: the emulator sends them to {url}");
+        }
+        println!(
+            "journeys: events.toml's campaigns, {CLOCK_SPEED} times faster than real time; inbox: {}",
+            emulator.inbox_url()
+        );
+        tokio::spawn(async move {
+            let tick = Duration::from_millis(250);
+            let mut ticks = tokio::time::interval(tick);
+            loop {
+                ticks.tick().await;
+                emulator.advance(tick * u32::try_from(CLOCK_SPEED).unwrap_or(1));
+            }
+        })
+    });
 
     let (db, outbox) = match std::env::var("DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
@@ -80,14 +137,20 @@ async fn main() -> Result<(), Box<dyn Error>> {
     routes::create_tables(&db).await?;
     let relay = Relay::start(outbox.clone(), client, RelayConfig::default());
 
-    let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
-    println!("listening on http://{}", listener.local_addr()?);
+    let webhooks = match signing_key {
+        Some(key) => Some(ReportingVerifier::new(key)?),
+        None => {
+            println!("webhooks: off (set CUSTOMERIO_WEBHOOK_SIGNING_KEY to take them)");
+            None
+        }
+    };
+    println!("listening on http://{local}");
     let state = routes::AppState {
         db,
         outbox,
         app,
         reset_base_url: "https://example.com/reset".to_owned(),
+        webhooks,
     };
     axum::serve(listener, routes::app(state))
         .with_graceful_shutdown(async {
@@ -98,7 +161,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let stats = relay.shutdown().await;
     println!("relay: {stats:?}");
     println!("outbox: {:?}", relay.outbox_stats().await?);
-    if let Some(emulator) = emulator {
+    if let Some(clock) = clock {
+        clock.abort();
+        let _ = clock.await;
+    }
+    if let Some(emulator) = emulator.and_then(|emulator| Arc::try_unwrap(emulator).ok()) {
         let record = emulator.record();
         for (customer, events) in &record.events {
             for event in events {
@@ -117,7 +184,28 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 None => println!("{}: {}", send.delivery_id, send.message_id),
             }
         }
+        let webhooks = emulator.webhooks();
+        let accepted = webhooks.iter().filter(|sent| sent.accepted()).count();
+        println!(
+            "reporting webhooks: {} sent, {accepted} accepted",
+            webhooks.len()
+        );
         emulator.shutdown().await;
     }
     Ok(())
+}
+
+/// Where the emulator can reach the app listening on `local`: a loopback address
+/// (the emulator sends plain HTTP only there).
+fn reachable(local: SocketAddr) -> Option<SocketAddr> {
+    let ip = local.ip();
+    if ip.is_loopback() {
+        Some(local)
+    } else if ip.is_unspecified() && ip.is_ipv4() {
+        Some(SocketAddr::from((Ipv4Addr::LOCALHOST, local.port())))
+    } else if ip.is_unspecified() {
+        Some(SocketAddr::from((Ipv6Addr::LOCALHOST, local.port())))
+    } else {
+        None
+    }
 }

@@ -3,7 +3,10 @@
 //! its operations in one transaction; a signup that fails sends nothing; the relay
 //! delivers the rest exactly once; a password reset sends the typed `PasswordReset`
 //! through the App API, rendered by the emulator, and is never sent twice on an
-//! unknown outcome. Bounded in time; waits poll a condition.
+//! unknown outcome. The emulator runs events.toml's journeys and reports the welcome
+//! email to the app's `POST /webhooks/customerio`: the `delivered` webhook is
+//! verified, handled once, and joined to the outbox row of the signup's event.
+//! Bounded in time; waits poll a condition.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -14,17 +17,28 @@ use std::time::Duration;
 
 use cio::client::{AppClient, TrackClient};
 use cio::outbox::sqlx::{self, PgPool, SqlitePool};
-use cio::outbox::{Outbox, Relay, RelayConfig};
-use cio_emulator::{Emulator, Fault};
+use cio::outbox::{Outbox, Relay, RelayConfig, RowStatus};
+use cio::webhook::{
+    sign_reporting, EmailMetric, Metric, ReportingVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+};
+use cio::{EventId, Timestamp};
+use cio_emulator::{Emulator, Fault, WebhookAttempt};
 use serde_json::{json, Value};
 
 #[path = "../examples/shared/routes.rs"]
 mod routes;
 
+/// The key the app checks the webhooks with, and the emulator signs them with.
+const SIGNING_KEY: &str = "test-signing-key";
+
 async fn exercise(db: routes::Db, outbox: Outbox) {
     routes::create_tables(&db).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
     let emulator = Emulator::builder()
         .app_messages(routes::events::taxonomy::APP_MESSAGES)
+        .journeys(&routes::events::taxonomy::JOURNEYS)
+        .webhook(format!("http://{addr}/webhooks/customerio"), SIGNING_KEY)
         .start()
         .await
         .unwrap();
@@ -36,13 +50,12 @@ async fn exercise(db: routes::Db, outbox: Outbox) {
         .base_url(emulator.base_url())
         .build()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let state = routes::AppState {
         db: db.clone(),
         outbox: outbox.clone(),
         app: Some(app),
         reset_base_url: "https://example.com/reset".to_owned(),
+        webhooks: Some(ReportingVerifier::new(SIGNING_KEY).unwrap()),
     };
     let server = tokio::spawn(axum::serve(listener, routes::app(state)).into_future());
 
@@ -116,6 +129,7 @@ async fn exercise(db: routes::Db, outbox: Outbox) {
     assert_eq!(events[0].data, json!({"method": "github", "plan": "free"}));
     assert!(record.profile("u2").is_none());
 
+    welcome_email_fate(&emulator, &outbox, &http, &base, &event_id).await;
     password_resets(&emulator, &http, &base).await;
     server.abort();
     emulator.shutdown().await;
@@ -226,4 +240,103 @@ async fn password_resets(emulator: &Emulator, http: &reqwest::Client, base: &str
         "{body}"
     );
     assert_eq!(emulator.record().sends.len(), 2);
+}
+
+/// What the app recorded of the user's messages (`GET /users/{id}/messages`).
+async fn messages_of(http: &reqwest::Client, base: &str, user: &str) -> Vec<Value> {
+    let mut url = reqwest::Url::parse(base).unwrap();
+    url.path_segments_mut()
+        .unwrap()
+        .extend(["users", user, "messages"]);
+    let body: Value = http.get(url).send().await.unwrap().json().await.unwrap();
+    body["messages"].as_array().unwrap().clone()
+}
+
+/// The welcome email, 5 minutes after the signup on the journeys' clock: its `sent`
+/// and `delivered` webhooks reach the app, verified, and the app joins them to the
+/// outbox row of the `signed_up` the signup wrote; a bounce reported later is its
+/// fate; a webhook sent again is handled once; one signed with another key is refused.
+async fn welcome_email_fate(
+    emulator: &Emulator,
+    outbox: &Outbox,
+    http: &reqwest::Client,
+    base: &str,
+    signup_event: &str,
+) {
+    assert!(emulator.deliveries().is_empty());
+    emulator.advance(Duration::from_secs(300));
+    let welcome = &emulator.deliveries()[0];
+    assert_eq!(
+        (welcome.message, welcome.person.as_str()),
+        ("welcome", "u/1 ü")
+    );
+    outbox_support::until(|| async move {
+        messages_of(http, base, "u/1 ü")
+            .await
+            .first()
+            .is_some_and(|m| m["fate"] == "delivered")
+    })
+    .await;
+    let messages = messages_of(http, base, "u/1 ü").await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let fate = &messages[0];
+    assert_eq!(fate["channel"], "email");
+    assert_eq!(fate["subject"], "Welcome, Jane!");
+    assert_eq!(fate["trigger_event_id"], signup_event);
+    assert_eq!(fate["trigger_event"], "signed_up");
+
+    // The emulator's side: both accepted at the first attempt, about the same
+    // delivery, and started by the signup's event.
+    let sent = emulator.webhooks();
+    let metrics: Vec<String> = sent.iter().map(|w| w.event.metric.to_string()).collect();
+    assert_eq!(metrics, ["email sent", "email delivered"]);
+    for webhook in &sent {
+        assert!(webhook.accepted(), "{webhook:?}");
+        assert_eq!(webhook.attempts, [WebhookAttempt::Status(200)]);
+        assert_eq!(webhook.event.trigger_event_id(), Some(signup_event));
+        assert_eq!(webhook.event.delivery_id(), fate["delivery_id"].as_str());
+    }
+
+    // The join the app made, made directly: the signup's row, delivered before the
+    // journey that sent the email could start.
+    let signup: EventId = signup_event.parse().unwrap();
+    let row = outbox.find(signup).await.unwrap().unwrap();
+    assert_eq!(row.kind, "event");
+    assert_eq!(row.json().unwrap()["name"], "signed_up");
+    assert!(
+        matches!(row.status, RowStatus::Delivered { at } if at >= row.created_at),
+        "{row:?}"
+    );
+
+    // A bounce reported by the test becomes the email's fate.
+    let bounce = emulator
+        .report(0, Metric::Email(EmailMetric::Bounced))
+        .unwrap();
+    outbox_support::until(|| async move {
+        messages_of(http, base, "u/1 ü").await[0]["fate"] == "bounced"
+    })
+    .await;
+
+    // Customer.io sending the bounce again: answered 2xx, handled once.
+    let again = emulator
+        .webhooks()
+        .into_iter()
+        .find(|w| w.event.event_id == bounce)
+        .unwrap();
+    let body = serde_json::to_vec(&again.event).unwrap();
+    let post = |key: &str| {
+        let now = Timestamp::now();
+        http.post(format!("{base}/webhooks/customerio"))
+            .header(TIMESTAMP_HEADER, now.to_string())
+            .header(SIGNATURE_HEADER, sign_reporting(key.as_bytes(), now, &body))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+    };
+    let duplicate = post(SIGNING_KEY).await.unwrap();
+    assert_eq!(duplicate.status(), 200);
+    let answer: Value = duplicate.json().await.unwrap();
+    assert_eq!(answer["duplicate"], bounce.as_str());
+    // Signed with another key: refused before the handler runs.
+    assert_eq!(post("another key").await.unwrap().status(), 401);
 }

@@ -1,6 +1,6 @@
 //! The outbox on PostgreSQL (the local server on 127.0.0.1:5432, or
 //! `CIO_TEST_POSTGRES_URL`; each test says when it did not run): rollback, connections cut mid-run, `NOTIFY` wake-ups, schema
-//! versions. Each test has a schema of its own, dropped first. Every test is bounded
+//! versions, rows found by event id, webhooks seen once. Each test has a schema of its own, dropped first. Every test is bounded
 //! in time; waits poll a condition, none sleeps for timing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -369,7 +369,10 @@ async fn version_1_tables_are_migrated_in_place() {
          ALTER TABLE {name}.rows RESET (fillfactor);
          ALTER TABLE {name}.rows DROP COLUMN person, DROP COLUMN person2;
          ALTER TABLE {name}.dead_letters DROP COLUMN id;
-         ALTER TABLE {name}.dead_letters ADD PRIMARY KEY (seq)"
+         ALTER TABLE {name}.dead_letters ADD PRIMARY KEY (seq);
+         DROP INDEX {name}.rows_event_id;
+         DROP INDEX {name}.dead_letters_event_id;
+         DROP TABLE {name}.webhooks_seen"
     ))
     .execute(&pool)
     .await
@@ -381,7 +384,7 @@ async fn version_1_tables_are_migrated_in_place() {
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let options: Option<Vec<String>> = sqlx::query_scalar(&format!(
         "SELECT reloptions FROM pg_class WHERE oid = '{name}.rows'::regclass"
     ))
@@ -515,4 +518,124 @@ async fn a_207_dead_letters_the_refused_items_with_their_reasons() {
             .all(|d| !d.reason.trim().is_empty() && d.attempts == 1));
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_are_found_by_event_id_pending_delivered_or_dead_lettered() {
+    let Some(url) = postgres_url("rows_are_found_by_event_id_pending_delivered_or_dead_lettered")
+    else {
+        return;
+    };
+    bounded(60, async {
+        let name = "t_find";
+        let pool = setup(&url, name).await;
+        let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        rows_are_found_in_every_state(&outbox, &pool).await;
+        let mut tx = pool.begin().await.unwrap();
+        let rolled_back = outbox
+            .track(&mut *tx, &Customer::id("9"), SignedUp { plan: "pro", n: 9 })
+            .await
+            .unwrap();
+        // Not committed: another connection does not see it.
+        assert!(outbox.find(rolled_back).await.unwrap().is_none());
+        tx.rollback().await.unwrap();
+        assert!(outbox.find(rolled_back).await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_are_seen_once_forgotten_on_rollback_and_pruned_after_7_days() {
+    let Some(url) =
+        postgres_url("webhooks_are_seen_once_forgotten_on_rollback_and_pruned_after_7_days")
+    else {
+        return;
+    };
+    bounded(60, async {
+        let name = "t_seen";
+        let pool = setup(&url, name).await;
+        let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        webhooks_are_seen_once(&outbox, &pool).await;
+        let mut tx = pool.begin().await.unwrap();
+        assert!(outbox.mark_webhook_seen(&mut *tx, "in-tx").await.unwrap());
+        tx.rollback().await.unwrap();
+        assert!(outbox.mark_webhook_seen(&pool, "in-tx").await.unwrap());
+
+        sqlx::query(&format!(
+            "UPDATE {name}.webhooks_seen SET seen_at = seen_at - 8 * 24 * 3600 * 1000
+             WHERE event_id = 'another'"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
+        let emulator = Emulator::start().await.unwrap();
+        let relay = Relay::start(
+            outbox.clone(),
+            client(&emulator),
+            pruning_relay(Duration::from_secs(3600)),
+        );
+        let pool_ref = &pool;
+        until(|| async move {
+            let seen: i64 =
+                sqlx::query_scalar(&format!("SELECT count(*) FROM {name}.webhooks_seen"))
+                    .fetch_one(pool_ref)
+                    .await
+                    .unwrap();
+            seen == 2
+        })
+        .await;
+        relay.shutdown().await;
+        assert!(outbox.mark_webhook_seen(&pool, "another").await.unwrap());
+        assert!(!outbox.mark_webhook_seen(&pool, "in-tx").await.unwrap());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn version_3_tables_get_the_event_id_indexes_and_the_webhooks_table() {
+    let Some(url) =
+        postgres_url("version_3_tables_get_the_event_id_indexes_and_the_webhooks_table")
+    else {
+        return;
+    };
+    let name = "t_migrate_v3";
+    let pool = setup(&url, name).await;
+    let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+    let written = outbox
+        .track(&pool, &Customer::id("1"), SignedUp { plan: "pro", n: 1 })
+        .await
+        .unwrap();
+    sqlx::raw_sql(&format!(
+        "DROP INDEX {name}.rows_event_id;
+         DROP INDEX {name}.dead_letters_event_id;
+         DROP TABLE {name}.webhooks_seen;
+         UPDATE {name}.meta SET value = 3 WHERE key = 'schema_version';"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+    let meta: Vec<(String, i64)> =
+        sqlx::query_as(&format!("SELECT key, value FROM {name}.meta ORDER BY key"))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        meta,
+        [
+            ("min_compatible_version".to_owned(), 3),
+            ("schema_version".to_owned(), 4)
+        ]
+    );
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT indexname::text FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%event_id'
+         ORDER BY indexname",
+    )
+    .bind(name)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(indexes, ["dead_letters_event_id", "rows_event_id"]);
+    assert!(outbox.find(written).await.unwrap().is_some());
+    assert!(outbox.mark_webhook_seen(&pool, "w").await.unwrap());
 }

@@ -1,5 +1,6 @@
 //! The outbox on SQLite files, with in-process relays and the Track API emulator on
-//! 127.0.0.1: rollback, dead letters, faults, bad input, schema versions. Every test
+//! 127.0.0.1: rollback, dead letters, faults, bad input, schema versions, rows found
+//! by event id, webhooks seen once. Every test
 //! is bounded in time; waits poll a condition, none sleeps for timing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -371,7 +372,7 @@ async fn tables_of_a_newer_cio_are_refused() {
             error,
             OutboxError::NewerSchema {
                 found: 99,
-                supported: 3,
+                supported: 4,
                 ..
             }
         ),
@@ -416,7 +417,7 @@ async fn version_2_tables_are_migrated_and_row_numbers_never_reused() {
             .fetch_one(&pool)
             .await
             .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     assert_eq!(outbox.stats().await.unwrap().pending, 1);
     outbox
         .track(&pool, &Customer::id("3"), SignedUp { plan: "pro", n: 3 })
@@ -623,4 +624,152 @@ async fn a_429_holds_the_rows_for_its_retry_after() {
         assert_eq!(stored_ids(&emulator).len(), 10);
     })
     .await;
+}
+
+/// The `detail` lines of SQLite's plan for `sql` (one `?1`).
+async fn plan(pool: &SqlitePool, sql: &str) -> Vec<String> {
+    use sqlx::Row as _;
+    sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .bind("01E4C4CT6YDC7Y5M7FE1GWWPQJ")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get::<String, _>(3))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_are_found_by_event_id_pending_delivered_or_dead_lettered() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("find")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        rows_are_found_in_every_state(&outbox, &pool).await;
+
+        // An event rolled back with the app's transaction is never found.
+        let mut tx = pool.begin().await.unwrap();
+        let rolled_back = outbox
+            .track(&mut *tx, &Customer::id("9"), SignedUp { plan: "pro", n: 9 })
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        assert!(outbox.find(rolled_back).await.unwrap().is_none());
+
+        // Each side of the lookup reads its index, not its table.
+        for (table, index) in [
+            ("cio_outbox_rows", "cio_outbox_rows_event_id"),
+            (
+                "cio_outbox_dead_letters",
+                "cio_outbox_dead_letters_event_id",
+            ),
+        ] {
+            let plan = plan(
+                &pool,
+                &format!("SELECT seq FROM {table} WHERE event_id = ?1"),
+            )
+            .await;
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains(&format!("INDEX {index}"))),
+                "{plan:?}"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_are_seen_once_forgotten_on_rollback_and_pruned_after_7_days() {
+    bounded(60, async {
+        let pool = pool(&sqlite_url("webhooks_seen")).await;
+        let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+        webhooks_are_seen_once(&outbox, &pool).await;
+
+        // Marked in the app's transaction: a rollback forgets it, as it forgets the
+        // app's own work for the webhook.
+        let mut tx = pool.begin().await.unwrap();
+        assert!(outbox.mark_webhook_seen(&mut *tx, "in-tx").await.unwrap());
+        assert!(!outbox.mark_webhook_seen(&mut *tx, "in-tx").await.unwrap());
+        tx.rollback().await.unwrap();
+        assert!(outbox.mark_webhook_seen(&pool, "in-tx").await.unwrap());
+
+        // A relay keeping delivered rows an hour still remembers webhooks 7 days
+        // (Customer.io's retries): one seen 8 days ago is forgotten, the rest kept.
+        sqlx::query(
+            "UPDATE cio_outbox_webhooks_seen SET seen_at = seen_at - 8 * 24 * 3600 * 1000
+             WHERE event_id = 'another'",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let emulator = Emulator::start().await.unwrap();
+        let relay = Relay::start(
+            outbox.clone(),
+            client(&emulator),
+            pruning_relay(Duration::from_secs(3600)),
+        );
+        let pool_ref = &pool;
+        until(|| async move {
+            let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM cio_outbox_webhooks_seen")
+                .fetch_one(pool_ref)
+                .await
+                .unwrap();
+            seen == 2
+        })
+        .await;
+        relay.shutdown().await;
+        assert!(outbox.mark_webhook_seen(&pool, "another").await.unwrap());
+        assert!(!outbox.mark_webhook_seen(&pool, "in-tx").await.unwrap());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn version_3_tables_get_the_event_id_indexes_and_the_webhooks_table() {
+    let pool = pool(&sqlite_url("migrate_v3")).await;
+    let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+    let written = outbox
+        .track(&pool, &Customer::id("1"), SignedUp { plan: "pro", n: 1 })
+        .await
+        .unwrap();
+    // What version 3 left: no index on event_id, no webhooks table.
+    sqlx::raw_sql(
+        "DROP INDEX cio_outbox_rows_event_id;
+         DROP INDEX cio_outbox_dead_letters_event_id;
+         DROP TABLE cio_outbox_webhooks_seen;
+         UPDATE cio_outbox_meta SET value = 3 WHERE key = 'schema_version';",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
+    let meta: Vec<(String, i64)> =
+        sqlx::query_as("SELECT key, value FROM cio_outbox_meta ORDER BY key")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    // Version 4, still open to builds of version 3 (a rolling deploy).
+    assert_eq!(
+        meta,
+        [
+            ("min_compatible_version".to_owned(), 3),
+            ("schema_version".to_owned(), 4)
+        ]
+    );
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%event_id' ORDER BY name",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        indexes,
+        [
+            "cio_outbox_dead_letters_event_id",
+            "cio_outbox_rows_event_id"
+        ]
+    );
+    // The row written before the migration is found; webhooks can be marked.
+    assert!(outbox.find(written).await.unwrap().is_some());
+    assert!(outbox.mark_webhook_seen(&pool, "w").await.unwrap());
 }

@@ -86,6 +86,9 @@ async fn serve(args: &EmulatorArgs, plan: Option<Plan>) -> Result<(), Failure> {
     if let Some(file) = emulator.coverage_file() {
         say!("coverage: {}", file.display());
     }
+    if let Some(url) = emulator.webhook_url() {
+        say!("reporting webhooks: {}", printable(url));
+    }
     let mut seen = Seen::default();
     if let Some(plan) = plan {
         seen.pii = plan.pii;

@@ -3,7 +3,9 @@
 //! Data Pipelines calls (`/v1/identify`, `/v1/track`, ..., `/v1/batch`, Basic auth of
 //! a write key, strict and permissive modes), with the documented limits and error
 //! bodies, dedup by event `id`, a [`Record`] of what it accepted, and reproducible
-//! fault injection.
+//! fault injection. Given [journeys](EmulatorBuilder::journeys), it runs them and,
+//! given a [webhook URL](EmulatorBuilder::webhook), reports their deliveries to the
+//! app with signed reporting webhooks, as Customer.io does.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -39,6 +41,7 @@ mod journeys;
 mod offline;
 mod record;
 mod server;
+mod webhooks;
 
 pub use coverage::{Branch, Coverage, JourneysCoverage, COVERAGE_DIR_ENV};
 pub use faults::{Fault, Faults};
@@ -47,8 +50,10 @@ pub use record::{
     ApiVersion, Applied, DroppedCall, ObjectCall, Record, RequestLog, StoredDevice, StoredEvent,
     StoredMetric, StoredSend, StoredTrigger,
 };
+pub use webhooks::{ReportError, SentWebhook, WebhookAttempt, WebhookOutcome};
 
 use cio_core::journey::{Delivery, Journeys, Simulation};
+use cio_core::webhook::Metric;
 use cio_core::Timestamp;
 use journeys::Engine;
 use record::State;
@@ -82,6 +87,8 @@ pub struct EmulatorBuilder {
     journeys: Option<&'static Journeys>,
     clock_start: Option<Timestamp>,
     coverage_dir: Option<PathBuf>,
+    webhook: Option<webhooks::Given>,
+    webhook_retries: webhooks::Retries,
 }
 
 impl EmulatorBuilder {
@@ -212,10 +219,55 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Reports the [journeys](EmulatorBuilder::journeys)' deliveries to the app at
+    /// `url` with reporting webhooks signed with `signing_key`, as Customer.io does
+    /// (`X-CIO-Timestamp`, `X-CIO-Signature`; what
+    /// `cio::webhook::CustomerIoWebhook` checks): each message reports `sent`, then
+    /// `delivered` (email, push, SMS), or `failed` when it does not render; a test
+    /// reports more with [`Emulator::report`]. Each webhook is a
+    /// `cio_core::webhook::ReportingEvent` in the campaign shape, whose
+    /// `trigger_event_id` is the `id` of the event that started the journey (its
+    /// ULID: the one cio's outbox stores).
+    ///
+    /// Sent in the background, one at a time, in order: an answer other than `2xx`
+    /// (or none within 4 s) is retried ([`webhook_retries`](Self::webhook_retries)),
+    /// then given up; [`Emulator::webhooks`] lists each webhook and its attempts.
+    /// `url` must be `https://`, or `http://` to a loopback host (`127.0.0.1`,
+    /// `[::1]`, `localhost`); [`start`](Self::start) refuses others, and an empty key.
+    #[must_use]
+    pub fn webhook(mut self, url: impl Into<String>, signing_key: impl Into<String>) -> Self {
+        self.webhook = Some(webhooks::Given {
+            url: url.into(),
+            key: signing_key.into(),
+        });
+        self
+    }
+
+    /// How often a webhook not answered `2xx` is sent again (3 times by default), and
+    /// the wait before the first retry (100 ms by default), doubled before each next
+    /// one. Customer.io waits an hour and tries for days; the emulator gives up
+    /// within a second by default, and says so in [`Emulator::webhooks`].
+    #[must_use]
+    pub fn webhook_retries(mut self, retries: u32, first_backoff: std::time::Duration) -> Self {
+        self.webhook_retries = webhooks::Retries {
+            retries,
+            backoff: first_backoff,
+        };
+        self
+    }
+
     /// Binds and starts serving in the background of the current Tokio runtime.
     /// Fails when the coverage folder cannot be created (`cannot create the coverage
-    /// folder ...`) or the address bound (`cannot listen on ADDR: ...`).
+    /// folder ...`), the address bound (`cannot listen on ADDR: ...`), or the
+    /// [webhook](Self::webhook) URL or key is refused (`InvalidInput`).
     pub async fn start(self) -> io::Result<Emulator> {
+        let webhook = match &self.webhook {
+            Some(given) => Some(
+                webhooks::Target::new(&given.url, &given.key)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?,
+            ),
+            None => None,
+        };
         let coverage_file = match &self.coverage_dir {
             Some(dir) => Some(coverage::CoverageFile::create_in(dir)?),
             None => None,
@@ -230,6 +282,25 @@ impl EmulatorBuilder {
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let expected_app_auth = HeaderValue::from_str(&format!("Bearer {}", self.app_api_key))
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let webhook_log = webhooks::Log::default();
+        let (notifier, queue) = match &webhook {
+            Some(_) => {
+                let (notifier, queue) = webhooks::Notifier::new(webhook_log.clone());
+                (Some(notifier), Some(queue))
+            }
+            None => (None, None),
+        };
+        let (stop, stopped) = watch::channel(false);
+        if let (Some(target), Some(queue)) = (webhook.clone(), queue) {
+            webhooks::spawn(
+                target,
+                self.webhook_retries,
+                queue,
+                webhook_log.clone(),
+                stopped.clone(),
+            )
+            .map_err(io::Error::other)?;
+        }
         let shared = Arc::new(Shared {
             expected_app_auth,
             write_key: self.write_key.clone(),
@@ -237,6 +308,7 @@ impl EmulatorBuilder {
             state: Mutex::new(State {
                 journeys: self.journeys.map(|journeys| {
                     Engine::new(journeys, self.clock_start.unwrap_or_else(Timestamp::now))
+                        .with_webhooks(notifier)
                 }),
                 ..State::default()
             }),
@@ -249,8 +321,9 @@ impl EmulatorBuilder {
             sequence: AtomicU64::new(0),
             rules: self.rules,
             coverage_file,
+            webhook_url: webhook.map(|target| target.url.to_string()),
+            webhook_log,
         });
-        let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
         tracing::debug!(%addr, "Customer.io emulator listening");
         Ok(Emulator {
@@ -314,6 +387,8 @@ impl Emulator {
             coverage_dir: std::env::var_os(COVERAGE_DIR_ENV)
                 .filter(|dir| !dir.is_empty())
                 .map(PathBuf::from),
+            webhook: None,
+            webhook_retries: webhooks::Retries::default(),
         }
     }
 
@@ -422,14 +497,52 @@ impl Emulator {
         coverage::flush(&self.shared, false);
     }
 
+    /// The URL the reporting webhooks go to, if the emulator sends them
+    /// ([`EmulatorBuilder::webhook`]).
+    pub fn webhook_url(&self) -> Option<&str> {
+        self.shared.webhook_url.as_deref()
+    }
+
+    /// Every reporting webhook sent (or being sent) since the emulator started or
+    /// was [cleared](Emulator::clear), in the order they were queued, each with its
+    /// attempts and outcome. A test waits for the one it expects by polling this.
+    pub fn webhooks(&self) -> Vec<SentWebhook> {
+        webhooks::lock(&self.shared.webhook_log).clone()
+    }
+
+    /// The reporting webhooks about the journeys' delivery number `delivery` (from
+    /// 0, as in [`Emulator::deliveries`]), in the order they were queued.
+    pub fn webhooks_of(&self, delivery: usize) -> Vec<SentWebhook> {
+        self.with_state(|s| webhooks::of_delivery(s, delivery))
+    }
+
+    /// Reports `metric` for the journeys' delivery number `delivery` (from 0, in the
+    /// order of [`Emulator::deliveries`]; the inbox's `/messages/N`) with a reporting
+    /// webhook, at the journeys' clock: how a test makes an email `opened`,
+    /// `clicked` (the first link of its body) or `bounced`. The metric must be one of
+    /// the delivery's channel (`Metric::Email(EmailMetric::Opened)` for an email).
+    /// Returns the webhook's `event_id`; it is sent in the background, after those
+    /// queued before it.
+    ///
+    /// ```no_run
+    /// # fn demo(emulator: &cio_emulator::Emulator) -> Result<(), cio_emulator::ReportError> {
+    /// use cio_core::webhook::{EmailMetric, Metric};
+    /// let event_id = emulator.report(0, Metric::Email(EmailMetric::Bounced))?;
+    /// # let _ = event_id; Ok(()) }
+    /// ```
+    pub fn report(&self, delivery: usize, metric: Metric) -> Result<String, ReportError> {
+        self.with_state(|s| webhooks::report(s, delivery, metric))
+    }
+
     /// The number of requests received (faulted ones included).
     pub fn request_count(&self) -> u64 {
         self.shared.sequence.load(Ordering::Relaxed)
     }
 
-    /// Forgets everything recorded (profiles, events, dedup ids, request log, and the
-    /// journeys' people and deliveries, their clock back at its start) and resets the
-    /// request count. The [coverage](Emulator::coverage) is kept.
+    /// Forgets everything recorded (profiles, events, dedup ids, request log, the
+    /// journeys' people and deliveries, their clock back at its start, and the
+    /// webhooks sent) and resets the request count. The
+    /// [coverage](Emulator::coverage) is kept.
     pub fn clear(&self) {
         self.with_state(|s| {
             let journeys = s.journeys.as_ref().map(Engine::fresh);
@@ -438,6 +551,7 @@ impl Emulator {
                 coverage: std::mem::take(&mut s.coverage),
                 ..State::default()
             };
+            webhooks::lock(&self.shared.webhook_log).clear();
         });
         self.shared.sequence.store(0, Ordering::Relaxed);
     }

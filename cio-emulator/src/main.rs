@@ -22,9 +22,15 @@ Data Pipelines clients (POST /v1/identify, /v1/track, ..., /v1/batch) authentica
 with the write key as the Basic auth user name and an empty password; with
 X-Strict-Mode: 1 an invalid call is answered 400, without it 200 and dropped.
 
+With --webhook-url and --webhook-key, each message the journeys deliver is
+reported to that URL with signed reporting webhooks (sent, then delivered), as
+Customer.io sends them; one not answered 2xx is retried 3 times, then given up.
+
 Environment:
-  CIO_COVERAGE_DIR        the folder --coverage-dir names when not given
-  CIO_EMULATOR_WRITE_KEY  the key --write-key names when not given
+  CIO_COVERAGE_DIR          the folder --coverage-dir names when not given
+  CIO_EMULATOR_WRITE_KEY    the key --write-key names when not given
+  CIO_EMULATOR_WEBHOOK_URL  the URL --webhook-url names when not given
+  CIO_EMULATOR_WEBHOOK_KEY  the key --webhook-key names when not given
 
 Exit codes: 0 stopped by Ctrl-C, 1 errors in the events.toml or a failure at run
 time (the port cannot be bound), 2 a usage problem (unknown flag, bad value, an
@@ -33,7 +39,8 @@ events.toml that does not exist).
 Examples:
   cio-emulator --port 4010
   cio-emulator --port 4010 --write-key my-test-key
-  cio-emulator --taxonomy app/events.toml --coverage-dir target/coverage";
+  cio-emulator --taxonomy app/events.toml --coverage-dir target/coverage
+  cio-emulator --webhook-url http://127.0.0.1:3000/webhooks/customerio --webhook-key dev-key";
 
 /// A local Customer.io for tests and demos, on 127.0.0.1.
 #[derive(Debug, Parser)]
@@ -99,6 +106,9 @@ async fn main() -> ExitCode {
     }
     if let Some(file) = emulator.coverage_file() {
         println!("coverage: {}", file.display());
+    }
+    if let Some(url) = emulator.webhook_url() {
+        println!("reporting webhooks: {url}");
     }
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("cio-emulator: cannot wait for Ctrl-C: {e}");

@@ -435,7 +435,13 @@ impl State {
             Some(c) => {
                 let suppressed = self.record.suppressed.contains(c);
                 if let (Some(engine), false) = (&mut self.journeys, suppressed) {
-                    engine.event(c, &event.kind, &event.name, &event.data);
+                    engine.event(
+                        c,
+                        &event.kind,
+                        &event.name,
+                        &event.data,
+                        event.id.as_deref(),
+                    );
                 }
                 self.applied(c, Applied::Event(event.id.clone()));
                 self.record

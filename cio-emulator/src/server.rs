@@ -49,6 +49,10 @@ pub(crate) struct Shared {
     pub(crate) coverage_file: Option<CoverageFile>,
     /// The address listened on (a `Host` the emulator answers, see [`guard`]).
     pub(crate) listening: SocketAddr,
+    /// Where the reporting webhooks go, if anywhere.
+    pub(crate) webhook_url: Option<String>,
+    /// The reporting webhooks sent.
+    pub(crate) webhook_log: crate::webhooks::Log,
 }
 
 /// The error that makes hyper close the connection without an answer.

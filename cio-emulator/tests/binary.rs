@@ -118,6 +118,8 @@ fn usage_errors_exit_with_2_and_the_help_names_every_flag() {
             .args(args)
             .env_remove("CIO_COVERAGE_DIR")
             .env_remove("CIO_EMULATOR_WRITE_KEY")
+            .env_remove("CIO_EMULATOR_WEBHOOK_URL")
+            .env_remove("CIO_EMULATOR_WEBHOOK_KEY")
             .output()
             .unwrap()
     };
@@ -126,6 +128,18 @@ fn usage_errors_exit_with_2_and_the_help_names_every_flag() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid value '70000'"));
     let bad_taxonomy = run(&["--taxonomy", "no/such/events.toml"]);
     assert_eq!(bad_taxonomy.status.code(), Some(2));
+    // Webhooks only to loopback over plain HTTP, and with a key.
+    let remote = run(&[
+        "--webhook-url",
+        "http://example.com/h",
+        "--webhook-key",
+        "k",
+    ]);
+    assert_eq!(remote.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&remote.stderr).contains("not loopback"));
+    let keyless = run(&["--webhook-url", "http://127.0.0.1:9/h"]);
+    assert_eq!(keyless.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&keyless.stderr).contains("--webhook-key"));
     let help = run(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
     let help = String::from_utf8_lossy(&help.stdout);
@@ -137,8 +151,12 @@ fn usage_errors_exit_with_2_and_the_help_names_every_flag() {
         "--app-api-key",
         "--write-key",
         "--coverage-dir",
+        "--webhook-url",
+        "--webhook-key",
         "CIO_COVERAGE_DIR",
         "CIO_EMULATOR_WRITE_KEY",
+        "CIO_EMULATOR_WEBHOOK_URL",
+        "CIO_EMULATOR_WEBHOOK_KEY",
         "X-Strict-Mode",
         "Exit codes: 0",
     ] {

@@ -9,17 +9,27 @@
 //! unknown outcome is never sent again by the client, and the route does not retry
 //! it either.
 //!
+//! `POST /webhooks/customerio` takes Customer.io's reporting webhooks, verified with
+//! the signing key (the `CustomerIoWebhook` extractor answers `401` to anything
+//! else): each one is handled once (`Outbox::mark_webhook_seen`, in the transaction
+//! that records it), joined through its `trigger_event_id` to the outbox row of the
+//! event that started the campaign (`Outbox::find`), and recorded as its message's
+//! fate (`sent`, `delivered`, `opened`, `bounced`, ...), which `GET /users/{id}/messages`
+//! lists. A transactional message would be joined by its `delivery_id`, which
+//! `AppClient::send` returns.
+//!
 //! Shared by the `axum_app` example and its test (`#[path]`-included).
 
 #![allow(dead_code, unreachable_pub)]
 
-use axum::extract::State;
+use axum::extract::{FromRef, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use cio::client::{AppClient, Customer};
 use cio::outbox::sqlx::{self, PgPool, SqlitePool};
-use cio::outbox::{Outbox, OutboxError};
+use cio::outbox::{Outbox, OutboxError, OutboxRow, RowStatus};
+use cio::webhook::{CustomerIoWebhook, ReportingEvent, ReportingVerifier};
 use cio::{EventId, Timestamp};
 use serde_json::{json, Value};
 
@@ -54,6 +64,23 @@ pub struct AppState {
     pub app: Option<AppClient>,
     /// Where the password reset links point (`https://example.com/reset`).
     pub reset_base_url: String,
+    /// Checks Customer.io's reporting webhooks (`None`: no signing key, and
+    /// `POST /webhooks/customerio` is not served).
+    pub webhooks: Option<ReportingVerifier>,
+}
+
+/// The state of the webhook route: the app's, and the verifier the
+/// `CustomerIoWebhook` extractor finds through `FromRef`.
+#[derive(Debug, Clone)]
+struct WebhookState {
+    app: AppState,
+    verifier: ReportingVerifier,
+}
+
+impl FromRef<WebhookState> for ReportingVerifier {
+    fn from_ref(state: &WebhookState) -> Self {
+        state.verifier.clone()
+    }
 }
 
 /// Runs `$body` with `$tx` a transaction of `$db`, whichever database it is, and
@@ -83,14 +110,25 @@ macro_rules! in_transaction {
     };
 }
 
-/// Creates the app's `users` table if it is missing.
+/// Creates the app's tables if they are missing: `users`, and `message_fates` (per
+/// message Customer.io sent, what became of it, and the event that caused it).
 pub async fn create_tables(db: &Db) -> Result<(), sqlx::Error> {
-    let sql = "CREATE TABLE IF NOT EXISTS users (
-        id TEXT PRIMARY KEY, email TEXT NOT NULL, email_verified BOOLEAN NOT NULL DEFAULT FALSE)";
-    match db {
-        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-        Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    let tables = [
+        "CREATE TABLE IF NOT EXISTS users (
+            id TEXT PRIMARY KEY, email TEXT NOT NULL,
+            email_verified BOOLEAN NOT NULL DEFAULT FALSE)",
+        "CREATE TABLE IF NOT EXISTS message_fates (
+            delivery_id TEXT PRIMARY KEY, user_id TEXT, channel TEXT NOT NULL, subject TEXT,
+            fate TEXT NOT NULL, trigger_event_id TEXT, trigger_event TEXT,
+            updated_at BIGINT NOT NULL)",
+    ];
+    for sql in tables {
+        match db {
+            Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ())?,
+            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ())?,
+        }
     }
+    Ok(())
 }
 
 /// The body of `POST /signup`.
@@ -156,13 +194,27 @@ fn answer(result: Result<Value, Failure>) -> (StatusCode, Json<Value>) {
     }
 }
 
-/// The app: both routes over one database and its outbox.
+/// The app: its routes over one database and its outbox (and the webhook route when
+/// it has a signing key).
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let webhooks = state.webhooks.clone().map(|verifier| {
+        Router::new()
+            .route("/webhooks/customerio", post(webhook))
+            .with_state(WebhookState {
+                app: state.clone(),
+                verifier,
+            })
+    });
+    let app = Router::new()
         .route("/signup", post(signup))
         .route("/verify-email", post(verify_email))
         .route("/password-reset", post(password_reset))
-        .with_state(state)
+        .route("/users/{id}/messages", get(messages))
+        .with_state(state);
+    match webhooks {
+        Some(webhooks) => app.merge(webhooks),
+        None => app,
+    }
 }
 
 async fn signup(
@@ -308,4 +360,143 @@ async fn password_reset_in(
             format!("the reset email was not sent, try again: {e}"),
         )),
     }
+}
+
+async fn webhook(
+    State(state): State<WebhookState>,
+    CustomerIoWebhook(event): CustomerIoWebhook<ReportingEvent>,
+) -> (StatusCode, Json<Value>) {
+    answer(webhook_in(&state.app, &event).await)
+}
+
+/// Records what the webhook says happened to its message, once per `event_id`; a
+/// `2xx` either way, so that Customer.io does not send it again.
+async fn webhook_in(state: &AppState, event: &ReportingEvent) -> Result<Value, Failure> {
+    // The event cio sent that started the campaign, as the outbox kept it.
+    let cause: Option<OutboxRow> = match event.triggered_by() {
+        Some(id) => state.outbox.find(id).await?,
+        None => None,
+    };
+    let trigger_event = cause.as_ref().and_then(|row| {
+        let body = row.json().ok()?;
+        body.get("name")?.as_str().map(str::to_owned)
+    });
+    let user = event
+        .data
+        .identifiers
+        .as_ref()
+        .and_then(|who| who.id.clone());
+    let outbox = &state.outbox;
+    let first_time = in_transaction!(&state.db, |tx| {
+        let first = outbox.mark_webhook_seen(&mut *tx, &event.event_id).await?;
+        if let (true, Some(delivery)) = (first, event.delivery_id()) {
+            sqlx::query(
+                "INSERT INTO message_fates (delivery_id, user_id, channel, subject, fate,
+                     trigger_event_id, trigger_event, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (delivery_id) DO UPDATE SET
+                     fate = excluded.fate, updated_at = excluded.updated_at,
+                     subject = COALESCE(excluded.subject, message_fates.subject),
+                     trigger_event = COALESCE(excluded.trigger_event, message_fates.trigger_event)",
+            )
+            .bind(delivery)
+            .bind(&user)
+            .bind(event.metric.object_type())
+            .bind(&event.data.subject)
+            .bind(event.metric.name())
+            .bind(event.trigger_event_id())
+            .bind(&trigger_event)
+            .bind(event.timestamp.as_unix())
+            .execute(&mut *tx)
+            .await
+            .map_err(Failure::db)?;
+        }
+        first
+    })?;
+    if !first_time {
+        return Ok(json!({ "duplicate": event.event_id }));
+    }
+    let joined = match (&cause, event.trigger_event_id()) {
+        (Some(row), Some(id)) => format!(
+            "caused by {} {id}, its outbox row {}",
+            trigger_event.as_deref().unwrap_or(&row.kind),
+            status(&row.status)
+        ),
+        (None, Some(id)) => format!("caused by event {id}, not in the outbox"),
+        (_, None) => "no trigger event".to_owned(),
+    };
+    println!(
+        "webhook: {} {} to {}{} ({joined})",
+        event.metric.object_type(),
+        event.metric.name(),
+        user.as_deref().unwrap_or("?"),
+        event
+            .data
+            .subject
+            .as_ref()
+            .map(|subject| format!(": {subject:?}"))
+            .unwrap_or_default(),
+    );
+    Ok(json!({
+        "recorded": event.event_id,
+        "trigger": cause.map(|row| json!({
+            "event_id": row.event_id,
+            "kind": row.kind,
+            "name": trigger_event,
+            "status": status(&row.status),
+        })),
+    }))
+}
+
+fn status(status: &RowStatus) -> &'static str {
+    match status {
+        RowStatus::Pending { .. } => "pending",
+        RowStatus::Delivered { .. } => "delivered",
+        RowStatus::DeadLettered { .. } => "dead-lettered",
+        _ => "unknown",
+    }
+}
+
+/// `GET /users/{id}/messages`: what became of each message Customer.io sent the
+/// user, as the webhooks said, with the event that caused it.
+async fn messages(
+    State(state): State<AppState>,
+    Path(user_id): Path<String>,
+) -> (StatusCode, Json<Value>) {
+    answer(messages_of(&state, &user_id).await)
+}
+
+type FateRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+async fn messages_of(state: &AppState, user_id: &str) -> Result<Value, Failure> {
+    let sql = "SELECT delivery_id, channel, subject, fate, trigger_event_id, trigger_event
+               FROM message_fates WHERE user_id = $1 ORDER BY delivery_id";
+    let rows: Vec<FateRow> = match &state.db {
+        Db::Sqlite(pool) => sqlx::query_as(sql).bind(user_id).fetch_all(pool).await,
+        Db::Postgres(pool) => sqlx::query_as(sql).bind(user_id).fetch_all(pool).await,
+    }
+    .map_err(Failure::db)?;
+    let messages: Vec<Value> = rows
+        .into_iter()
+        .map(
+            |(delivery_id, channel, subject, fate, trigger_event_id, trigger_event)| {
+                json!({
+                    "delivery_id": delivery_id,
+                    "channel": channel,
+                    "subject": subject,
+                    "fate": fate,
+                    "trigger_event_id": trigger_event_id,
+                    "trigger_event": trigger_event,
+                })
+            },
+        )
+        .collect();
+    Ok(json!({ "user_id": user_id, "messages": messages }))
 }

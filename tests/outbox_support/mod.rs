@@ -7,9 +7,11 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
-use cio_core::client::{PipelinesClient, RetryPolicy, TrackClient};
-use cio_core::outbox::{Outbox, RelayConfig};
-use cio_core::Event;
+use cio_core::client::{
+    Customer, Operation, OperationKind, PipelinesClient, RetryPolicy, TrackClient,
+};
+use cio_core::outbox::{Outbox, Relay, RelayConfig, RowStatus, Target};
+use cio_core::{Event, EventId};
 use cio_emulator::Emulator;
 
 /// The event the tests write.
@@ -196,4 +198,103 @@ pub fn schema(test: &str) -> String {
 /// Waits until the outbox has nothing pending.
 pub async fn drained(outbox: &Outbox) {
     until(|| async { outbox.stats().await.unwrap().pending == 0 }).await;
+}
+
+/// Writes an event, an identify and an event the emulator refuses with `pool`, and
+/// finds each by its id: pending before a relay runs, then delivered, or
+/// dead-lettered with the reason; an id never written is not found.
+pub async fn rows_are_found_in_every_state<P: Sync>(outbox: &Outbox, pool: &P)
+where
+    for<'c> &'c P: Target<'c>,
+{
+    let signed_up = outbox
+        .track(pool, &Customer::id("jane"), SignedUp { plan: "pro", n: 1 })
+        .await
+        .unwrap();
+    let identify = Operation::identify(&Customer::id("raj"), &Plan { plan: "free" }).unwrap();
+    outbox.send(pool, &identify).await.unwrap();
+    let poison = outbox
+        .track(pool, &Customer::id("sam"), Poison { n: 2 })
+        .await
+        .unwrap();
+
+    let pending = outbox.find(signed_up).await.unwrap().unwrap();
+    assert_eq!(pending.event_id, signed_up.to_string());
+    assert_eq!(pending.kind, "event");
+    assert_eq!(pending.operation_kind(), Some(OperationKind::Event));
+    assert_eq!(pending.attempts, 0);
+    assert_eq!(pending.status, RowStatus::Pending { last_error: None });
+    assert_eq!(pending.delivered_at(), None);
+    let body = pending.json().unwrap();
+    assert_eq!(
+        (body["name"].as_str(), body["id"].as_str()),
+        (Some("signed_up"), Some(signed_up.to_string().as_str()))
+    );
+    assert!(outbox.find(EventId::new()).await.unwrap().is_none());
+
+    let emulator = Emulator::builder()
+        .reject_event("poison")
+        .start()
+        .await
+        .unwrap();
+    let relay = Relay::start(outbox.clone(), client(&emulator), fast_relay());
+    drained(outbox).await;
+    relay.shutdown().await;
+
+    let delivered = outbox.find(signed_up).await.unwrap().unwrap();
+    assert_eq!(
+        (delivered.seq, &delivered.body),
+        (pending.seq, &pending.body)
+    );
+    assert_eq!(delivered.created_at, pending.created_at);
+    assert_eq!(delivered.attempts, 1);
+    let at = delivered.delivered_at().unwrap();
+    assert!(at >= delivered.created_at, "{delivered:?}");
+    let identified = outbox.find(identify.message_id()).await.unwrap().unwrap();
+    assert_eq!(identified.operation_kind(), Some(OperationKind::Identify));
+    assert!(
+        matches!(identified.status, RowStatus::Delivered { .. }),
+        "{identified:?}"
+    );
+    let refused = outbox.find(poison).await.unwrap().unwrap();
+    assert_eq!(refused.kind, "event");
+    assert_eq!(refused.attempts, 1);
+    match &refused.status {
+        RowStatus::DeadLettered { at, reason } => {
+            assert!(
+                *at >= refused.created_at && !reason.trim().is_empty(),
+                "{refused:?}"
+            );
+        }
+        other => panic!("not dead-lettered: {other:?}"),
+    }
+    emulator.shutdown().await;
+}
+
+/// A webhook's `event_id` is new once, then seen, whoever asks.
+pub async fn webhooks_are_seen_once<P: Sync>(outbox: &Outbox, pool: &P)
+where
+    for<'c> &'c P: Target<'c>,
+{
+    assert!(outbox
+        .mark_webhook_seen(pool, "01E4C4CT6YDC7Y5M7FE1GWWPQJ")
+        .await
+        .unwrap());
+    assert!(!outbox
+        .mark_webhook_seen(pool, "01E4C4CT6YDC7Y5M7FE1GWWPQJ")
+        .await
+        .unwrap());
+    let other = outbox.clone();
+    assert!(!other
+        .mark_webhook_seen(pool, "01E4C4CT6YDC7Y5M7FE1GWWPQJ")
+        .await
+        .unwrap());
+    assert!(outbox.mark_webhook_seen(pool, "another").await.unwrap());
+}
+
+/// A relay that prunes at once and keeps delivered rows for `retention`.
+pub fn pruning_relay(retention: Duration) -> RelayConfig {
+    fast_relay()
+        .retention(retention)
+        .prune_interval(Duration::from_secs(1))
 }

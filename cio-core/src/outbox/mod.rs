@@ -11,8 +11,8 @@
 //! event once.
 //!
 //! - SQLite (feature `sqlite`): tables `{prefix}_rows`, `{prefix}_dead_letters`,
-//!   `{prefix}_rate`, `{prefix}_meta` beside the app's tables (prefix `cio_outbox` by
-//!   default).
+//!   `{prefix}_rate`, `{prefix}_meta` and `{prefix}_webhooks_seen` beside the app's
+//!   tables (prefix `cio_outbox` by default).
 //! - PostgreSQL (feature `postgres`): the same tables in a schema of their own
 //!   (`cio_outbox` by default); any number of app instances and relays share them.
 //!   TLS is built in (rustls on *ring*, the system's root certificates): the URL's
@@ -32,6 +32,11 @@
 //! carries the time it was written, so Customer.io, which drops an update older than a
 //! profile's latest, keeps the app's order across hosts too. Rows written before
 //! schema version 3 name no person and keep no order.
+//!
+//! **Reading back.** Delivered rows are kept for the relays' retention (7 days by
+//! default): [`Outbox::find`] returns the row of an operation by its ULID (pending,
+//! delivered or dead-lettered), which joins a reporting webhook's `trigger_event_id`
+//! to the event cio sent; [`Outbox::mark_webhook_seen`] deduplicates the webhooks.
 //!
 //! The outbox creates and migrates its own tables and never touches the app's; tables
 //! written by a newer cio are refused ([`OutboxError::NewerSchema`]) unless that
@@ -61,6 +66,7 @@
 //! ```
 
 mod error;
+mod lookup;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod relay;
@@ -73,6 +79,7 @@ mod target;
 use std::sync::Arc;
 
 pub use error::OutboxError;
+pub use lookup::{OutboxRow, RowStatus};
 pub use relay::{Relay, RelayConfig, CAMPAIGN_WINDOW};
 /// The `sqlx` the outbox is built on, for the app's pool and transactions.
 pub use sqlx;

@@ -1,5 +1,6 @@
 //! The outbox tables in PostgreSQL, in a schema of their own (`rows`,
-//! `dead_letters`, `rate`, `meta`), shared by any number of app instances and relays.
+//! `dead_letters`, `rate`, `meta`, `webhooks_seen`), shared by any number of app
+//! instances and relays.
 //!
 //! Claims take due rows with `FOR UPDATE SKIP LOCKED` and lease them, so relays never
 //! wait on each other; a statement trigger sends a `NOTIFY` when rows are written
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use sqlx::postgres::{PgConnection, PgPool};
 
 use super::error::OutboxError;
+use super::lookup::{read_found, OutboxRow};
 use super::stats::OutboxStats;
 use super::store::{
     check_version, read_dead_letters, read_rows, read_stats, Row, DEAD_COLUMNS,
@@ -33,6 +35,9 @@ struct Sql {
     stats: String,
     dead_list: String,
     rate: String,
+    find: String,
+    mark_seen: String,
+    prune_seen: String,
 }
 
 /// The outbox in one PostgreSQL schema.
@@ -100,6 +105,23 @@ fn migration_v3(s: &str) -> String {
     )
 }
 
+/// Version 4: rows and dead letters indexed by `event_id` (the lookup of a row by
+/// its operation's ULID), and the webhooks handled, by `event_id`. The indexes are
+/// built inside the migration's transaction, which holds writes to `rows` meanwhile;
+/// on a large table, build them first with `CREATE INDEX CONCURRENTLY rows_event_id
+/// ON {schema}.rows (event_id)` (and `dead_letters_event_id`), which this keeps.
+fn migration_v4(s: &str) -> String {
+    format!(
+        "CREATE INDEX IF NOT EXISTS rows_event_id ON {s}.rows (event_id);
+         CREATE INDEX IF NOT EXISTS dead_letters_event_id ON {s}.dead_letters (event_id);
+         CREATE TABLE IF NOT EXISTS {s}.webhooks_seen (
+             event_id TEXT PRIMARY KEY,
+             seen_at BIGINT NOT NULL DEFAULT {NOW}
+         );
+         CREATE INDEX IF NOT EXISTS webhooks_seen_at ON {s}.webhooks_seen (seen_at);"
+    )
+}
+
 impl PgStore {
     /// Creates or migrates the tables in schema `s`; refuses newer ones.
     pub(crate) async fn open(pool: PgPool, s: &str) -> Result<Self, OutboxError> {
@@ -149,6 +171,12 @@ impl PgStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(OutboxError::db("migrating the outbox tables to version 3"))?;
+        }
+        if found < 4 {
+            sqlx::raw_sql(&migration_v4(s))
+                .execute(&mut *tx)
+                .await
+                .map_err(OutboxError::db("migrating the outbox tables to version 4"))?;
         }
         if found < SCHEMA_VERSION {
             sqlx::query(&format!(
@@ -235,6 +263,23 @@ impl PgStore {
                 "UPDATE {s}.rate SET next_at = greatest(next_at, {NOW} - $2) + $1 WHERE id = 1
                  RETURNING next_at - $1 - {NOW}"
             ),
+            // One statement, so one snapshot: a row being dead-lettered is found on
+            // one side or the other, never on neither.
+            find: format!(
+                "(SELECT 0::bigint AS source, seq, event_id, kind, body, created_at,
+                         attempts::bigint, delivered_at, last_error
+                  FROM {s}.rows WHERE event_id = $1)
+                 UNION ALL
+                 (SELECT 1::bigint, seq, event_id, kind, body, created_at, attempts::bigint,
+                         dead_at, reason
+                  FROM {s}.dead_letters WHERE event_id = $1)
+                 ORDER BY source, seq LIMIT 1"
+            ),
+            mark_seen: format!(
+                "INSERT INTO {s}.webhooks_seen (event_id) VALUES ($1)
+                 ON CONFLICT (event_id) DO NOTHING"
+            ),
+            prune_seen: format!("DELETE FROM {s}.webhooks_seen WHERE seen_at < {NOW} - $1"),
         };
         Ok(PgStore {
             pool,
@@ -386,6 +431,38 @@ impl PgStore {
             .await
             .map_err(OutboxError::db("reading the dead letters"))?;
         read_dead_letters(&rows)
+    }
+
+    pub(crate) async fn find(&self, event_id: &str) -> Result<Option<OutboxRow>, OutboxError> {
+        let row = sqlx::query(&self.sql.find)
+            .bind(event_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(OutboxError::db("reading an outbox row"))?;
+        row.as_ref().map(read_found).transpose()
+    }
+
+    /// Records webhook `event_id` on `conn`; `true` when it was not there yet.
+    pub(crate) async fn mark_seen(
+        &self,
+        conn: &mut PgConnection,
+        event_id: &str,
+    ) -> Result<bool, OutboxError> {
+        let done = sqlx::query(&self.sql.mark_seen)
+            .bind(event_id)
+            .execute(conn)
+            .await
+            .map_err(OutboxError::db("recording a webhook as seen"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(crate) async fn prune_seen(&self, retention_ms: i64) -> Result<u64, OutboxError> {
+        let done = sqlx::query(&self.sql.prune_seen)
+            .bind(retention_ms)
+            .execute(&self.pool)
+            .await
+            .map_err(OutboxError::db("pruning the webhooks seen"))?;
+        Ok(done.rows_affected())
     }
 
     pub(crate) async fn rate_slot(

@@ -1,5 +1,6 @@
 //! The outbox tables in SQLite: `{prefix}_rows`, `{prefix}_dead_letters`,
-//! `{prefix}_rate` and `{prefix}_meta`, next to the app's own tables.
+//! `{prefix}_rate`, `{prefix}_meta` and `{prefix}_webhooks_seen`, next to the app's
+//! own tables.
 //!
 //! Claims run in `BEGIN IMMEDIATE` transactions (the write lock is taken first, so two
 //! relays never deadlock upgrading a read lock); time is the app's clock in Unix
@@ -12,6 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
 
 use super::error::OutboxError;
+use super::lookup::{read_found, OutboxRow};
 use super::stats::OutboxStats;
 use super::store::{
     check_version, json_list, read_dead_letters, read_rows, read_stats, Row, DEAD_COLUMNS,
@@ -41,6 +43,9 @@ struct Sql {
     stats: String,
     dead_list: String,
     rate: String,
+    find: String,
+    mark_seen: String,
+    prune_seen: String,
 }
 
 /// The outbox in one SQLite database.
@@ -127,6 +132,20 @@ fn migration_v3(p: &str) -> String {
     )
 }
 
+/// Version 4: rows and dead letters indexed by `event_id` (the lookup of a row by
+/// its operation's ULID), and the webhooks handled, by `event_id`.
+fn migration_v4(p: &str) -> String {
+    format!(
+        "CREATE INDEX IF NOT EXISTS {p}_rows_event_id ON {p}_rows (event_id);
+        CREATE INDEX IF NOT EXISTS {p}_dead_letters_event_id ON {p}_dead_letters (event_id);
+        CREATE TABLE IF NOT EXISTS {p}_webhooks_seen (
+            event_id TEXT PRIMARY KEY,
+            seen_at INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS {p}_webhooks_seen_at ON {p}_webhooks_seen (seen_at);"
+    )
+}
+
 impl SqliteStore {
     /// Creates or migrates the tables with prefix `p`; refuses newer ones.
     pub(crate) async fn open(pool: SqlitePool, p: &str) -> Result<Self, OutboxError> {
@@ -165,6 +184,12 @@ impl SqliteStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(OutboxError::db("migrating the outbox tables to version 3"))?;
+        }
+        if found < 4 {
+            sqlx::raw_sql(&migration_v4(p))
+                .execute(&mut *tx)
+                .await
+                .map_err(OutboxError::db("migrating the outbox tables to version 4"))?;
         }
         if found < SCHEMA_VERSION {
             sqlx::query(&format!(
@@ -247,6 +272,22 @@ impl SqliteStore {
                 "UPDATE {p}_rate SET next_at = max(next_at, ?3 - ?2) + ?1 WHERE id = 1
                  RETURNING next_at - ?1 - ?3"
             ),
+            // One statement, so one snapshot: a row being dead-lettered is found on
+            // one side or the other, never on neither.
+            find: format!(
+                "SELECT 0, seq, CAST(event_id AS TEXT), CAST(kind AS TEXT), CAST(body AS BLOB),
+                        CAST(created_at AS INTEGER), attempts, delivered_at, last_error
+                 FROM {p}_rows WHERE event_id = ?1
+                 UNION ALL
+                 SELECT 1, seq, event_id, kind, body, created_at, attempts, dead_at, reason
+                 FROM {p}_dead_letters WHERE event_id = ?1
+                 ORDER BY 1, 2 LIMIT 1"
+            ),
+            mark_seen: format!(
+                "INSERT INTO {p}_webhooks_seen (event_id, seen_at) VALUES (?1, ?2)
+                 ON CONFLICT (event_id) DO NOTHING"
+            ),
+            prune_seen: format!("DELETE FROM {p}_webhooks_seen WHERE seen_at < ?1"),
         };
         Ok(SqliteStore {
             pool,
@@ -411,6 +452,40 @@ impl SqliteStore {
             .await
             .map_err(OutboxError::db("reading the dead letters"))?;
         read_dead_letters(&rows)
+    }
+
+    pub(crate) async fn find(&self, event_id: &str) -> Result<Option<OutboxRow>, OutboxError> {
+        let row = sqlx::query(&self.sql.find)
+            .bind(event_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(OutboxError::db("reading an outbox row"))?;
+        row.as_ref().map(read_found).transpose()
+    }
+
+    /// Records webhook `event_id` on `conn`; `true` when it was not there yet.
+    pub(crate) async fn mark_seen(
+        &self,
+        conn: &mut SqliteConnection,
+        event_id: &str,
+    ) -> Result<bool, OutboxError> {
+        let done = sqlx::query(&self.sql.mark_seen)
+            .bind(event_id)
+            .bind(now_ms())
+            .execute(conn)
+            .await
+            .map_err(OutboxError::db("recording a webhook as seen"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(crate) async fn prune_seen(&self, retention_ms: i64) -> Result<u64, OutboxError> {
+        let _turn = self.writer.lock().await;
+        let done = sqlx::query(&self.sql.prune_seen)
+            .bind(now_ms().saturating_sub(retention_ms))
+            .execute(&self.pool)
+            .await
+            .map_err(OutboxError::db("pruning the webhooks seen"))?;
+        Ok(done.rows_affected())
     }
 
     pub(crate) async fn rate_slot(

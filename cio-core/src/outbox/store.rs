@@ -14,13 +14,16 @@ use crate::client::People;
 /// The newest schema version this build creates and understands (2: PostgreSQL's
 /// `rows` leaves room for in-place claims; 3: each row names its people, for
 /// per-person order, SQLite's row numbers are never reused, PostgreSQL's dead letters
-/// have numbers of their own).
-pub(crate) const SCHEMA_VERSION: i64 = 3;
+/// have numbers of their own; 4: rows and dead letters are indexed by `event_id`, for
+/// [`Outbox::find`](super::Outbox::find), and `webhooks_seen` remembers the webhooks
+/// handled).
+pub(crate) const SCHEMA_VERSION: i64 = 4;
 
 /// The oldest build (by schema version) that may still use tables this build
 /// migrated: recorded with the version, so that a later compatible migration does not
 /// lock out older binaries during a rolling deploy. Version 3's relays keep
-/// per-person order, which relays of version 2 would break: 3.
+/// per-person order, which relays of version 2 would break: 3. Version 4 only adds
+/// indexes and a table that version 3 never reads, so it stays 3.
 pub(crate) const MIN_COMPATIBLE_VERSION: i64 = 3;
 
 /// A row claimed by a relay.
@@ -253,9 +256,14 @@ impl Store {
         dispatch!(self, s => s.renew(token, seqs, millis(lease)).await)
     }
 
-    /// Deletes delivered rows older than `retention`; returns how many.
+    /// Deletes delivered rows older than `retention`; returns how many. Forgets the
+    /// webhooks seen before `retention` too, or before Customer.io's retry period if
+    /// that is longer.
     pub(crate) async fn prune(&self, retention: Duration) -> Result<u64, OutboxError> {
-        dispatch!(self, s => s.prune(millis(retention)).await)
+        let pruned = dispatch!(self, s => s.prune(millis(retention)).await)?;
+        let seen = millis(retention.max(super::lookup::WEBHOOK_RETRY_WINDOW));
+        dispatch!(self, s => s.prune_seen(seen).await)?;
+        Ok(pruned)
     }
 
     /// Counts over the whole outbox.

@@ -20,6 +20,14 @@ pub const DEFAULT_TAXONOMY: &str = "events.toml";
 /// emulator never prints a production key.
 pub const WRITE_KEY_ENV: &str = "CIO_EMULATOR_WRITE_KEY";
 
+/// The environment variable `--webhook-url` reads when not given.
+pub const WEBHOOK_URL_ENV: &str = "CIO_EMULATOR_WEBHOOK_URL";
+
+/// The environment variable `--webhook-key` reads when not given: the emulator's own,
+/// as for the write key (the app checks the same key under its own name, such as
+/// `CUSTOMERIO_WEBHOOK_SIGNING_KEY`).
+pub const WEBHOOK_KEY_ENV: &str = "CIO_EMULATOR_WEBHOOK_KEY";
+
 /// The emulator's flags.
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
 pub struct EmulatorArgs {
@@ -50,6 +58,33 @@ pub struct EmulatorArgs {
     /// A folder to write what the emulator saw exercised into, for `cio-cli coverage`.
     #[arg(long, env = COVERAGE_DIR_ENV, hide_env_values = true, value_name = "DIR")]
     pub coverage_dir: Option<PathBuf>,
+    /// Where to POST reporting webhooks for the journeys' deliveries (sent,
+    /// delivered): https://, or http:// to 127.0.0.1, [::1] or localhost.
+    #[arg(
+        long,
+        env = WEBHOOK_URL_ENV,
+        hide_env_values = true,
+        value_name = "URL",
+        value_parser = webhook_url,
+        requires = "webhook_key"
+    )]
+    pub webhook_url: Option<String>,
+    /// The key the reporting webhooks are signed with (X-CIO-Signature), as the
+    /// app's webhook endpoint checks them.
+    #[arg(
+        long,
+        env = WEBHOOK_KEY_ENV,
+        hide_env_values = true,
+        value_name = "KEY",
+        value_parser = clap::builder::NonEmptyStringValueParser::new(),
+        requires = "webhook_url"
+    )]
+    pub webhook_key: Option<String>,
+}
+
+/// Checks `--webhook-url`.
+fn webhook_url(url: &str) -> Result<String, String> {
+    crate::webhooks::check_url(url).map(|_| url.to_owned())
 }
 
 impl EmulatorArgs {
@@ -62,15 +97,19 @@ impl EmulatorArgs {
         }
     }
 
-    /// `builder` with the port, the credentials (and write key) and the coverage folder
-    /// of the flags.
+    /// `builder` with the port, the credentials (and write key), the coverage folder
+    /// and the webhook URL and key of the flags.
     pub fn configure(&self, builder: EmulatorBuilder) -> EmulatorBuilder {
-        builder
+        let builder = builder
             .credentials(self.site_id.clone(), self.api_key.clone())
             .app_api_key(self.app_api_key.clone())
             .write_key(self.write_key.clone())
             .bind(SocketAddr::from(([127, 0, 0, 1], self.port)))
-            .coverage_dir(self.coverage_dir.clone())
+            .coverage_dir(self.coverage_dir.clone());
+        match (&self.webhook_url, &self.webhook_key) {
+            (Some(url), Some(key)) => builder.webhook(url.clone(), key.clone()),
+            _ => builder,
+        }
     }
 }
 
@@ -99,5 +138,50 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(bad.kind(), clap::error::ErrorKind::ValueValidation);
+    }
+
+    #[test]
+    fn webhook_flags_go_together_and_urls_are_checked() {
+        let parsed = Command::try_parse_from([
+            "x",
+            "--webhook-url",
+            "http://127.0.0.1:3000/webhooks/customerio",
+            "--webhook-key",
+            "k",
+        ])
+        .unwrap();
+        assert_eq!(
+            parsed.args.webhook_url.as_deref(),
+            Some("http://127.0.0.1:3000/webhooks/customerio")
+        );
+        assert_eq!(parsed.args.webhook_key.as_deref(), Some("k"));
+        let alone = Command::try_parse_from(["x", "--webhook-url", "http://localhost/h"])
+            .err()
+            .unwrap();
+        assert_eq!(
+            alone.kind(),
+            clap::error::ErrorKind::MissingRequiredArgument
+        );
+        let remote = Command::try_parse_from([
+            "x",
+            "--webhook-url",
+            "http://example.com/h",
+            "--webhook-key",
+            "k",
+        ])
+        .err()
+        .unwrap();
+        assert_eq!(remote.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(remote.to_string().contains("not loopback"), "{remote}");
+        let empty = Command::try_parse_from([
+            "x",
+            "--webhook-url",
+            "https://example.com/h",
+            "--webhook-key",
+            "",
+        ])
+        .err()
+        .unwrap();
+        assert_eq!(empty.kind(), clap::error::ErrorKind::InvalidValue);
     }
 }
