@@ -15,6 +15,8 @@ fn relay(args: &[&str], env: bool) -> Output {
         .env_remove("DATABASE_URL")
         .env_remove("CUSTOMERIO_SITE_ID")
         .env_remove("CUSTOMERIO_TRACK_API_KEY")
+        .env_remove("CUSTOMERIO_PIPELINES_WRITE_KEY")
+        .env_remove("CUSTOMERIO_API")
         .env_remove("CUSTOMERIO_REGION");
     if env {
         command
@@ -71,13 +73,23 @@ fn out_of_range_values_are_usage_errors() {
 fn a_missing_database_or_credential_is_a_usage_error() {
     let output = relay(&[], false);
     assert_eq!(output.status.code(), Some(2));
-    let text = stderr(&output);
-    for missing in [
-        "--database-url <URL>",
-        "--site-id <ID>",
-        "--track-api-key <KEY>",
+    assert!(
+        stderr(&output).contains("--database-url <URL>"),
+        "{}",
+        stderr(&output)
+    );
+    // Each API names the credentials it needs.
+    let database = ["--database-url", "sqlite:never-opened.db"];
+    for (api, missing) in [
+        ("track", &["--site-id", "--track-api-key"][..]),
+        ("pipelines", &["--write-key"][..]),
     ] {
-        assert!(text.contains(missing), "{text}");
+        let output = relay(&[&database[..], &["--api", api]].concat(), false);
+        assert_eq!(output.status.code(), Some(2), "{api}");
+        let text = stderr(&output);
+        for flag in missing {
+            assert!(text.contains(flag), "{api}: {text}");
+        }
     }
 }
 
@@ -100,6 +112,9 @@ fn the_help_names_the_settings_the_environment_and_the_exit_codes() {
         "DATABASE_URL",
         "CUSTOMERIO_SITE_ID",
         "CUSTOMERIO_TRACK_API_KEY",
+        "CUSTOMERIO_PIPELINES_WRITE_KEY",
+        "CUSTOMERIO_API",
+        "--api <API>",
         "CUSTOMERIO_REGION",
         "Exit codes: 0",
         "2 a usage problem",
