@@ -32,7 +32,7 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
-//! use cio_core::client::{Customer, Region};
+//! use cio_core::client::{Customer, Region, TrackClient};
 //! use cio_core::pipeline::{Pipeline, PipelineConfig};
 //! # #[derive(serde::Serialize)] struct EmailVerified {}
 //! # impl cio_core::Event for EmailVerified { const NAME: &'static str = "email_verified"; }
