@@ -67,9 +67,13 @@ impl<T> Queue<T> {
     pub(crate) fn new(max_events: usize, max_bytes: usize, batch_bytes: usize) -> Self {
         let max_events = max_events.clamp(1, Semaphore::MAX_PERMITS);
         let max_bytes = max_bytes.clamp(1, u32::MAX as usize);
+        // Room for the whole bound at once (up to a million), so that a full queue is
+        // never reached by doubling: the copy would hold the old and the new buffer
+        // together. Pages are only resident once written.
+        let room = max_events.min(1 << 20);
         Queue {
             inner: Mutex::new(Inner {
-                items: VecDeque::new(),
+                items: VecDeque::with_capacity(room),
                 queued_bytes: 0,
                 next_seq: 0,
                 popped_upto: 0,
