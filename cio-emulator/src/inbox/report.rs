@@ -119,9 +119,7 @@ fn from_form(body: &[u8], n: usize) -> Option<Request> {
 fn local(back: &str) -> bool {
     back.starts_with('/')
         && !back.starts_with("//")
-        && back
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'\\')
+        && back.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
 }
 
 /// Reports the metric the body names for the `n`th delivery.
@@ -209,10 +207,17 @@ mod tests {
                 back: Some("/people/a%40b".to_owned())
             })
         );
-        for elsewhere in ["//evil.example", "/%5Cevil", "https://evil.example", "/a%0d%0ab"] {
+        for elsewhere in [
+            "//evil.example",
+            "/%5Cevil",
+            "https://evil.example",
+            "/a%0d%0ab",
+        ] {
             let body = format!("metric=opened&back={elsewhere}");
             assert_eq!(
-                from_form(body.as_bytes(), 2).and_then(|r| r.back).as_deref(),
+                from_form(body.as_bytes(), 2)
+                    .and_then(|r| r.back)
+                    .as_deref(),
                 Some("/messages/2"),
                 "{elsewhere}"
             );
@@ -231,10 +236,16 @@ mod tests {
     #[test]
     fn buttons_are_escaped_and_absent_without_webhooks() {
         let off = buttons(1, Channel::Email, None);
-        assert!(off.contains("--webhook-url") && !off.contains("<form"), "{off}");
+        assert!(
+            off.contains("--webhook-url") && !off.contains("<form"),
+            "{off}"
+        );
         let on = buttons(1, Channel::Email, Some("/people/\"><script>"));
         assert!(!on.contains("<script"), "{on}");
-        assert!(on.contains("value=\"/people/&quot;&gt;&lt;script&gt;\""), "{on}");
+        assert!(
+            on.contains("value=\"/people/&quot;&gt;&lt;script&gt;\""),
+            "{on}"
+        );
         for metric in BUTTONS {
             assert!(on.contains(&format!(
                 "<button name=\"metric\" value=\"{metric}\" id=\"report-1-{metric}\">"

@@ -199,6 +199,9 @@ mod tests {
         );
         assert!(!html.contains("<iframe"), "{html}");
         assert!(html.contains("declare no such message"), "{html}");
-        assert!(html.contains("--webhook-url") && !html.contains("<form"), "{html}");
+        assert!(
+            html.contains("--webhook-url") && !html.contains("<form"),
+            "{html}"
+        );
     }
 }
