@@ -5,8 +5,12 @@
 //! welcome email in its three views (rendered, plain text, Liquid source), each
 //! person's journey drawn as the campaign's flow with the side each `if` took and
 //! the value that decided it, and searches people by name and email, as typed and
-//! as `?q=`; message bodies run no script. Screenshots are kept under
-//! `target/tmp/inbox-screenshots/`.
+//! as `?q=`; message bodies run no script. With a webhook URL (an axum app on
+//! 127.0.0.1 that verifies the signatures), a message lists the `sent` and
+//! `delivered` webhooks the app received, a click on "opened" reports it and the page
+//! shows it without reloading, the buttons' form works without script too, and the
+//! attributes `events.toml` types `timestamp` show as dates. Screenshots are kept
+//! under `target/tmp/inbox-screenshots/`.
 //!
 //! Without `chromium` and `chromedriver` installed the test says it did not run; in
 //! CI (`CI=true`) it fails instead (`.ci/run` installs them).
@@ -16,10 +20,17 @@
 mod browser;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::Router;
 
 use cio::client::TrackClient;
 use cio::journey::{Campaign, Channel, Journeys, Message, Step};
+use cio::webhook::{CustomerIoWebhook, ReportingEvent, ReportingVerifier};
 use cio::Timestamp;
 use cio_emulator::Emulator;
 
@@ -298,6 +309,13 @@ async fn main_example_in_the_inbox(browser: &Browser) -> Result<(), String> {
         .execute("return document.getElementById('message-0-webhooks').innerText;")
         .await?;
     assert_eq!(webhooks, "Webhooks: no webhook reported yet");
+    let note = browser
+        .execute("return document.getElementById('message-0-report').innerText;")
+        .await?;
+    assert!(
+        note.as_str().unwrap_or_default().contains("--webhook-url"),
+        "{note}"
+    );
     screenshot(browser, "message-liquid").await?;
 
     // A day later the `if` is decided while the page is open: Jane verified, so
@@ -412,6 +430,165 @@ async fn message_bodies_run_no_script(browser: &Browser) -> Result<(), String> {
     Ok(())
 }
 
+/// The test app's webhook endpoint: verifies each webhook, keeps its metric.
+#[derive(Clone)]
+struct App {
+    verifier: ReportingVerifier,
+    received: Arc<Mutex<Vec<String>>>,
+}
+
+impl FromRef<App> for ReportingVerifier {
+    fn from_ref(app: &App) -> Self {
+        app.verifier.clone()
+    }
+}
+
+async fn reporting(
+    State(app): State<App>,
+    CustomerIoWebhook(event): CustomerIoWebhook<ReportingEvent>,
+) -> StatusCode {
+    app.received
+        .lock()
+        .unwrap()
+        .push(event.metric.name().to_owned());
+    StatusCode::NO_CONTENT
+}
+
+/// Serves `app` on 127.0.0.1; returns its webhook URL.
+async fn serve(app: &App) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = Router::new()
+        .route("/webhooks/customerio", post(reporting))
+        .with_state(app.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{addr}/webhooks/customerio")
+}
+
+/// Waits until the app received `metric`.
+async fn received(app: &App, metric: &str) -> Result<(), String> {
+    let deadline = tokio::time::Instant::now() + SOON;
+    loop {
+        if app.received.lock().unwrap().iter().any(|m| m == metric) {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!(
+                "the app never received {metric}: {:?}",
+                app.received.lock().unwrap()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn webhooks_in_the_inbox(browser: &Browser) -> Result<(), String> {
+    const KEY: &str = "the inbox test's signing key";
+    let app = App {
+        verifier: ReportingVerifier::new(KEY).map_err(|e| e.to_string())?,
+        received: Arc::default(),
+    };
+    let url = serve(&app).await;
+    let emulator = Emulator::builder()
+        .journeys(&messaging::events::taxonomy::JOURNEYS)
+        .timestamps(messaging::events::taxonomy::TIMESTAMPS)
+        .clock_start(START)
+        .webhook(url, KEY)
+        .start()
+        .await
+        .map_err(|e| e.to_string())?;
+    let client = TrackClient::builder(emulator.site_id(), emulator.api_key())
+        .base_url(emulator.base_url())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let service = MessagingService::new(client);
+    let jane = &demo_users()[0];
+    service
+        .on_signup(jane, SignupMethod::Google)
+        .await
+        .map_err(|e| e.to_string())?;
+    post_clock(&emulator, serde_json::json!({"advance": 300})).await;
+    received(&app, "delivered").await?;
+
+    // Jane's page: the welcome email's webhooks, as the app answered them.
+    browser.resize(1280, 1300).await?;
+    browser
+        .goto(&format!("{}people/user-1", emulator.inbox_url()))
+        .await?;
+    mark(browser).await?;
+    let webhooks = "document.getElementById('message-0-webhooks').innerText";
+    wait(
+        browser,
+        &format!(
+            "var t = {webhooks}; return t.indexOf('sent') >= 0 && t.indexOf('delivered') >= 0 \
+               && t.indexOf('→ 204') >= 0;"
+        ),
+        "the welcome email never listed its sent and delivered webhooks",
+    )
+    .await?;
+
+    // created_at is a timestamp in events.toml: a date, the Unix seconds beside it.
+    let created = browser
+        .execute(
+            "var row = Array.from(document.querySelectorAll('#attributes tr'))\
+               .find(function (r) { return r.cells[0].innerText === 'created_at'; });\
+             var t = row.querySelector('time.ts');\
+             return [t.innerText, t.getAttribute('datetime'), row.querySelector('code.raw').innerText];",
+        )
+        .await?;
+    let date = created[0].as_str().unwrap_or_default();
+    let seconds: i64 = created[2].as_str().unwrap_or_default().parse().unwrap();
+    assert!(
+        date.len() == "2023-11-14 22:13:20 UTC".len() && date.ends_with(" UTC"),
+        "{created}"
+    );
+    assert!(seconds > START.as_unix(), "{created}");
+    assert!(
+        created[1].as_str().unwrap_or_default().ends_with('Z'),
+        "{created}"
+    );
+    screenshot(browser, "attributes-dates").await?;
+
+    // A click on "opened": reported to the app, and shown without reloading.
+    browser.click("#report-0-opened").await?;
+    received(&app, "opened").await?;
+    wait(
+        browser,
+        &format!("return {webhooks}.indexOf('opened') >= 0;"),
+        "the page never showed the opened webhook",
+    )
+    .await?;
+    assert_not_reloaded(browser, "when opened was reported").await?;
+    browser
+        .execute("document.getElementById('message-0').scrollIntoView(); return true;")
+        .await?;
+    screenshot(browser, "message-webhooks").await?;
+
+    // Without script, the button's form reports and sends the browser back.
+    let answer = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())?
+        .post(format!("{}/messages/0/report", emulator.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("metric=clicked&back=%2Fpeople%2Fuser-1")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(answer.status(), 303);
+    assert_eq!(answer.headers()["location"], "/people/user-1");
+    received(&app, "clicked").await?;
+    wait(
+        browser,
+        &format!("return {webhooks}.indexOf('clicked') >= 0;"),
+        "the page never showed the clicked webhook",
+    )
+    .await?;
+    assert_not_reloaded(browser, "when clicked was reported").await?;
+    emulator.shutdown().await;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_inbox_shows_the_main_examples_rendered_messages_in_chromium() {
     let Some(browser) = browser().await else {
@@ -419,7 +596,8 @@ async fn the_inbox_shows_the_main_examples_rendered_messages_in_chromium() {
     };
     let outcome = tokio::time::timeout(Duration::from_secs(120), async {
         main_example_in_the_inbox(&browser).await?;
-        message_bodies_run_no_script(&browser).await
+        message_bodies_run_no_script(&browser).await?;
+        webhooks_in_the_inbox(&browser).await
     })
     .await;
     browser.quit().await;

@@ -1,13 +1,13 @@
 //! The journeys of a taxonomy read at run time: `cio_emulator::cli::journeys`, tested
 //! here against what the macro writes (the emulator cannot depend on the macro).
 
-pub(crate) use cio_emulator::cli::journeys::leak;
+pub(crate) use cio_emulator::cli::journeys::{leak, timestamps};
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use super::leak;
+    use super::{leak, timestamps};
 
     mod fixture {
         cio::taxonomy!("tests/fixtures/journeys.toml");
@@ -32,6 +32,19 @@ mod tests {
         assert_eq!(
             *leak(&read("../events.toml")),
             workspace::taxonomy::JOURNEYS
+        );
+    }
+
+    /// The timestamp fields the emulator command gives the inbox are the macro's
+    /// `taxonomy::TIMESTAMPS`.
+    #[test]
+    fn same_timestamps_as_the_macro() {
+        let workspace = timestamps(&read("../events.toml"));
+        assert_eq!(workspace, workspace::taxonomy::TIMESTAMPS);
+        assert!(workspace.contains(&"customer.created_at"), "{workspace:?}");
+        assert!(
+            workspace.contains(&"trial_expiring.expires_at"),
+            "{workspace:?}"
         );
     }
 

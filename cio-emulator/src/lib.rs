@@ -89,9 +89,19 @@ pub struct EmulatorBuilder {
     coverage_dir: Option<PathBuf>,
     webhook: Option<webhooks::Given>,
     webhook_retries: webhooks::Retries,
+    timestamps: &'static [&'static str],
 }
 
 impl EmulatorBuilder {
+    /// The fields `events.toml` types `timestamp` (a taxonomy's
+    /// `taxonomy::TIMESTAMPS`: `customer.created_at`, `trial_expiring.expires_at`):
+    /// the web inbox shows their values as dates beside the raw Unix seconds.
+    #[must_use]
+    pub fn timestamps(mut self, paths: &'static [&'static str]) -> Self {
+        self.timestamps = paths;
+        self
+    }
+
     /// Runs these campaigns (a taxonomy's `taxonomy::JOURNEYS`) on what the emulator
     /// receives: every accepted identify and event of an identified person goes to a
     /// [`Simulation`] (as with [`Simulation::identify_json`] and
@@ -310,6 +320,7 @@ impl EmulatorBuilder {
                     Engine::new(journeys, self.clock_start.unwrap_or_else(Timestamp::now))
                         .with_webhooks(notifier)
                 }),
+                timestamps: self.timestamps,
                 ..State::default()
             }),
             faults: RwLock::new(self.faults),
@@ -389,6 +400,7 @@ impl Emulator {
                 .map(PathBuf::from),
             webhook: None,
             webhook_retries: webhooks::Retries::default(),
+            timestamps: &[],
         }
     }
 
@@ -549,6 +561,7 @@ impl Emulator {
             *s = State {
                 journeys,
                 coverage: std::mem::take(&mut s.coverage),
+                timestamps: s.timestamps,
                 ..State::default()
             };
             webhooks::lock(&self.shared.webhook_log).clear();

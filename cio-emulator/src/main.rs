@@ -73,7 +73,9 @@ async fn main() -> ExitCode {
         match loaded.result {
             Ok(taxonomy) => {
                 let journeys = journeys::leak(&taxonomy);
-                builder = builder.journeys(journeys);
+                builder = builder
+                    .journeys(journeys)
+                    .timestamps(journeys::timestamps(&taxonomy));
                 plan = Some((shown, journeys));
             }
             Err(errors) => {

@@ -361,6 +361,9 @@ pub(crate) struct State {
     pub(crate) updated_at: HashMap<String, i64>,
     /// The names seen, for coverage (kept by [`Emulator::clear`](crate::Emulator::clear)).
     pub(crate) coverage: crate::Coverage,
+    /// The fields `events.toml` types `timestamp`, as paths (`customer.created_at`):
+    /// the inbox shows them as dates ([`EmulatorBuilder::timestamps`](crate::EmulatorBuilder::timestamps)).
+    pub(crate) timestamps: &'static [&'static str],
     /// Delivery ids given to App API sends (a send takes its id before it is rendered
     /// outside the lock, and is stored after).
     pub(crate) delivery_ids: usize,

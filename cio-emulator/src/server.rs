@@ -354,8 +354,8 @@ async fn inbox_answer(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
-    if let Some(location) = page.location {
-        headers.insert(LOCATION, HeaderValue::from_static(location));
+    if let Some(location) = page.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(LOCATION, location);
     }
     response
 }

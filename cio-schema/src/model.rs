@@ -112,6 +112,32 @@ impl Taxonomy {
         self.objects.iter().find(|o| o.name.value == name)
     }
 
+    /// The fields typed `timestamp`, as paths, in declaration order: `customer.NAME`
+    /// for a profile attribute, `EVENT.NAME` for an event's data field and
+    /// `objects.TYPE.NAME` for an object type's attribute (`taxonomy::TIMESTAMPS`; the
+    /// emulator's inbox shows their values as dates).
+    pub fn timestamp_paths(&self) -> Vec<String> {
+        let timestamp = |f: &&Field| f.ty == FieldType::Timestamp;
+        let profile = self
+            .profile
+            .iter()
+            .filter(timestamp)
+            .map(|f| format!("customer.{}", f.name.value));
+        let events = self.events.iter().flat_map(|e| {
+            e.data
+                .iter()
+                .filter(timestamp)
+                .map(move |f| format!("{}.{}", e.name.value, f.name.value))
+        });
+        let objects = self.objects.iter().flat_map(|o| {
+            o.attributes
+                .iter()
+                .filter(timestamp)
+                .map(move |f| format!("objects.{}.{}", o.name.value, f.name.value))
+        });
+        profile.chain(events).chain(objects).collect()
+    }
+
     /// The campaigns whose trigger is the event `event`.
     pub fn campaigns_triggered_by<'a>(
         &'a self,

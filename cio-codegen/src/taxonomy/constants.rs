@@ -54,6 +54,8 @@ pub(super) fn constants(out: &mut String, private: &str, schema: &Schema) {
             "pub const OBJECT_TYPES: &[(&str, u64)] = &[{objects}];\n",
             "#[doc = \" Every subscription topic: its name and its id, in declaration order.\"]\n",
             "pub const TOPICS: &[(&str, u64)] = &[{topics}];\n",
+            "#[doc = \" The fields typed `timestamp`, as paths: `customer.NAME` for a profile attribute, `EVENT.NAME` for an event's data field, `objects.TYPE.NAME` for an object's attribute (for `EmulatorBuilder::timestamps`: the inbox shows them as dates).\"]\n",
+            "pub const TIMESTAMPS: &[&str] = &[{timestamps}];\n",
         ),
         events = list(&mut taxonomy.events.iter().map(|e| e.name.value.as_str())),
         attributes = list(&mut taxonomy.profile.iter().map(|a| a.name.value.as_str())),
@@ -62,6 +64,7 @@ pub(super) fn constants(out: &mut String, private: &str, schema: &Schema) {
         messages = list(&mut taxonomy.messages.iter().map(|m| m.name.value.as_str())),
         objects = pairs(taxonomy.objects.iter().map(|o| (&o.name.value, o.type_id))),
         topics = pairs(taxonomy.topics.iter().map(|t| (&t.name.value, t.id))),
+        timestamps = list(&mut taxonomy.timestamp_paths().iter().map(String::as_str)),
     );
     super::journeys::journeys(out, private, taxonomy);
     super::app::templates(out, private, taxonomy);

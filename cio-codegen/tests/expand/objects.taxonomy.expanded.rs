@@ -133,6 +133,8 @@ pub mod taxonomy {
     pub const OBJECT_TYPES: &[(&str, u64)] = &[("company", 1)];
     /// Every subscription topic: its name and its id, in declaration order.
     pub const TOPICS: &[(&str, u64)] = &[("product_updates", 1), ("newsletter", 2)];
+    /// The fields typed `timestamp`, as paths: `customer.NAME` for a profile attribute, `EVENT.NAME` for an event's data field, `objects.TYPE.NAME` for an object's attribute (for `EmulatorBuilder::timestamps`: the inbox shows them as dates).
+    pub const TIMESTAMPS: &[&str] = &[];
     /// The campaigns and messages of events.toml as data: what a journey `Simulation` runs.
     pub static JOURNEYS: ::cio::__private::journey::Journeys = {
         use ::cio::__private::journey::*;

@@ -14,7 +14,8 @@ const _: &[u8] = ::core::include_bytes!("$DIR/small.toml");
     " `method: { enum = [google, email] }` in events.toml.\n\n Read by campaign Liquid as `{{ event.method }}`."]
     method "method" req(SignedUpMethod) => field_enum; #[doc =
     " `plan: plan` in events.toml."] plan "plan" req(Plan) => field_enum; #[doc =
-    " `referrer: url?` in events.toml."] referrer "referrer" opt(url) => field_url; }
+    " `referrer: url?` in events.toml."] referrer "referrer" opt(url) => field_url; #[doc
+    = " `at: timestamp?` in events.toml."] at "at" opt(timestamp) => field_timestamp; }
 }
 ::cio::__private::record! {
     #[doc =
@@ -23,7 +24,8 @@ const _: &[u8] = ::core::include_bytes!("$DIR/small.toml");
     " `email: email` in events.toml.\n\n Personal data (`pii = true`): `Debug` prints `\"<redacted>\"`."]
     email "email" req(email) # pii => field_email; #[doc =
     " `nickname: string?` in events.toml."] nickname "nickname" opt(string) => field_text
-    max_length = 40; }
+    max_length = 40; #[doc = " `created_at: timestamp?` in events.toml."] created_at
+    "created_at" opt(timestamp) => field_timestamp; }
 }
 impl Profile {
     /// A profile with the attributes required at creation (`email`); the others are `None`.
@@ -33,6 +35,7 @@ impl Profile {
         Profile {
             email,
             nickname: ::core::option::Option::None,
+            created_at: ::core::option::Option::None,
         }
     }
 }
@@ -43,7 +46,8 @@ impl Profile {
     " `email: email` in events.toml.\n\n Personal data (`pii = true`): `Debug` prints `\"<redacted>\"`."]
     email "email" opt(email) # pii => field_email; #[doc =
     " `nickname: string?` in events.toml."] nickname "nickname" opt(string) => field_text
-    max_length = 40; }
+    max_length = 40; #[doc = " `created_at: timestamp?` in events.toml."] created_at
+    "created_at" opt(timestamp) => field_timestamp; }
 }
 impl ProfileUpdate {
     /// An update that sets nothing yet.
@@ -74,13 +78,25 @@ impl ProfileUpdate {
         }
         self
     }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::core::convert::Into<::cio::__private::ty!(timestamp)>,
+    ) -> Self {
+        #[allow(deprecated)]
+        {
+            self.created_at = ::core::option::Option::Some(value.into());
+        }
+        self
+    }
 }
 /// What events.toml declares, as data: for tools, tests and dashboards.
 pub mod taxonomy {
     /// Every event name, in declaration order.
     pub const EVENTS: &[&str] = &["signed_up"];
     /// Every profile attribute, in declaration order.
-    pub const ATTRIBUTES: &[&str] = &["email", "nickname"];
+    pub const ATTRIBUTES: &[&str] = &["email", "nickname", "created_at"];
     /// Per event, the data fields its campaigns' Liquid reads (always sent).
     pub const LIQUID_VARIABLES: &[(&str, &[&str])] = &[("signed_up", &["method"])];
     /// Every campaign: its name, its trigger event (or `relationship_added:TYPE` for a campaign a relationship to an object of the type triggers), and the messages it sends.
@@ -93,6 +109,8 @@ pub mod taxonomy {
     pub const OBJECT_TYPES: &[(&str, u64)] = &[];
     /// Every subscription topic: its name and its id, in declaration order.
     pub const TOPICS: &[(&str, u64)] = &[];
+    /// The fields typed `timestamp`, as paths: `customer.NAME` for a profile attribute, `EVENT.NAME` for an event's data field, `objects.TYPE.NAME` for an object's attribute (for `EmulatorBuilder::timestamps`: the inbox shows them as dates).
+    pub const TIMESTAMPS: &[&str] = &["customer.created_at", "signed_up.at"];
     /// The campaigns and messages of events.toml as data: what a journey `Simulation` runs.
     pub static JOURNEYS: ::cio::__private::journey::Journeys = {
         use ::cio::__private::journey::*;

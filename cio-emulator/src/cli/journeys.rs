@@ -22,6 +22,13 @@ pub fn leak(taxonomy: &model::Taxonomy) -> &'static run::Journeys {
     }))
 }
 
+/// The fields of `taxonomy` typed `timestamp`, as the paths `taxonomy::TIMESTAMPS`
+/// lists (`customer.created_at`, `trial_expiring.expires_at`), leaked like the
+/// journeys: for [`EmulatorBuilder::timestamps`](crate::EmulatorBuilder::timestamps).
+pub fn timestamps(taxonomy: &model::Taxonomy) -> &'static [&'static str] {
+    slice(taxonomy.timestamp_paths().iter().map(|p| text(p)).collect())
+}
+
 fn text(s: &str) -> &'static str {
     Box::leak(s.to_owned().into_boxed_str())
 }

@@ -68,7 +68,7 @@ pub(super) fn set(state: &mut State, body: &[u8]) -> Page {
     }
     if form {
         let mut page = Page::new(303, "text/plain", "see /");
-        page.location = Some("/");
+        page.location = Some("/".to_owned());
         page
     } else {
         show(state)

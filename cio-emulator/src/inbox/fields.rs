@@ -22,20 +22,25 @@ pub(super) struct Timestamps {
 
 impl Timestamps {
     /// From declared paths: `customer.NAME` for an attribute, `EVENT.NAME` for an
-    /// event's data field (others are ignored).
+    /// event's data field (an event name may hold dots); an object's attribute
+    /// (`objects.TYPE.NAME`) and anything else are ignored.
     pub(super) fn from_paths<'a>(paths: impl IntoIterator<Item = &'a str>) -> Self {
         let mut timestamps = Timestamps::default();
         for path in paths {
-            match path.split_once('.') {
-                Some(("customer", name)) => {
-                    timestamps.attributes.insert(name.to_owned());
-                }
-                Some((event, name)) => {
-                    timestamps
-                        .event_fields
-                        .insert((event.to_owned(), name.to_owned()));
-                }
-                None => {}
+            if let Some(name) = path.strip_prefix("customer.") {
+                timestamps.attributes.insert(name.to_owned());
+                continue;
+            }
+            if path
+                .strip_prefix("objects.")
+                .is_some_and(|rest| rest.contains('.'))
+            {
+                continue;
+            }
+            if let Some((event, name)) = path.rsplit_once('.') {
+                timestamps
+                    .event_fields
+                    .insert((event.to_owned(), name.to_owned()));
             }
         }
         timestamps
@@ -54,16 +59,12 @@ impl Timestamps {
     }
 }
 
-/// The fields of the emulator's `events.toml` typed `timestamp`, as paths
-/// (`customer.created_at`, `trial_expiring.expires_at`).
-///
-/// The hook the emulator's taxonomy feeds: the journeys it runs ([`Journeys`]) carry
-/// no field types, so until the emulator is given the taxonomy's timestamp fields
-/// (see the README), none is known and every value shows as JSON.
-///
-/// [`Journeys`]: cio_core::journey::Journeys
-pub(super) fn declared(_state: &State) -> Timestamps {
-    Timestamps::from_paths(std::iter::empty())
+/// The fields of the emulator's `events.toml` typed `timestamp`, as the emulator
+/// was given them ([`EmulatorBuilder::timestamps`](crate::EmulatorBuilder::timestamps):
+/// `taxonomy::TIMESTAMPS`, or the `events.toml` the command runs): without them,
+/// every value shows as JSON.
+pub(super) fn declared(state: &State) -> Timestamps {
+    Timestamps::from_paths(state.timestamps.iter().copied())
 }
 
 /// The seconds of a Unix-seconds value a date can be shown for (years 1 to 9999).
@@ -127,8 +128,17 @@ mod tests {
 
     #[test]
     fn declared_paths_name_attributes_and_event_fields() {
-        let t = Timestamps::from_paths(["customer.created_at", "trial.ends_at", "nonsense"]);
+        let t = Timestamps::from_paths([
+            "customer.created_at",
+            "trial.ends_at",
+            "nonsense",
+            "sign.up.at",
+            "objects.company.founded_at",
+        ]);
         assert!(t.attribute("created_at"));
+        assert!(t.event_field("sign.up", "at"));
+        assert!(!t.event_field("objects", "company.founded_at"));
+        assert!(!t.event_field("objects.company", "founded_at"));
         assert!(!t.attribute("ends_at"));
         assert!(t.event_field("trial", "ends_at"));
         assert!(!t.event_field("other", "ends_at"));

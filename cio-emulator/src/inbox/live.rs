@@ -9,8 +9,9 @@ use crate::record::State;
 pub(super) const SCRIPT: &str = include_str!("assets/inbox.js");
 
 /// Changes whenever something the inbox shows does: the journeys' clock and
-/// deliveries, the profiles and what was applied to them, events, deletions and
-/// delivery metrics.
+/// deliveries, the profiles and what was applied to them, events, deletions,
+/// delivery metrics, and the reporting webhooks (each one queued, each attempt
+/// answered).
 pub(super) fn version(state: &State) -> String {
     let (now, deliveries) = state.journeys.as_ref().map_or((0, 0), |e| {
         (
@@ -18,10 +19,22 @@ pub(super) fn version(state: &State) -> String {
             e.simulation.deliveries().len(),
         )
     });
+    let (webhooks, attempts) = state
+        .journeys
+        .as_ref()
+        .and_then(|e| e.webhook_log())
+        .map_or((0, 0), |log| {
+            let log = crate::webhooks::lock(log);
+            let attempts: usize = log
+                .iter()
+                .map(|sent| sent.attempts.len() * 3 + usize::from(!sent.accepted()))
+                .sum();
+            (log.len(), attempts)
+        });
     let record = &state.record;
     let applied: usize = record.history.values().map(Vec::len).sum();
     format!(
-        "{now}-{deliveries}-{}-{applied}-{}-{}-{}",
+        "{now}-{deliveries}-{}-{applied}-{}-{}-{}-{webhooks}-{attempts}",
         record.profiles.len(),
         record.event_count(),
         record.deleted.len(),

@@ -8,6 +8,7 @@ use cio_core::Timestamp;
 use super::markup::escape;
 use super::time::utc;
 use crate::record::State;
+use crate::webhooks::{self, SentWebhook, WebhookAttempt, WebhookOutcome};
 
 /// One reporting webhook about a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,30 +17,78 @@ pub(super) struct Metric {
     pub(super) name: String,
     /// When it happened, on the journeys' clock.
     pub(super) time: Timestamp,
-    /// How sending the webhook went (`200`, `refused`), if it was sent.
+    /// How sending the webhook went (`200`, `sending`, `gave up after 4 attempts:
+    /// 500`), if it was sent.
     pub(super) outcome: Option<String>,
+    /// Where sending it stands (the class of its line).
+    pub(super) stands: Stands,
+}
+
+/// Where sending a webhook stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stands {
+    /// Queued, being sent or waiting to be sent again.
+    Pending,
+    /// The app answered `2xx`.
+    Accepted,
+    /// Every attempt failed.
+    GaveUp,
+}
+
+impl Stands {
+    fn class(self) -> &'static str {
+        match self {
+            Stands::Pending => "pending",
+            Stands::Accepted => "accepted",
+            Stands::GaveUp => "gave-up",
+        }
+    }
 }
 
 /// The reporting webhooks of the `n`th journey delivery (an index into
-/// `Simulation::deliveries`), in the order they happened.
+/// `Simulation::deliveries`), in the order they were queued.
 pub(super) fn of(state: &State, n: usize) -> Vec<Metric> {
-    reported(state, n)
-        .map(|(name, time, outcome)| Metric {
-            name: name.to_owned(),
-            time,
-            outcome: outcome.map(str::to_owned),
-        })
-        .collect()
+    reported(state, n).iter().map(metric).collect()
 }
 
-/// The hook the emulator's reporting webhooks feed: for the `n`th delivery, each
-/// webhook as (metric, time, outcome), from the [`Record`](crate::Record). The
-/// emulator sends none yet, so there are none.
-fn reported(
-    _state: &State,
-    _n: usize,
-) -> impl Iterator<Item = (&str, Timestamp, Option<&str>)> + '_ {
-    std::iter::empty()
+/// The hook the emulator's reporting webhooks feed: the `n`th delivery's webhooks
+/// from the emulator's webhook log (none when it sends no webhooks).
+fn reported(state: &State, n: usize) -> Vec<SentWebhook> {
+    webhooks::of_delivery(state, n)
+}
+
+/// A sent webhook as the inbox lists it.
+fn metric(sent: &SentWebhook) -> Metric {
+    let answer = |attempt: &WebhookAttempt| match attempt {
+        WebhookAttempt::Status(status) => status.to_string(),
+        WebhookAttempt::Failed(why) => why.clone(),
+    };
+    let last = sent.attempts.last().map(answer);
+    let tries = sent.attempts.len();
+    let plural = if tries == 1 { "" } else { "s" };
+    let (stands, outcome) = match sent.outcome {
+        WebhookOutcome::Accepted => (Stands::Accepted, last),
+        WebhookOutcome::GaveUp => (
+            Stands::GaveUp,
+            Some(match last {
+                Some(last) => format!("gave up after {tries} attempt{plural}: {last}"),
+                None => "gave up".to_owned(),
+            }),
+        ),
+        WebhookOutcome::Pending => (
+            Stands::Pending,
+            Some(match last {
+                Some(last) => format!("retrying after {tries} attempt{plural}: {last}"),
+                None => "sending".to_owned(),
+            }),
+        ),
+    };
+    Metric {
+        name: sent.event.metric.name().to_owned(),
+        time: sent.event.timestamp,
+        outcome,
+        stands,
+    }
 }
 
 /// The metrics as HTML (a line saying there are none, when there are none).
@@ -51,7 +100,8 @@ pub(super) fn html(metrics: &[Metric]) -> String {
     for m in metrics {
         let _ = write!(
             html,
-            "<li class=\"metric\"><span class=\"chip\">{}</span> {}",
+            "<li class=\"metric {}\"><span class=\"chip\">{}</span> {}",
+            m.stands.class(),
             escape(&m.name),
             escape(&utc(m.time))
         );
@@ -76,16 +126,22 @@ mod tests {
                 name: "opened".to_owned(),
                 time: Timestamp::from_unix(0),
                 outcome: Some("200".to_owned()),
+                stands: Stands::Accepted,
             },
             Metric {
                 name: "<img src=x>".to_owned(),
                 time: Timestamp::from_unix(60),
-                outcome: None,
+                outcome: Some("gave up after 4 attempts: <b>".to_owned()),
+                stands: Stands::GaveUp,
             },
         ]);
-        assert!(listed.contains("<span class=\"chip\">opened</span> 1970-01-01 00:00:00 UTC"));
+        assert!(listed.contains(
+            "<li class=\"metric accepted\"><span class=\"chip\">opened</span> 1970-01-01 00:00:00 UTC"
+        ));
         assert!(listed.contains("→ 200"));
         assert!(listed.contains("&lt;img src=x&gt;") && !listed.contains("<img"));
+        assert!(listed.contains("<li class=\"metric gave-up\">"), "{listed}");
+        assert!(listed.contains("attempts: &lt;b&gt;") && !listed.contains("<b>"));
         assert!(of(&State::default(), 0).is_empty());
     }
 }

@@ -7,6 +7,10 @@
 //!   path taken, each `if`'s side with the values that decided it, where the person
 //!   waits), attributes, timeline, and messages;
 //! - `GET /messages/N`: the `N`th delivery (from 0) alone;
+//! - `POST /messages/N/report` (`{"metric": "opened"}`, or the form
+//!   `metric=opened&back=PATH` from the buttons under each message, answered with a
+//!   redirect to `PATH`): reports a metric of the delivery with a signed reporting
+//!   webhook, when the emulator sends them;
 //! - each message rendered (an email body as HTML, in a sandboxed `srcdoc` iframe), as
 //!   plain text and as its Liquid source, with its webhooks' metrics;
 //! - `GET /__deliveries` (optionally `?person=ID`): the deliveries as JSON;
@@ -22,6 +26,7 @@ mod live;
 mod markup;
 mod metrics;
 mod page;
+mod report;
 mod text;
 mod time;
 
@@ -33,8 +38,8 @@ pub(crate) struct Page {
     pub(crate) status: u16,
     pub(crate) content_type: &'static str,
     pub(crate) body: Vec<u8>,
-    /// A redirect target, for the clock form.
-    pub(crate) location: Option<&'static str>,
+    /// A redirect target, for the clock's and the report buttons' forms.
+    pub(crate) location: Option<String>,
 }
 
 impl Page {
@@ -95,6 +100,16 @@ pub(crate) fn answer(
                     Page::html(200, page::person(state, &person))
                 }
                 _ => Page::html(404, page::not_found(state, "No such person")),
+            }
+        }
+        ("POST", _) if path.starts_with("/messages/") && path.ends_with("/report") => {
+            let n = path
+                .strip_prefix("/messages/")
+                .and_then(|rest| rest.strip_suffix("/report"))
+                .and_then(|n| n.parse::<usize>().ok());
+            match n {
+                Some(n) => report::report(state, n, body),
+                None => Page::json(404, &serde_json::json!({"error": "no such message"})),
             }
         }
         ("GET", _) if path.starts_with("/messages/") => {

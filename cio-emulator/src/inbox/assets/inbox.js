@@ -4,7 +4,7 @@
 // (what the server sends unchanged stays as it is: an open tab, a message frame,
 // the search box).
 // It filters the people and messages as the search box is typed in, and moves the
-// clock without leaving the page.
+// clock and reports a message's metrics without leaving the page.
 (function () {
   'use strict';
 
@@ -135,6 +135,29 @@
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body)
     }).then(refresh).catch(function () {});
+  });
+
+  // The report buttons under a message (opened, clicked, bounced), without
+  // leaving the page: the webhook shows up under the message once it is sent.
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (!/^\/messages\/\d+\/report$/.test(form.getAttribute('action') || '')) { return; }
+    e.preventDefault();
+    var button = e.submitter || form.querySelector('button');
+    if (!button) { return; }
+    fetch(form.getAttribute('action'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ metric: button.value })
+    }).then(function (r) {
+      if (r.ok) { return refresh(); }
+      return r.json().then(function (answer) {
+        var note = document.createElement('span');
+        note.className = 'error';
+        note.textContent = answer.error || ('refused: ' + r.status);
+        form.parentNode.appendChild(note);
+      });
+    }).catch(function () {});
   });
 
   document.addEventListener('visibilitychange', poll);

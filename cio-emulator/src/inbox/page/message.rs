@@ -8,6 +8,7 @@ use cio_core::journey::{Channel, Delivery, Journeys};
 use super::{layout, simulation};
 use crate::inbox::markup::{escape, person_href};
 use crate::inbox::metrics::{self, Metric};
+use crate::inbox::report;
 use crate::inbox::text::plain;
 use crate::inbox::time::utc;
 use crate::record::State;
@@ -17,15 +18,25 @@ pub(in crate::inbox) fn message(state: &State, n: usize) -> Option<String> {
     let sim = simulation(state)?;
     let d = sim.deliveries().get(n)?;
     let title = d.subject.as_deref().unwrap_or(d.message);
-    let section = rendered(n, d, sim.journeys(), &metrics::of(state, n));
+    let back = format!("/messages/{n}");
+    let reporting = report::enabled(state).then_some(back.as_str());
+    let section = rendered(n, d, sim.journeys(), &metrics::of(state, n), reporting);
     Some(layout(title, state, "", &section))
 }
 
 /// The `n`th delivery `d` as a section: what it is, then tabs for the message
 /// rendered (an email body as HTML in a sandboxed `srcdoc` iframe: no script, no
 /// plugin, no navigation, an opaque origin; any other body as text), as plain text
-/// and as its Liquid source (from `journeys`), then its webhooks' `metrics`.
-pub(super) fn rendered(n: usize, d: &Delivery, journeys: &Journeys, metrics: &[Metric]) -> String {
+/// and as its Liquid source (from `journeys`), then its webhooks' `metrics` and the
+/// buttons that report more, whose forms send the browser back to `reporting` (the
+/// page they are on; `None` when the emulator sends no webhooks).
+pub(super) fn rendered(
+    n: usize,
+    d: &Delivery,
+    journeys: &Journeys,
+    metrics: &[Metric],
+    reporting: Option<&str>,
+) -> String {
     let mut html = format!(
         "<section class=\"message\" id=\"message-{n}\" data-live><div id=\"message-{n}-head\">\
          <h3 class=\"subject\">{}</h3><p class=\"muted meta\">{} · {} · {} · {} to <a href=\"{}\">{}</a></p>",
@@ -97,8 +108,9 @@ pub(super) fn rendered(n: usize, d: &Delivery, journeys: &Journeys, metrics: &[M
     }
     let _ = write!(
         html,
-        "</div></div><div class=\"webhooks\" id=\"message-{n}-webhooks\">Webhooks: {}</div></section>",
-        metrics::html(metrics)
+        "</div></div><div class=\"webhooks\" id=\"message-{n}-webhooks\">Webhooks: {}</div>{}</section>",
+        metrics::html(metrics),
+        report::buttons(n, d.channel, reporting)
     );
     html
 }
@@ -135,7 +147,7 @@ mod tests {
     #[test]
     fn three_views_each_escaped() {
         let d = delivery("<p onclick=\"x\">Hi &lt;you&gt;</p><script>alert(2)</script>");
-        let html = rendered(3, &d, &JOURNEYS, &[]);
+        let html = rendered(3, &d, &JOURNEYS, &[], Some("/messages/3"));
         // Nothing from the delivery or the Liquid is markup of the page.
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<b>"), "{html}");
@@ -168,6 +180,7 @@ mod tests {
         }
         assert!(html.contains("id=\"view-3-html\" checked"), "{html}");
         assert!(html.contains("no webhook reported yet"), "{html}");
+        assert!(html.contains("action=\"/messages/3/report\""), "{html}");
     }
 
     #[test]
@@ -175,7 +188,7 @@ mod tests {
         let mut d = delivery("Your code is <1234>");
         d.channel = Channel::Sms;
         d.message = "gone";
-        let html = rendered(0, &d, &JOURNEYS, &[]);
+        let html = rendered(0, &d, &JOURNEYS, &[], None);
         assert!(
             html.contains("<pre class=\"body\">Your code is &lt;1234&gt;</pre>"),
             "{html}"
@@ -186,5 +199,9 @@ mod tests {
         );
         assert!(!html.contains("<iframe"), "{html}");
         assert!(html.contains("declare no such message"), "{html}");
+        assert!(
+            html.contains("--webhook-url") && !html.contains("<form"),
+            "{html}"
+        );
     }
 }

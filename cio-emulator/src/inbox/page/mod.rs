@@ -102,6 +102,19 @@ pub(super) fn not_found(state: &State, what: &str) -> String {
     )
 }
 
+/// The page of a report the inbox's buttons asked for and the emulator refused.
+pub(super) fn not_reported(state: &State, error: &str) -> String {
+    layout(
+        "Not reported",
+        state,
+        "",
+        &format!(
+            "<p id=\"not-reported\" class=\"error\">Not reported: {}. <a href=\"/\">Back to the inbox</a></p>",
+            escape(error)
+        ),
+    )
+}
+
 /// Where a journey stands, in words: `waiting until ... (+5m)`, `finished ...`.
 fn status(now: Timestamp, status: JourneyStatus) -> String {
     match status {

@@ -11,8 +11,9 @@ use super::journey::flow;
 use super::message::rendered;
 use super::{layout, simulation};
 use crate::inbox::fields::{self, event_data, Timestamps};
-use crate::inbox::markup::{escape, json_text};
+use crate::inbox::markup::{escape, json_text, person_href};
 use crate::inbox::metrics;
+use crate::inbox::report;
 use crate::inbox::time::utc;
 use crate::record::State;
 
@@ -68,10 +69,18 @@ pub(in crate::inbox) fn person(state: &State, person: &str) -> String {
     if let Some(sim) = sim {
         html.push_str("<section id=\"messages-section\" data-live><h2>Messages</h2>");
         let mut any = false;
+        let back = person_href(person);
+        let reporting = report::enabled(state).then_some(back.as_str());
         for (n, d) in sim.deliveries().iter().enumerate().rev() {
             if d.person == person {
                 any = true;
-                html.push_str(&rendered(n, d, sim.journeys(), &metrics::of(state, n)));
+                html.push_str(&rendered(
+                    n,
+                    d,
+                    sim.journeys(),
+                    &metrics::of(state, n),
+                    reporting,
+                ));
             }
         }
         if !any {
