@@ -6,6 +6,7 @@
 //! and applies the same decisions to it.
 
 pub(crate) mod decide;
+pub(crate) mod rate;
 pub(crate) mod settings;
 pub(crate) mod sink;
 

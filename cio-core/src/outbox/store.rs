@@ -10,6 +10,7 @@ use super::sqlite::SqliteStore;
 use super::stats::OutboxStats;
 use super::DeadLetter;
 use crate::client::People;
+use crate::delivery::rate;
 
 /// The newest schema version this build creates and understands (2: PostgreSQL's
 /// `rows` leaves room for in-place claims; 3: each row names its people, for
@@ -285,8 +286,9 @@ impl Store {
         interval: Duration,
         burst: u32,
     ) -> Result<Duration, OutboxError> {
+        // The formula of `delivery::rate`, on the `next_at` every relay shares.
         let interval_ms = millis(interval).max(1);
-        let burst_ms = interval_ms.saturating_mul(i64::from(burst.saturating_sub(1)));
+        let burst_ms = millis(rate::burst_span(interval, burst));
         let wait = dispatch!(self, s => s.rate_slot(interval_ms, burst_ms).await)?;
         Ok(Duration::from_millis(u64::try_from(wait).unwrap_or(0)))
     }

@@ -54,7 +54,6 @@
 mod config;
 mod failure;
 mod queue;
-mod rate_limit;
 mod stats;
 mod worker;
 

@@ -202,7 +202,7 @@ impl<S: Sink<Operation>> Context<S> {
         let Some(rate) = self.config.delivery.requests_per_second else {
             return;
         };
-        let interval = Duration::from_secs(1) / rate.max(1);
+        let interval = crate::delivery::rate::interval(rate);
         // A slot far ahead means the stored time jumped (a clock stepped back, a
         // failover to a host behind): never wait longer than a full burst.
         let longest =

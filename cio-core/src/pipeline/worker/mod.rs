@@ -22,8 +22,8 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::config::PipelineConfig;
-use super::rate_limit::TokenBucket;
 use crate::client::RetryPolicy;
+use crate::delivery::rate::Pacer;
 use crate::delivery::sink::{Payload, SendOutcome, Sink};
 use crate::delivery::{later, lock, BatchSize};
 use shared::SettleOnExit;
@@ -59,7 +59,7 @@ struct Waiting<T> {
 pub(crate) struct Worker<T, S> {
     shared: Arc<Shared<T>>,
     sink: Arc<S>,
-    limiter: Option<Arc<TokenBucket>>,
+    limiter: Option<Arc<Pacer>>,
     retry: RetryPolicy,
     max_in_flight: usize,
     size: BatchSize,
@@ -84,7 +84,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
             limiter: config
                 .delivery
                 .requests_per_second
-                .map(|rate| Arc::new(TokenBucket::new(rate, config.delivery.burst, now))),
+                .map(|rate| Arc::new(Pacer::new(rate, config.delivery.burst))),
             retry: config.delivery.retry.clone(),
             max_in_flight: config.delivery.max_in_flight,
             flush_interval: config.flush_interval,
