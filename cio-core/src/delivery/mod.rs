@@ -1,9 +1,11 @@
 //! What the in-memory pipeline and the outbox relay share to deliver operations:
 //! the send seam ([`sink::Sink`], whose every answer is a [`sink::SendOutcome`]), the
-//! one decision per operation after an attempt ([`decide::decide`]), and the helpers
-//! for time and locks. Neither the pipeline nor the relay imports the other: each
-//! keeps what it holds operations in (a queue in memory, claimed rows in a database)
-//! and applies the same decisions to it.
+//! one decision per operation after an attempt ([`decide::decide`]), the one
+//! batch-size formula ([`BatchSize`]), the one request rate ([`rate`]), the settings
+//! both configurations share ([`settings::Settings`]), and the helpers for time and
+//! locks. Neither the pipeline nor the relay imports the other: each keeps what it
+//! holds operations in (a queue in memory, claimed rows in a database) and applies the
+//! same decisions to it.
 
 pub(crate) mod decide;
 pub(crate) mod rate;
