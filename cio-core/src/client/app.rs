@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::app_request::{send_body, trigger_body, Audience, SendOptions};
-use super::config::{check_origin, http_client, ApiKey, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
+use super::config::{ApiKey, Connection, Paths};
 use super::rate::{RateLimits, Spacing};
 use super::transport::{Answer, Request};
 use super::{Customer, Error, Inner, Region, RetryPolicy};
@@ -103,12 +103,7 @@ impl AppClient {
     pub fn builder(api_key: impl Into<ApiKey>) -> AppClientBuilder {
         AppClientBuilder {
             api_key: api_key.into(),
-            region: Region::Us,
-            base_url: None,
-            timeout: DEFAULT_TIMEOUT,
-            retry: RetryPolicy::default(),
-            user_agent: DEFAULT_USER_AGENT.to_owned(),
-            http_client: None,
+            connection: Connection::default(),
             rate_limits: RateLimits::default(),
         }
     }
@@ -203,12 +198,7 @@ fn read_answer<T: serde::de::DeserializeOwned>(answer: &Answer, what: &str) -> R
 #[derive(Debug)]
 pub struct AppClientBuilder {
     api_key: ApiKey,
-    region: Region,
-    base_url: Option<String>,
-    timeout: Duration,
-    retry: RetryPolicy,
-    user_agent: String,
-    http_client: Option<reqwest::Client>,
+    connection: Connection,
     rate_limits: RateLimits,
 }
 
@@ -216,7 +206,7 @@ impl AppClientBuilder {
     /// The account's region (US by default); ignored when a base URL is set.
     #[must_use]
     pub fn region(mut self, region: Region) -> Self {
-        self.region = region;
+        self.connection.region = region;
         self
     }
 
@@ -224,14 +214,14 @@ impl AppClientBuilder {
     /// such as the emulator) instead of the region's; `/v1` is appended.
     #[must_use]
     pub fn base_url(mut self, origin: impl Into<String>) -> Self {
-        self.base_url = Some(origin.into());
+        self.connection.base_url = Some(origin.into());
         self
     }
 
     /// The time limit of one attempt (10 s by default).
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.connection.timeout = timeout;
         self
     }
 
@@ -239,21 +229,21 @@ impl AppClientBuilder {
     /// Customer.io is sent again.
     #[must_use]
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.connection.retry = policy;
         self
     }
 
     /// The `User-Agent` header.
     #[must_use]
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
+        self.connection.user_agent = user_agent.into();
         self
     }
 
     /// Sends through this client (it should not follow redirects).
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.connection.http_client = Some(client);
         self
     }
 
@@ -269,35 +259,26 @@ impl AppClientBuilder {
         if self.api_key.expose().trim().is_empty() {
             return Err(Error::Config("the App API key is empty".to_owned()));
         }
-        let origin = match &self.base_url {
-            Some(url) => check_origin(url)?,
-            None => self.region.app_origin().to_owned(),
-        };
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.api_key.expose()))
             .map_err(|_| Error::Config("the App API key holds invalid characters".to_owned()))?;
         auth.set_sensitive(true);
-        let user_agent = HeaderValue::from_str(&self.user_agent)
-            .map_err(|_| Error::Config("the user agent holds invalid characters".to_owned()))?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => http_client(self.timeout)?,
+        let paths = Paths {
+            origin: Region::app_origin,
+            v1: "/v1",
+            v2: "/v1",
         };
+        let inner = self.connection.into_inner(
+            &paths,
+            String::new(),
+            auth,
+            reqwest::header::HeaderMap::new(),
+        )?;
         let limits = Limiters {
             transactional: Spacing::new(self.rate_limits.transactional),
             broadcast: Spacing::new(self.rate_limits.broadcast),
         };
         Ok(AppClient {
-            inner: Arc::new(Inner {
-                http,
-                v1: format!("{origin}/v1"),
-                v2: format!("{origin}/v1"),
-                origin,
-                site_id: String::new(),
-                auth,
-                user_agent,
-                extra_headers: reqwest::header::HeaderMap::new(),
-                retry: self.retry,
-            }),
+            inner: Arc::new(inner),
             limits: Arc::new(limits),
         })
     }

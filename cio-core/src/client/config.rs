@@ -76,12 +76,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct TrackClientBuilder {
     site_id: String,
     api_key: ApiKey,
-    region: Region,
-    base_url: Option<String>,
-    timeout: Duration,
-    retry: RetryPolicy,
-    user_agent: String,
-    http_client: Option<reqwest::Client>,
+    connection: Connection,
 }
 
 impl TrackClientBuilder {
@@ -89,19 +84,14 @@ impl TrackClientBuilder {
         TrackClientBuilder {
             site_id: site_id.into(),
             api_key: api_key.into(),
-            region: Region::Us,
-            base_url: None,
-            timeout: DEFAULT_TIMEOUT,
-            retry: RetryPolicy::default(),
-            user_agent: DEFAULT_USER_AGENT.to_owned(),
-            http_client: None,
+            connection: Connection::default(),
         }
     }
 
     /// The account's region (US by default); ignored when a base URL is set.
     #[must_use]
     pub fn region(mut self, region: Region) -> Self {
-        self.region = region;
+        self.connection.region = region;
         self
     }
 
@@ -110,7 +100,7 @@ impl TrackClientBuilder {
     /// appended.
     #[must_use]
     pub fn base_url(mut self, origin: impl Into<String>) -> Self {
-        self.base_url = Some(origin.into());
+        self.connection.base_url = Some(origin.into());
         self
     }
 
@@ -118,21 +108,21 @@ impl TrackClientBuilder {
     /// [`TrackClientBuilder::http_client`]: that client's own timeout applies.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.connection.timeout = timeout;
         self
     }
 
     /// How failed requests are retried.
     #[must_use]
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.connection.retry = policy;
         self
     }
 
     /// The `User-Agent` header.
     #[must_use]
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
+        self.connection.user_agent = user_agent.into();
         self
     }
 
@@ -141,7 +131,7 @@ impl TrackClientBuilder {
     /// API says that the account lives in the other region.
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.connection.http_client = Some(client);
         self
     }
 
@@ -163,33 +153,95 @@ impl TrackClientBuilder {
         if self.api_key.expose().trim().is_empty() {
             return Err(Error::Config("the API key is empty".to_owned()));
         }
-        let origin = match &self.base_url {
-            Some(url) => check_origin(url)?,
-            None => self.region.origin().to_owned(),
-        };
         let credentials = format!("{}:{}", self.site_id, self.api_key.expose());
         let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
         let mut auth = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
             Error::Config("the site id or API key holds invalid characters".to_owned())
         })?;
         auth.set_sensitive(true);
+        let paths = Paths {
+            origin: Region::origin,
+            v1: "/api/v1",
+            v2: "/api/v2",
+        };
+        let inner = self.connection.into_inner(
+            &paths,
+            self.site_id,
+            auth,
+            reqwest::header::HeaderMap::new(),
+        )?;
+        Ok(TrackClient::from_parts(inner))
+    }
+}
+
+/// What the builders of the three clients (Track, App, Data Pipelines) set alike:
+/// where requests go, how long an attempt may take, how failures are retried, the
+/// user agent and the HTTP client. Each builder's methods set these fields.
+#[derive(Debug)]
+pub(crate) struct Connection {
+    pub(crate) region: Region,
+    pub(crate) base_url: Option<String>,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: String,
+    pub(crate) http_client: Option<reqwest::Client>,
+}
+
+impl Default for Connection {
+    /// The US region, a 10 s attempt, the default retry policy and user agent.
+    fn default() -> Self {
+        Connection {
+            region: Region::Us,
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            http_client: None,
+        }
+    }
+}
+
+/// An API's paths under its origin: `/api/v1` and `/api/v2` for the Track API, `/v1`
+/// for the others.
+pub(crate) struct Paths {
+    /// The region's origin of the API.
+    pub(crate) origin: fn(Region) -> &'static str,
+    pub(crate) v1: &'static str,
+    pub(crate) v2: &'static str,
+}
+
+impl Connection {
+    /// The transport of a client of the API at `paths`, authenticated by `auth`, with
+    /// `extra_headers` on every request: the base URL checked (or the region's
+    /// origin), the user agent checked, the HTTP client built unless one was given.
+    pub(crate) fn into_inner(
+        self,
+        paths: &Paths,
+        site_id: String,
+        auth: HeaderValue,
+        extra_headers: reqwest::header::HeaderMap,
+    ) -> Result<super::Inner, Error> {
+        let origin = match &self.base_url {
+            Some(url) => check_origin(url)?,
+            None => (paths.origin)(self.region).to_owned(),
+        };
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::Config("the user agent holds invalid characters".to_owned()))?;
         let http = match self.http_client {
             Some(client) => client,
             None => http_client(self.timeout)?,
         };
-        Ok(TrackClient::from_parts(super::Inner {
+        Ok(super::Inner {
             http,
-            v1: format!("{origin}/api/v1"),
-            v2: format!("{origin}/api/v2"),
+            v1: format!("{origin}{}", paths.v1),
+            v2: format!("{origin}{}", paths.v2),
             origin,
-            site_id: self.site_id,
+            site_id,
             auth,
             user_agent,
-            extra_headers: reqwest::header::HeaderMap::new(),
+            extra_headers,
             retry: self.retry,
-        }))
+        })
     }
 }
 

@@ -8,9 +8,9 @@ use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::{Envelope, Integrations, PipelinesClient};
-use crate::client::config::{check_origin, http_client, ApiKey, DEFAULT_TIMEOUT};
+use crate::client::config::{ApiKey, Connection, Paths};
 use crate::client::rate::Spacing;
-use crate::client::{Error, Inner, Region, RetryPolicy, DEFAULT_USER_AGENT};
+use crate::client::{Error, Region, RetryPolicy};
 
 /// The least time between two requests by default: Customer.io asks for at most
 /// 3,000 requests per 3 seconds.
@@ -32,35 +32,25 @@ pub const PIPELINES_SPACING: Duration = Duration::from_millis(1);
 #[derive(Debug)]
 pub struct PipelinesClientBuilder {
     write_key: ApiKey,
-    region: Region,
-    base_url: Option<String>,
-    timeout: Duration,
-    retry: RetryPolicy,
+    connection: Connection,
     spacing: Duration,
     integrations: Integrations,
-    user_agent: String,
-    http_client: Option<reqwest::Client>,
 }
 
 impl PipelinesClientBuilder {
     pub(crate) fn new(write_key: impl Into<ApiKey>) -> Self {
         PipelinesClientBuilder {
             write_key: write_key.into(),
-            region: Region::Us,
-            base_url: None,
-            timeout: DEFAULT_TIMEOUT,
-            retry: RetryPolicy::default(),
+            connection: Connection::default(),
             spacing: PIPELINES_SPACING,
             integrations: Integrations::all(),
-            user_agent: DEFAULT_USER_AGENT.to_owned(),
-            http_client: None,
         }
     }
 
     /// The workspace's region (US by default); ignored when a base URL is set.
     #[must_use]
     pub fn region(mut self, region: Region) -> Self {
-        self.region = region;
+        self.connection.region = region;
         self
     }
 
@@ -68,7 +58,7 @@ impl PipelinesClientBuilder {
     /// such as the emulator) instead of the region's; `/v1` is appended.
     #[must_use]
     pub fn base_url(mut self, origin: impl Into<String>) -> Self {
-        self.base_url = Some(origin.into());
+        self.connection.base_url = Some(origin.into());
         self
     }
 
@@ -76,14 +66,14 @@ impl PipelinesClientBuilder {
     /// [`PipelinesClientBuilder::http_client`].
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.connection.timeout = timeout;
         self
     }
 
     /// How failed requests are retried.
     #[must_use]
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.connection.retry = policy;
         self
     }
 
@@ -106,7 +96,7 @@ impl PipelinesClientBuilder {
     /// The `User-Agent` header.
     #[must_use]
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
+        self.connection.user_agent = user_agent.into();
         self
     }
 
@@ -114,7 +104,7 @@ impl PipelinesClientBuilder {
     /// follow redirects (`reqwest::redirect::Policy::none()`).
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.connection.http_client = Some(client);
         self
     }
 
@@ -124,36 +114,24 @@ impl PipelinesClientBuilder {
         if key.trim().is_empty() {
             return Err(Error::Config("the write key is empty".to_owned()));
         }
-        let origin = match &self.base_url {
-            Some(url) => check_origin(url)?,
-            None => self.region.pipelines_origin().to_owned(),
-        };
         let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{key}:"));
         let mut auth = HeaderValue::from_str(&format!("Basic {encoded}"))
             .map_err(|_| Error::Config("the write key holds invalid characters".to_owned()))?;
         auth.set_sensitive(true);
-        let user_agent = HeaderValue::from_str(&self.user_agent)
-            .map_err(|_| Error::Config("the user agent holds invalid characters".to_owned()))?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => http_client(self.timeout)?,
-        };
         // Invalid or oversize calls are refused with a 400 instead of a 200 that
         // drops them.
         let mut extra_headers = HeaderMap::new();
         extra_headers.insert("X-Strict-Mode", HeaderValue::from_static("1"));
+        let paths = Paths {
+            origin: Region::pipelines_origin,
+            v1: "/v1",
+            v2: "/v1",
+        };
+        let inner = self
+            .connection
+            .into_inner(&paths, String::new(), auth, extra_headers)?;
         Ok(PipelinesClient {
-            inner: Arc::new(Inner {
-                http,
-                v1: format!("{origin}/v1"),
-                v2: format!("{origin}/v1"),
-                origin,
-                site_id: String::new(),
-                auth,
-                user_agent,
-                extra_headers,
-                retry: self.retry,
-            }),
+            inner: Arc::new(inner),
             spacing: Arc::new(Spacing::new(self.spacing)),
             envelope: Arc::new(Envelope::new(&self.integrations)?),
         })
