@@ -33,6 +33,8 @@ pub(crate) fn run(args: &EmulatorArgs) -> Result<(), Failure> {
 struct Plan {
     name: String,
     journeys: &'static Journeys,
+    /// The object types by name and type id: relationships start campaigns.
+    object_types: &'static [(&'static str, u64)],
     pii: Pii,
     /// The ids of `[segments]`: segment calls to others answer `404`.
     segments: Vec<u64>,
@@ -47,6 +49,7 @@ fn load(args: &EmulatorArgs) -> Result<Option<Plan>, Failure> {
     Ok(Some(Plan {
         name: source.name,
         journeys: journeys::leak(&taxonomy),
+        object_types: cio_emulator::cli::journeys::object_types(&taxonomy),
         pii: Pii::of(&taxonomy),
         segments: taxonomy.segments.iter().map(|s| s.id).collect(),
     }))
@@ -55,7 +58,9 @@ fn load(args: &EmulatorArgs) -> Result<Option<Plan>, Failure> {
 async fn serve(args: &EmulatorArgs, plan: Option<Plan>) -> Result<(), Failure> {
     let mut builder = args.configure(Emulator::builder()).log_requests(true);
     if let Some(plan) = &plan {
-        builder = builder.journeys(plan.journeys);
+        builder = builder
+            .journeys(plan.journeys)
+            .object_types(plan.object_types);
         for &id in &plan.segments {
             builder = builder.manual_segment(id);
         }

@@ -73,7 +73,9 @@ async fn main() -> ExitCode {
         match loaded.result {
             Ok(taxonomy) => {
                 let journeys = journeys::leak(&taxonomy);
-                builder = builder.journeys(journeys);
+                builder = builder
+                    .journeys(journeys)
+                    .object_types(journeys::object_types(&taxonomy));
                 plan = Some((shown, journeys));
             }
             Err(errors) => {
