@@ -74,7 +74,7 @@ impl Engine {
     }
 
     /// The name of the object type `type_id`, if known.
-    fn type_name(&self, type_id: &str) -> Option<&'static str> {
+    pub(crate) fn type_name(&self, type_id: &str) -> Option<&'static str> {
         let type_id: u64 = type_id.parse().ok()?;
         self.object_types
             .iter()

@@ -333,3 +333,44 @@ async fn in_app_and_inbox_sends_are_recorded() {
     );
     assert_eq!(record.sends[1].identifiers, map(json!({"id": "ana"})));
 }
+
+#[tokio::test]
+async fn the_inbox_shows_an_object_with_its_people() {
+    let api = Pipelines::start().await;
+    api.each(&[
+        (
+            "group",
+            json!({"userId": "ana", "groupId": "acme", "traits": {
+                "object_type_id": "1", "name": "Acme <Inc>",
+                "relationshipAttributes": {"role": "admin"},
+            }}),
+        ),
+        (
+            "identify",
+            json!({"userId": "ana", "traits": {"cio_subscription_preferences.topics.topic_2": false}}),
+        ),
+    ])
+    .await;
+    let get = |path: &str| {
+        let url = format!("{}{path}", api.emulator.base_url());
+        async move {
+            let response = reqwest::get(url).await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+    };
+    let (status, page) = get("/objects/1/acme").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Acme &lt;Inc&gt;"), "{page}");
+    assert!(page.contains("href=\"/people/ana\""), "{page}");
+    assert!(
+        page.contains("&quot;role&quot;:&quot;admin&quot;"),
+        "{page}"
+    );
+    let (status, _) = get("/objects/1/nobody").await;
+    assert_eq!(status, 404);
+    let (status, person) = get("/people/ana").await;
+    assert_eq!(status, 200);
+    assert!(person.contains("href=\"/objects/1/acme\""), "{person}");
+    assert!(person.contains("topic 2: unsubscribed"), "{person}");
+}

@@ -7,6 +7,7 @@
 //!   path taken, each `if`'s side with the values that decided it, where the person
 //!   waits), attributes, timeline, and messages;
 //! - `GET /messages/N`: the `N`th delivery (from 0) alone;
+//! - `GET /objects/TYPE_ID/ID`: an object's attributes and the people related to it;
 //! - each message rendered (an email body as HTML, in a sandboxed `srcdoc` iframe), as
 //!   plain text and as its Liquid source, with its webhooks' metrics;
 //! - `GET /__deliveries` (optionally `?person=ID`): the deliveries as JSON;
@@ -68,6 +69,7 @@ pub(crate) fn handles(path: &str) -> bool {
     path == "/"
         || path.starts_with("/__")
         || path.starts_with("/people/")
+        || path.starts_with("/objects/")
         || path.starts_with("/messages/")
 }
 
@@ -95,6 +97,16 @@ pub(crate) fn answer(
                     Page::html(200, page::person(state, &person))
                 }
                 _ => Page::html(404, page::not_found(state, "No such person")),
+            }
+        }
+        ("GET", _) if path.starts_with("/objects/") => {
+            let page = path["/objects/".len()..]
+                .split_once('/')
+                .and_then(|(t, id)| Some((markup::decode(t)?, markup::decode(id)?)))
+                .and_then(|(t, id)| page::object(state, &t, &id));
+            match page {
+                Some(page) => Page::html(200, page),
+                None => Page::html(404, page::not_found(state, "No such object")),
             }
         }
         ("GET", _) if path.starts_with("/messages/") => {
