@@ -58,7 +58,7 @@ pub(super) fn object_key(ids: &Map<String, Value>) -> Result<ObjectKey, ItemErro
 fn entry<T>(
     value: &Value,
     read: impl Fn(&Map<String, Value>) -> Result<T, ItemError>,
-) -> Result<(T, Map<String, Value>), ItemError> {
+) -> Result<Entry<T>, ItemError> {
     let Value::Object(entry) = value else {
         return Err(invalid(
             "invalid",
@@ -91,12 +91,15 @@ fn entry<T>(
     Ok((who, attributes))
 }
 
+/// Who or what a relationship names, with the relationship's attributes.
+type Entry<T> = (T, Map<String, Value>);
+
 /// A list of relationships (`cio_relationships` of a v2 operation, `relationships`
 /// of a v1 one), each read by `read`.
 fn list<T>(
     value: Option<&Value>,
     read: impl Fn(&Map<String, Value>) -> Result<T, ItemError> + Copy,
-) -> Result<Vec<(T, Map<String, Value>)>, ItemError> {
+) -> Result<Vec<Entry<T>>, ItemError> {
     match value {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items.iter().map(|item| entry(item, read)).collect(),
