@@ -31,9 +31,14 @@ mod api;
 mod messaging;
 
 use messaging::events::taxonomy::JOURNEYS;
-use messaging::events::{EmailVerified, Plan, SignedUp, SignupMethod, SubscriptionCancelled};
+use messaging::events::taxonomy::OBJECT_TYPES;
+use messaging::events::{
+    EmailVerified, InvitedTeammate, InvitedTeammateRole, Plan, SignedUp, SignupMethod,
+    SubscriptionCancelled,
+};
 use messaging::{
-    cancellation_update, demo_users, signup_profile, verified_update, MessagingService, User,
+    cancellation_update, company_object, demo_team, demo_users, signup_profile, team_relationship,
+    verified_update, MessagingService, Team, User,
 };
 
 #[tokio::main]
@@ -49,7 +54,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
         }
         None
     } else {
-        Some(Emulator::builder().journeys(&JOURNEYS).start().await?)
+        Some(
+            Emulator::builder()
+                .journeys(&JOURNEYS)
+                .object_types(OBJECT_TYPES)
+                .start()
+                .await?,
+        )
     };
     let client = api::destination(api, emulator.as_ref())?;
     match &emulator {
@@ -87,6 +98,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
         "── {}: upgrade free → pro: identify + track upgrade_completed (id {id})",
         users[0].id
     );
+    let team = demo_team();
+    let id = service
+        .on_teammate_invited(&users[0], &users[1], &team, InvitedTeammateRole::Member)
+        .await?;
+    println!(
+        "── {} invites {} to {}: track invited_teammate (id {id}) + object {} + relate {} as member",
+        users[0].id, users[1].id, team.name, team.id, users[1].id
+    );
     let id = service
         .on_cancellation(&users[1].id, "too_expensive")
         .await?;
@@ -112,6 +131,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
                     event.data
                 );
             }
+            for (object, relationship) in record.relationships_of(customer) {
+                let attributes = record.object_attributes.get(object).cloned();
+                println!(
+                    "  related to object {object} {}  relationship {}",
+                    serde_json::Value::Object(attributes.unwrap_or_default()),
+                    serde_json::Value::Object(relationship.clone())
+                );
+            }
         }
         println!(
             "\n{} requests, {} events stored, {} duplicates ignored",
@@ -120,7 +147,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             record.duplicates_ignored
         );
     }
-    timeline(&users);
+    timeline(&users, &team);
     if let Some(emulator) = emulator {
         if serve {
             emulator.advance(std::time::Duration::from_secs(30 * 24 * 3600));
@@ -136,9 +163,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The same calls on the journeys' virtual clock: which messages the onboarding and
-/// win-back campaigns send each demo user over 30 days, and when, rendered.
-fn timeline(users: &[User]) {
+/// The same calls on the journeys' virtual clock: which messages the onboarding,
+/// team welcome and win-back campaigns send each demo user over 30 days, and when,
+/// rendered.
+fn timeline(users: &[User], team: &Team) {
     let start = Timestamp::now();
     let mut sim = Simulation::new(&JOURNEYS, start);
     for user in users {
@@ -152,6 +180,18 @@ fn timeline(users: &[User]) {
         );
         sim.identify(&user.id, &verified_update());
         sim.track(&user.id, &EmailVerified {});
+    }
+    if let [inviter, invitee, ..] = users {
+        sim.track(
+            &inviter.id,
+            &InvitedTeammate {
+                invitee_email: invitee.email.clone(),
+                role: InvitedTeammateRole::Member,
+            },
+        );
+        sim.object(&team.id, &company_object(team));
+        let relationship = team_relationship(inviter, InvitedTeammateRole::Member);
+        sim.relate(&invitee.id, &team.id, &relationship);
     }
     if let Some(user) = users.get(1) {
         sim.identify(&user.id, &cancellation_update("too_expensive"));

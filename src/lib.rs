@@ -75,7 +75,7 @@ pub mod journey {
     pub use cio_core::journey::{
         BranchTaken, Campaign, Channel, CompareOp, Condition, Context, Decision, Delivery,
         JourneyStatus, JourneyView, Journeys, Literal, Message, Path, RenderError, Rendered,
-        Renderer, Simulation, Step, StepTaken, TrackedEvent,
+        Renderer, Simulation, Step, StepTaken, TrackedEvent, RELATIONSHIP_ADDED,
     };
 }
 

@@ -444,11 +444,16 @@ async fn objects_relationships_and_topics_reach_the_pipelines_api_as_group_calls
             cio_emulator::ObjectCall::ObjectDeleted { object_type_id, object_id }
                 if object_type_id == "3" && object_id == "acme"
         ));
+        // The topic is kept nested, as Customer.io keeps it; the object and the
+        // relationship were made, then ended.
         let profile = record.profile("42").unwrap();
         assert_eq!(
-            profile["cio_subscription_preferences.topics.topic_2"], false,
+            profile["cio_subscription_preferences"]["topics"]["topic_2"], false,
             "{profile:?}"
         );
+        assert_eq!(record.topics_of("42").get(&2), Some(&false));
+        assert_eq!(record.object(3, "acme"), None);
+        assert_eq!(record.relationships_of("42").count(), 0);
     })
     .await;
 }

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use cio::journey::{Channel, Context, Journeys, Message, Renderer};
 use cio_schema::liquid::{analyze, Root, UseKind};
-use cio_schema::{EventDef, Field, FieldType, Taxonomy};
+use cio_schema::{EventDef, Field, FieldType, ObjectType, Taxonomy};
 use serde_json::{Map, Value};
 
 const PAYLOADS: usize = 10_000;
@@ -41,8 +41,78 @@ fn channel(c: cio_schema::Channel) -> Channel {
     }
 }
 
+/// What starts a campaign: an event, or a relationship to an object of a type
+/// (whose messages read `trigger.<type>.*` and `trigger.relationship.*`).
+#[derive(Clone)]
+enum Trigger {
+    Event(EventDef),
+    Relationship(ObjectType),
+}
+
+impl Trigger {
+    /// The trigger of `campaign`.
+    fn of(taxonomy: &Taxonomy, campaign: &cio_schema::Campaign) -> Option<Trigger> {
+        match campaign.trigger_event() {
+            Some(event) => taxonomy.event(event).cloned().map(Trigger::Event),
+            None => taxonomy
+                .object(campaign.trigger.as_str())
+                .cloned()
+                .map(Trigger::Relationship),
+        }
+    }
+
+    /// The event name the simulation tracks for it.
+    fn name(&self) -> String {
+        match self {
+            Trigger::Event(event) => event.name.as_str().to_owned(),
+            Trigger::Relationship(object) => {
+                format!(
+                    "{}{}",
+                    cio::journey::RELATIONSHIP_ADDED,
+                    object.name.as_str()
+                )
+            }
+        }
+    }
+
+    /// The declared field a `trigger.*`/`event.*` path reads first.
+    fn field(&self, path: &[String]) -> Option<&Field> {
+        match (self, path) {
+            (Trigger::Event(event), [name, ..]) => event.field(name),
+            (Trigger::Relationship(object), [root, name, ..]) => {
+                let fields = if root == "relationship" {
+                    &object.relationship
+                } else if *root == object.name.value {
+                    &object.attributes
+                } else {
+                    return None;
+                };
+                fields.iter().find(|f| f.name.value == *name)
+            }
+            _ => None,
+        }
+    }
+
+    /// Random data of the trigger: the event's, or `{ "<type>": {attributes, id},
+    /// "relationship": {..} }` as the simulation tracks a relationship.
+    fn payload(&self, rng: &mut fastrand::Rng, taxonomy: &Taxonomy) -> Map<String, Value> {
+        match self {
+            Trigger::Event(event) => payload(rng, taxonomy, &event.data),
+            Trigger::Relationship(object) => {
+                let mut attributes = payload(rng, taxonomy, &object.attributes);
+                attributes.insert("id".to_owned(), Value::from(string(rng, 20)));
+                let relationship = payload(rng, taxonomy, &object.relationship);
+                let mut data = Map::new();
+                data.insert(object.name.value.clone(), Value::Object(attributes));
+                data.insert("relationship".to_owned(), Value::Object(relationship));
+                data
+            }
+        }
+    }
+}
+
 /// One `{{ ... }}` of a template that reads a required scalar field unguarded.
-fn required_outputs(source: &str, taxonomy: &Taxonomy, trigger: &EventDef) -> Vec<String> {
+fn required_outputs(source: &str, taxonomy: &Taxonomy, trigger: &Trigger) -> Vec<String> {
     let analysis = analyze(source).unwrap_or_else(|e| panic!("{e}: {source}"));
     let mut out = Vec::new();
     for variable in &analysis.uses {
@@ -54,7 +124,7 @@ fn required_outputs(source: &str, taxonomy: &Taxonomy, trigger: &EventDef) -> Ve
         };
         let field = match variable.root {
             Root::Customer => taxonomy.attribute(name),
-            Root::Event | Root::Trigger => trigger.field(name),
+            Root::Event | Root::Trigger => trigger.field(&variable.path),
         };
         let Some(field) = field else { continue };
         if field.optional || matches!(field.ty, FieldType::List(_) | FieldType::Object) {
@@ -83,7 +153,7 @@ fn required_outputs(source: &str, taxonomy: &Taxonomy, trigger: &EventDef) -> Ve
 /// [`SEPARATOR`], which random strings never contain).
 struct Case {
     message: &'static str,
-    triggers: Vec<EventDef>,
+    triggers: Vec<Trigger>,
     alone: &'static str,
     outputs: Vec<String>,
 }
@@ -97,11 +167,11 @@ fn cases(taxonomy: &Taxonomy) -> (Renderer, Vec<Case>) {
     let mut cases = Vec::new();
     for message in &taxonomy.messages {
         let name = message.name.as_str();
-        let triggers: Vec<EventDef> = taxonomy
+        let triggers: Vec<Trigger> = taxonomy
             .campaigns
             .iter()
             .filter(|c| c.sends().iter().any(|m| m.as_str() == name))
-            .filter_map(|c| taxonomy.event(c.trigger.as_str()).cloned())
+            .filter_map(|c| Trigger::of(taxonomy, c))
             .collect();
         if triggers.is_empty() {
             continue;
@@ -236,11 +306,12 @@ fn check(taxonomy: &Taxonomy, seed: u64) -> usize {
         for i in 0..PAYLOADS {
             let trigger = &case.triggers[i % case.triggers.len()];
             let customer = payload(&mut rng, taxonomy, &taxonomy.profile);
-            let event = payload(&mut rng, taxonomy, &trigger.data);
+            let event = trigger.payload(&mut rng, taxonomy);
+            let event_name = trigger.name();
             let context = Context {
                 person: "person-1",
                 customer: &customer,
-                event_name: trigger.name.as_str(),
+                event_name: &event_name,
                 event: &event,
                 event_timestamp: 1_700_000_000,
                 campaign: "campaign",
@@ -280,8 +351,9 @@ fn every_seed_message_renders_for_random_payloads() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("events.toml");
     let taxonomy = cio_schema::load(&path, "events.toml").result.unwrap();
     let renders = check(&taxonomy, 14);
-    // welcome, verify_reminder, feature_tips, activation_nudge, win_back, discount_offer
-    assert!(renders >= 6 * PAYLOADS, "{renders}");
+    // welcome, verify_reminder, feature_tips, activation_nudge, win_back, discount_offer,
+    // and team_welcome (a relationship to a company starts its campaign)
+    assert!(renders >= 7 * PAYLOADS, "{renders}");
 }
 
 /// A field of each declared type, with bounds, and how a message reads it.

@@ -1,15 +1,15 @@
 //! The seed's `events.toml` end to end through the emulator: every event it declares,
 //! typed by `taxonomy!()`, sent with the Track client, arrives as declared; the
-//! emulator runs the seed's journeys on what arrived, and over 30 days of its clock
-//! every message of both campaigns is delivered and rendered, each `if` going both
-//! ways. (With `CIO_COVERAGE_DIR` set, as in CI, this is also what makes
+//! emulator runs the seed's journeys on what arrived (a relationship to a company
+//! too), and over 30 days of its clock every message of every campaign is delivered
+//! and rendered, each `if` going both ways. (With `CIO_COVERAGE_DIR` set, as in CI, this is also what makes
 //! `cio-cli coverage` find every event and message exercised.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
-use cio::client::{Customer, TrackClient};
+use cio::client::{Customer, Operation, TrackClient};
 use cio::Timestamp;
 use cio_emulator::Emulator;
 use serde_json::json;
@@ -37,6 +37,7 @@ async fn every_event_arrives_and_every_message_renders_down_both_sides_of_each_i
     tokio::time::timeout(Duration::from_secs(60), async {
         let emulator = Emulator::builder()
             .journeys(&taxonomy::JOURNEYS)
+            .object_types(taxonomy::OBJECT_TYPES)
             .clock_start(Timestamp::from_unix(START))
             .start()
             .await
@@ -82,6 +83,25 @@ async fn every_event_arrives_and_every_message_renders_down_both_sides_of_each_i
             role: InvitedTeammateRole::Admin,
         };
         client.track(&ana, invited).await.unwrap();
+        // The app relates Bo to Ana's company: the team_welcome campaign.
+        let acme = Company {
+            name: "Acme".into(),
+            plan: Some(Plan::Pro),
+            seats: Some(5),
+        };
+        let object = Operation::object("acme", &acme).unwrap();
+        client.entity(&object).await.unwrap();
+        let bo = Customer::id("bo");
+        client
+            .identify(&bo, &profile("bo@example.com", "Bo"))
+            .await
+            .unwrap();
+        let relationship = CompanyRelationship {
+            role: Some("admin".into()),
+            invited_by: Some("Ana".into()),
+        };
+        let relate = Operation::relate(&bo, "acme", &relationship).unwrap();
+        client.entity(&relate).await.unwrap();
         let started = UpgradeStarted {
             from_plan: Plan::Free,
             to_plan: Plan::Pro,
@@ -222,6 +242,15 @@ async fn every_event_arrives_and_every_message_renders_down_both_sides_of_each_i
                     "Your first project is one click away"
                 ),
             ]
+        );
+        assert_eq!(to("bo"), [(0, "team_welcome", "You joined Acme")]);
+        let welcome = deliveries.iter().find(|d| d.person == "bo").unwrap();
+        assert!(
+            welcome
+                .body
+                .contains("You are now on the Acme team as admin.\nAna invited you."),
+            "{}",
+            welcome.body
         );
         let win_back = deliveries.iter().find(|d| d.message == "win_back").unwrap();
         assert!(

@@ -35,6 +35,8 @@ struct Plan {
     journeys: &'static Journeys,
     /// The fields typed `timestamp`, which the inbox shows as dates.
     timestamps: &'static [&'static str],
+    /// The object types by name and type id: relationships start campaigns.
+    object_types: &'static [(&'static str, u64)],
     pii: Pii,
     /// The ids of `[segments]`: segment calls to others answer `404`.
     segments: Vec<u64>,
@@ -50,6 +52,7 @@ fn load(args: &EmulatorArgs) -> Result<Option<Plan>, Failure> {
         name: source.name,
         journeys: journeys::leak(&taxonomy),
         timestamps: journeys::timestamps(&taxonomy),
+        object_types: cio_emulator::cli::journeys::object_types(&taxonomy),
         pii: Pii::of(&taxonomy),
         segments: taxonomy.segments.iter().map(|s| s.id).collect(),
     }))
@@ -58,7 +61,10 @@ fn load(args: &EmulatorArgs) -> Result<Option<Plan>, Failure> {
 async fn serve(args: &EmulatorArgs, plan: Option<Plan>) -> Result<(), Failure> {
     let mut builder = args.configure(Emulator::builder()).log_requests(true);
     if let Some(plan) = &plan {
-        builder = builder.journeys(plan.journeys).timestamps(plan.timestamps);
+        builder = builder
+            .journeys(plan.journeys)
+            .timestamps(plan.timestamps)
+            .object_types(plan.object_types);
         for &id in &plan.segments {
             builder = builder.manual_segment(id);
         }

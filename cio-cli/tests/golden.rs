@@ -194,6 +194,35 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "simulate_team",
+        &[
+            "simulate",
+            "tests/fixtures/simulate/team.toml",
+            "--taxonomy",
+            "../events.toml",
+        ],
+    ),
+    (
+        "simulate_team_json",
+        &[
+            "simulate",
+            "tests/fixtures/simulate/team.toml",
+            "--taxonomy",
+            "../events.toml",
+            "--format",
+            "json",
+        ],
+    ),
+    (
+        "simulate_team_errors",
+        &[
+            "simulate",
+            "tests/fixtures/simulate/bad_team.toml",
+            "--taxonomy",
+            "../events.toml",
+        ],
+    ),
+    (
         "simulate_errors",
         &[
             "simulate",

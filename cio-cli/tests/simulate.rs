@@ -14,18 +14,27 @@ mod plan {
     cio::taxonomy!("tests/fixtures/journeys.toml");
 }
 
+mod workspace {
+    cio::taxonomy!("../events.toml");
+}
+
 fn object(value: Value) -> Map<String, Value> {
     value.as_object().cloned().unwrap()
 }
 
 /// What the binary printed for `scenario`, as JSON.
 fn simulate(scenario: &str) -> Value {
+    simulate_on(scenario, "tests/fixtures/journeys.toml")
+}
+
+/// What the binary printed for `scenario` on the journeys of `taxonomy`, as JSON.
+fn simulate_on(scenario: &str, taxonomy: &str) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_cio-cli"))
         .args([
             "simulate",
             scenario,
             "--taxonomy",
-            "tests/fixtures/journeys.toml",
+            taxonomy,
             "--format",
             "json",
         ])
@@ -120,6 +129,47 @@ fn onboarding_scenario_matches_the_library() {
     assert_eq!(document["start"], json!(start));
     assert_eq!(document["end"], json!(sim.now().as_unix()));
     assert_eq!(sim.deliveries().len(), 6);
+}
+
+#[test]
+fn team_scenario_matches_the_library() {
+    // tests/fixtures/simulate/team.toml: objects and relationships.
+    use workspace::{Company, CompanyRelationship, Plan};
+    let start = 1_772_442_000;
+    let mut sim = Simulation::new(&workspace::taxonomy::JOURNEYS, Timestamp::from_unix(start));
+    for (id, name, plan) in [("ana", "Ana", "pro"), ("bo", "Bo", "free")] {
+        sim.identify_json(
+            id,
+            object(json!({
+                "email": format!("{id}@example.com"), "first_name": name, "plan": plan,
+                "created_at": start,
+            })),
+        );
+    }
+    let acme = Company {
+        name: "Acme".into(),
+        plan: Some(Plan::Pro),
+        seats: Some(12),
+    };
+    sim.object("acme", &acme);
+    sim.advance_until(Timestamp::from_unix(start + 3_600));
+    let admin = CompanyRelationship {
+        role: Some("admin".into()),
+        invited_by: Some("Bo".into()),
+    };
+    sim.relate("ana", "acme", &admin);
+    sim.advance_until(Timestamp::from_unix(start + 2 * 3_600));
+    let none = CompanyRelationship {
+        role: None,
+        invited_by: None,
+    };
+    sim.relate("bo", "acme", &none);
+    sim.advance(Duration::from_secs(86_400));
+
+    let document = simulate_on("tests/fixtures/simulate/team.toml", "../events.toml");
+    assert_eq!(printed(&document), deliveries(&sim));
+    assert_eq!(sim.deliveries().len(), 2);
+    assert!(sim.deliveries()[1].body.contains("as member."));
 }
 
 #[test]

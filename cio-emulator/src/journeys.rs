@@ -9,6 +9,7 @@ use cio_core::webhook::Metric;
 use cio_core::Timestamp;
 use serde_json::{Map, Value};
 
+use crate::objects::ObjectKey;
 use crate::webhooks::{self, About, Notifier, ReportError, Source};
 
 /// The journeys the emulator runs and the simulation running them.
@@ -31,6 +32,8 @@ pub(crate) struct Engine {
     sources: Vec<Source>,
     /// Where the deliveries are reported, when the emulator sends webhooks.
     webhooks: Option<Notifier>,
+    /// The object types' names by type id, for `relationship_added` campaigns.
+    object_types: &'static [(&'static str, u64)],
 }
 
 /// The messages the journeys rendered and the branches they took, since the emulator
@@ -58,7 +61,25 @@ impl Engine {
             journeys_seen: 0,
             sources: Vec::new(),
             webhooks: None,
+            object_types: &[],
         }
+    }
+
+    /// Knows the object types by these names and type ids (a taxonomy's
+    /// `taxonomy::OBJECT_TYPES`): relationships to objects of other types start
+    /// nothing.
+    pub(crate) fn with_object_types(mut self, types: &'static [(&'static str, u64)]) -> Self {
+        self.object_types = types;
+        self
+    }
+
+    /// The name of the object type `type_id`, if known.
+    pub(crate) fn type_name(&self, type_id: &str) -> Option<&'static str> {
+        let type_id: u64 = type_id.parse().ok()?;
+        self.object_types
+            .iter()
+            .find(|(_, id)| *id == type_id)
+            .map(|(name, _)| *name)
     }
 
     /// The log of the webhooks sent, when the emulator sends them.
@@ -75,8 +96,9 @@ impl Engine {
     /// The same journeys with nobody in them, the clock back at its start; what was
     /// exercised so far is kept.
     pub(crate) fn fresh(&self) -> Self {
-        let mut engine =
-            Engine::new(self.journeys, self.start).with_webhooks(self.webhooks.clone());
+        let mut engine = Engine::new(self.journeys, self.start)
+            .with_webhooks(self.webhooks.clone())
+            .with_object_types(self.object_types);
         engine.exercised = Exercised {
             deliveries_seen: 0,
             ..self.exercised.clone()
@@ -113,6 +135,38 @@ impl Engine {
             _ => Map::new(),
         };
         self.simulation.track_json(customer, name, data);
+        self.note_started(id);
+        self.collect();
+    }
+
+    /// An object created or updated: its attributes are what the messages of the
+    /// campaigns a relationship to it starts read as `trigger.<type>.*`.
+    pub(crate) fn object(&mut self, object: &ObjectKey, attributes: &Map<String, Value>) {
+        if let Some(name) = self.type_name(&object.type_id) {
+            self.simulation
+                .object_json(name, &object.id, attributes.clone());
+        }
+    }
+
+    /// A relationship added: starts the `relationship_added` campaigns of the
+    /// object's type (when the type is known).
+    pub(crate) fn relate(
+        &mut self,
+        customer: &str,
+        object: &ObjectKey,
+        relationship: Map<String, Value>,
+    ) {
+        let Some(name) = self.type_name(&object.type_id) else {
+            return;
+        };
+        self.simulation
+            .relate_json(customer, name, &object.id, relationship);
+        self.note_started(None);
+        self.collect();
+    }
+
+    /// Notes what started the journeys begun since the last look: the event `id`.
+    fn note_started(&mut self, id: Option<&str>) {
         let started: Vec<(String, &'static str)> = self
             .simulation
             .journeys_all()
@@ -127,7 +181,6 @@ impl Engine {
             self.latest.insert(key, source);
             self.journeys_seen += 1;
         }
-        self.collect();
     }
 
     /// Reports `metric` for delivery number `delivery` (see [`webhooks::report`]).

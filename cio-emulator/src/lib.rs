@@ -38,13 +38,16 @@ mod faults;
 mod guard;
 mod inbox;
 mod journeys;
+mod objects;
 mod offline;
 mod record;
 mod server;
+mod topics;
 mod webhooks;
 
 pub use coverage::{Branch, Coverage, JourneysCoverage, COVERAGE_DIR_ENV};
 pub use faults::{Fault, Faults};
+pub use objects::ObjectKey;
 pub use offline::TrackApi;
 pub use record::{
     ApiVersion, Applied, DroppedCall, ObjectCall, Record, RequestLog, StoredDevice, StoredEvent,
@@ -85,6 +88,7 @@ pub struct EmulatorBuilder {
     wrong_region: bool,
     rules: api::Rules,
     journeys: Option<&'static Journeys>,
+    object_types: &'static [(&'static str, u64)],
     clock_start: Option<Timestamp>,
     coverage_dir: Option<PathBuf>,
     webhook: Option<webhooks::Given>,
@@ -113,6 +117,17 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn journeys(mut self, journeys: &'static Journeys) -> Self {
         self.journeys = Some(journeys);
+        self
+    }
+
+    /// The object types by name and type id (a taxonomy's `taxonomy::OBJECT_TYPES`):
+    /// a relationship to an object of one of them starts the
+    /// [journeys](Self::journeys)' campaigns `relationship_added` of that type,
+    /// whose messages read the object's attributes as `trigger.<type>.*`.
+    /// Objects and relationships are stored whatever their type.
+    #[must_use]
+    pub fn object_types(mut self, types: &'static [(&'static str, u64)]) -> Self {
+        self.object_types = types;
         self
     }
 
@@ -319,6 +334,7 @@ impl EmulatorBuilder {
                 journeys: self.journeys.map(|journeys| {
                     Engine::new(journeys, self.clock_start.unwrap_or_else(Timestamp::now))
                         .with_webhooks(notifier)
+                        .with_object_types(self.object_types)
                 }),
                 timestamps: self.timestamps,
                 ..State::default()
@@ -394,6 +410,7 @@ impl Emulator {
             wrong_region: false,
             rules: api::Rules::default(),
             journeys: None,
+            object_types: &[],
             clock_start: None,
             coverage_dir: std::env::var_os(COVERAGE_DIR_ENV)
                 .filter(|dir| !dir.is_empty())

@@ -75,7 +75,8 @@ async fn main() -> ExitCode {
                 let journeys = journeys::leak(&taxonomy);
                 builder = builder
                     .journeys(journeys)
-                    .timestamps(journeys::timestamps(&taxonomy));
+                    .timestamps(journeys::timestamps(&taxonomy))
+                    .object_types(journeys::object_types(&taxonomy));
                 plan = Some((shown, journeys));
             }
             Err(errors) => {

@@ -7,6 +7,7 @@ use cio_core::journey::Rendered;
 use serde_json::{Map, Value};
 
 use crate::journeys::Engine;
+use crate::objects::ObjectKey;
 
 /// Which API carried a request or an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,6 +64,10 @@ pub enum Applied {
     AddDevice(String),
     /// A device (by token) was deleted.
     DeleteDevice(String),
+    /// The person was related to an object (or their relationship updated).
+    Related(ObjectKey),
+    /// The person's relationship to an object was removed.
+    Unrelated(ObjectKey),
 }
 
 /// One request as it arrived.
@@ -109,7 +114,8 @@ pub struct StoredMetric {
 /// A transactional send the emulator accepted (App API `POST /v1/send/{channel}`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSend {
-    /// `email`, `push` or `sms`.
+    /// `email`, `push`, `sms`, `in_app` or `inbox_message` (the last segment of
+    /// the send path).
     pub channel: String,
     /// The `transactional_message_id` (a string or a number).
     pub message_id: Value,
@@ -182,8 +188,9 @@ pub struct DroppedCall {
 }
 
 /// A Data Pipelines call about an object (a `group`, or the semantic events
-/// `Relationship Deleted` and `Object Deleted`). Objects are not modelled: the
-/// calls are kept as they came, in [`Record::objects`].
+/// `Relationship Deleted` and `Object Deleted`), kept as it came in
+/// [`Record::objects`]; what it does to the objects and relationships is in
+/// [`Record::object_attributes`] and [`Record::relationships`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ObjectCall {
@@ -277,6 +284,13 @@ pub struct Record {
     /// Pipelines calls about objects (`group`, `Relationship Deleted`,
     /// `Object Deleted`), in arrival order.
     pub objects: Vec<ObjectCall>,
+    /// The attributes of each object (by type id and id) that exists: made by an
+    /// object identify (v2, a Pipelines `group`) or a relationship to it, removed
+    /// by its delete.
+    pub object_attributes: BTreeMap<ObjectKey, Map<String, Value>>,
+    /// Per person, the objects they are related to, with each relationship's
+    /// attributes.
+    pub relationships: BTreeMap<String, BTreeMap<ObjectKey, Map<String, Value>>>,
     /// Pipelines requests answered `200` but dropped as invalid (permissive mode),
     /// in arrival order (see [`Record::pipelines_dropped`]).
     pub pipelines_drops: Vec<DroppedCall>,
@@ -334,6 +348,53 @@ impl Record {
         &self.pipelines_drops
     }
 
+    /// The attributes of the object `id` of type `type_id`, if it exists.
+    pub fn object(&self, type_id: u64, id: &str) -> Option<&Map<String, Value>> {
+        self.object_attributes
+            .get(&ObjectKey::new(type_id.to_string(), id))
+    }
+
+    /// The objects `person` is related to, with each relationship's attributes.
+    pub fn relationships_of<'a>(
+        &'a self,
+        person: &str,
+    ) -> impl Iterator<Item = (&'a ObjectKey, &'a Map<String, Value>)> + 'a {
+        self.relationships.get(person).into_iter().flatten()
+    }
+
+    /// The attributes of `person`'s relationship to the object `id` of type
+    /// `type_id`, if they are related.
+    pub fn relationship(
+        &self,
+        person: &str,
+        type_id: u64,
+        id: &str,
+    ) -> Option<&Map<String, Value>> {
+        self.relationships
+            .get(person)?
+            .get(&ObjectKey::new(type_id.to_string(), id))
+    }
+
+    /// The people related to `object`, with each relationship's attributes.
+    pub fn people_of<'a>(
+        &'a self,
+        object: &'a ObjectKey,
+    ) -> impl Iterator<Item = (&'a str, &'a Map<String, Value>)> + 'a {
+        self.relationships
+            .iter()
+            .filter_map(move |(person, related)| Some((person.as_str(), related.get(object)?)))
+    }
+
+    /// `person`'s subscription topics by id (`true` subscribed, `false`
+    /// unsubscribed), from the nested `cio_subscription_preferences` of their
+    /// profile; topics never set are left out.
+    pub fn topics_of(&self, person: &str) -> BTreeMap<u64, bool> {
+        self.profiles
+            .get(person)
+            .map(crate::topics::topics)
+            .unwrap_or_default()
+    }
+
     /// The `group` calls received, in arrival order.
     pub fn groups(&self) -> impl Iterator<Item = &ObjectCall> {
         self.objects
@@ -381,7 +442,7 @@ impl State {
     pub(crate) fn identify(
         &mut self,
         customer: &str,
-        attributes: Map<String, Value>,
+        mut attributes: Map<String, Value>,
         timestamp_ms: Option<i64>,
     ) {
         if self.record.suppressed.contains(customer) {
@@ -395,6 +456,12 @@ impl State {
             }
             *latest = at;
         }
+        let preferences = self
+            .record
+            .profiles
+            .get(customer)
+            .and_then(|profile| profile.get(crate::topics::PREFERENCES));
+        crate::topics::nest_preferences(preferences, &mut attributes);
         if let Some(engine) = &mut self.journeys {
             engine.identify(customer, &attributes);
         }
@@ -405,7 +472,7 @@ impl State {
         }
     }
 
-    fn applied(&mut self, customer: &str, applied: Applied) {
+    pub(crate) fn applied(&mut self, customer: &str, applied: Applied) {
         self.record
             .history
             .entry(customer.to_owned())
@@ -469,6 +536,7 @@ impl State {
         self.record.profiles.remove(customer);
         self.record.events.remove(customer);
         self.record.devices.remove(customer);
+        self.record.relationships.remove(customer);
         self.record.deleted.push(customer.to_owned());
     }
 
@@ -530,6 +598,7 @@ impl State {
                 .or_default()
                 .extend(devices);
         }
+        self.merge_relationships(primary, secondary);
         self.record.deleted.push(secondary.to_owned());
         self.record
             .merges

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use cio_core::journey::{Campaign, Channel, Journeys, Message, Step};
 use cio_core::Timestamp;
-use cio_emulator::{ApiVersion, Applied, Emulator, Fault, ObjectCall, Record};
+use cio_emulator::{ApiVersion, Applied, Emulator, Fault, ObjectCall, ObjectKey, Record};
 use serde_json::{json, Map, Value};
 use support::{track, Mode, Pipelines};
 
@@ -124,6 +124,9 @@ fn assert_every_call_applied(record: &Record) {
         "{:?}",
         groups[1]
     );
+    // The group related u1 to the object, which has the other traits.
+    assert!(record.relationship("u1", 2, "acme").is_some());
+    assert_eq!(record.object(2, "acme").unwrap()["name"], "Acme");
     assert_eq!(
         record.history_of("u1"),
         [
@@ -131,6 +134,7 @@ fn assert_every_call_applied(record: &Record) {
             Applied::Event(Some("m-track".to_owned())),
             Applied::Event(Some("m-page".to_owned())),
             Applied::Event(Some("m-screen".to_owned())),
+            Applied::Related(ObjectKey::new("2", "acme")),
             Applied::Merged("u2".to_owned()),
         ]
     );

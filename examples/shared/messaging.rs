@@ -6,7 +6,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use cio::client::{Customer, Destination, Error};
+use cio::client::{Customer, Destination, Error, Operation};
 use cio::{EventId, Timestamp};
 
 /// The types generated from `events.toml`.
@@ -15,8 +15,9 @@ pub mod events {
 }
 
 use events::{
-    EmailVerified, FeatureUsed, OnboardingStep, Plan, Profile, ProfileUpdate, SignedUp,
-    SignupMethod, SubscriptionCancelled, UpgradeCompleted,
+    Company, CompanyRelationship, EmailVerified, FeatureUsed, InvitedTeammate, InvitedTeammateRole,
+    OnboardingStep, Plan, Profile, ProfileUpdate, SignedUp, SignupMethod, SubscriptionCancelled,
+    UpgradeCompleted,
 };
 
 /// A user of the app, as its database knows them.
@@ -122,6 +123,36 @@ impl MessagingService {
             .await
     }
 
+    /// On an invitation: tracks `invited_teammate` for the inviter, makes sure the
+    /// company object exists, and relates the invitee to it with their role (which
+    /// starts the team_welcome campaign, whose message reads `trigger.company.name`
+    /// and `trigger.relationship.role`).
+    pub async fn on_teammate_invited(
+        &self,
+        inviter: &User,
+        invitee: &User,
+        company: &Team,
+        role: InvitedTeammateRole,
+    ) -> Result<EventId, Error> {
+        let id = self
+            .client
+            .track(
+                &Customer::id(&inviter.id),
+                InvitedTeammate {
+                    invitee_email: invitee.email.clone(),
+                    role,
+                },
+            )
+            .await?;
+        self.client
+            .entity(&Operation::object(&company.id, &company_object(company))?)
+            .await?;
+        let relationship = team_relationship(inviter, role);
+        let relate = Operation::relate(&Customer::id(&invitee.id), &company.id, &relationship)?;
+        self.client.entity(&relate).await?;
+        Ok(id)
+    }
+
     /// On cancellation: records why, and triggers the win-back campaign (whose
     /// message reads `{{ event.reason }}`: the compiler made `reason` required).
     pub async fn on_cancellation(&self, user_id: &str, reason: &str) -> Result<EventId, Error> {
@@ -169,6 +200,48 @@ pub fn upgrade_update(to: Plan, mrr: f64) -> ProfileUpdate {
         .plan(to)
         .mrr(mrr)
         .upgraded_at(Timestamp::now())
+}
+
+/// A company account of the app, as its database knows it.
+#[derive(Debug, Clone)]
+pub struct Team {
+    /// The app's company id (the Customer.io object id).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its plan.
+    pub plan: Plan,
+}
+
+/// The company object sent for `team`.
+pub fn company_object(team: &Team) -> Company {
+    Company {
+        name: team.name.clone(),
+        plan: Some(team.plan),
+        seats: None,
+    }
+}
+
+/// The relationship of a person `inviter` invited with `role`.
+pub fn team_relationship(inviter: &User, role: InvitedTeammateRole) -> CompanyRelationship {
+    let role = match role {
+        InvitedTeammateRole::Admin => "admin",
+        InvitedTeammateRole::Member => "member",
+        InvitedTeammateRole::Viewer => "viewer",
+    };
+    CompanyRelationship {
+        role: Some(role.to_owned()),
+        invited_by: Some(inviter.first_name.clone()),
+    }
+}
+
+/// The demo company: user-1's.
+pub fn demo_team() -> Team {
+    Team {
+        id: "acme".into(),
+        name: "Acme".into(),
+        plan: Plan::Pro,
+    }
 }
 
 /// The update sent on cancellation.

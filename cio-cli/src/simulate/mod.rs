@@ -1,4 +1,5 @@
-//! `cio-cli simulate`: a scenario (people, timed `identify`/`track`, `advance`) run
+//! `cio-cli simulate`: a scenario (people, timed `identify`/`track`/`object`/`relate`,
+//! `advance`) run
 //! through the journeys of a taxonomy, printing every delivery with its rendered
 //! subject, as text or JSON.
 
@@ -79,6 +80,17 @@ pub(crate) fn run(path: &Path, taxonomy: &Path, format: SimulateFormat) -> Resul
                 data,
             } => simulation.track_json(&person, &event, data),
             Action::Advance(seconds) => simulation.advance(Duration::from_secs(seconds)),
+            Action::Object {
+                object_type,
+                id,
+                attributes,
+            } => simulation.object_json(&object_type, &id, attributes),
+            Action::Relate {
+                person,
+                object_type,
+                id,
+                relationship,
+            } => simulation.relate_json(&person, &object_type, &id, relationship),
         }
     }
     let failed = match format {

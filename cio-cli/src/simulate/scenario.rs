@@ -14,7 +14,7 @@ use super::values::{self, hint, kind};
 /// A spanned TOML value.
 pub(crate) type Item<'i> = Spanned<DeValue<'i>>;
 /// A spanned TOML key.
-type Key<'i> = Spanned<DeString<'i>>;
+pub(crate) type Key<'i> = Spanned<DeString<'i>>;
 
 /// Where the clock starts when the scenario does not say: 2026-01-01T00:00:00Z.
 pub(crate) const DEFAULT_START: i64 = 1_767_225_600;
@@ -53,6 +53,27 @@ pub(crate) enum Action {
     },
     /// `advance = "1d"`: the clock moves forward this many seconds.
     Advance(u64),
+    /// `object = "company"`: an object created or updated.
+    Object {
+        /// The object type.
+        object_type: String,
+        /// The object's id.
+        id: String,
+        /// Its attributes.
+        attributes: Map<String, Value>,
+    },
+    /// `relate = "jane"`: a person related to an object (a `relationship_added`
+    /// campaign of its type starts).
+    Relate {
+        /// The person.
+        person: String,
+        /// The object type.
+        object_type: String,
+        /// The object's id.
+        id: String,
+        /// The relationship's attributes.
+        relationship: Map<String, Value>,
+    },
 }
 
 /// The errors of one scenario file, with the positions they are sorted by.

@@ -1,5 +1,6 @@
-//! The `[[steps]]` of a scenario: each `identify`, `track` or `advance`, with its
-//! optional `at`, checked against the taxonomy and the scenario's people.
+//! The `[[steps]]` of a scenario: each `identify`, `track`, `object`, `relate` or
+//! `advance`, with its optional `at`, checked against the taxonomy and the
+//! scenario's people.
 
 use cio_schema::Taxonomy;
 use serde_json::Map;
@@ -13,11 +14,13 @@ use super::values::{self, hint, kind};
 const IDENTIFY_KEYS: [&str; 3] = ["identify", "attributes", "at"];
 const TRACK_KEYS: [&str; 4] = ["track", "person", "data", "at"];
 const ADVANCE_KEYS: [&str; 1] = ["advance"];
-const KINDS: [&str; 3] = ["identify", "track", "advance"];
+const OBJECT_KEYS: [&str; 4] = ["object", "id", "attributes", "at"];
+const RELATE_KEYS: [&str; 5] = ["relate", "to", "id", "relationship", "at"];
+const KINDS: [&str; 5] = ["identify", "track", "advance", "object", "relate"];
 
-/// `an` before `identify`, `a` before `track` and `advance`.
+/// `an` before `identify` and `object`, `a` before the others.
 fn article(kind: &str) -> &'static str {
-    if kind.starts_with('i') {
+    if kind.starts_with('i') || kind.starts_with('o') {
         "an"
     } else {
         "a"
@@ -60,7 +63,7 @@ impl StepReader<'_> {
                 let at = fields.first().map_or(span(item), |(k, _)| span(k));
                 errors.error(
                     at,
-                    "a step needs one of `identify = \"PERSON\"`, `track = \"EVENT\"` or `advance = \"DURATION\"`",
+                    "a step needs one of `identify = \"PERSON\"`, `track = \"EVENT\"`, `object = \"OBJECT_TYPE\"`, `relate = \"PERSON\"` or `advance = \"DURATION\"`",
                 );
                 return None;
             }
@@ -80,6 +83,8 @@ impl StepReader<'_> {
         let allowed: &[&str] = match kind {
             "identify" => &IDENTIFY_KEYS,
             "track" => &TRACK_KEYS,
+            "object" => &OBJECT_KEYS,
+            "relate" => &RELATE_KEYS,
             _ => &ADVANCE_KEYS,
         };
         let mut ok = true;
@@ -170,6 +175,57 @@ impl StepReader<'_> {
                     data,
                 }
             }
+            "object" => {
+                let object = self.object_type(errors, kind_value);
+                let id = self.object_id(errors, kind_key, get("id"), "object");
+                let (object, id) = (object?, id?);
+                let declared = self.declared(&object, false);
+                let owner = format!("object type `{object}`");
+                let attributes = self.fields(
+                    errors,
+                    get("attributes"),
+                    kind_value,
+                    declared,
+                    &owner,
+                    "`attributes`",
+                )?;
+                Action::Object {
+                    object_type: object,
+                    id,
+                    attributes,
+                }
+            }
+            "relate" => {
+                let person = self.person(errors, kind_value);
+                let object = match get("to") {
+                    Some(value) => self.object_type(errors, value),
+                    None => {
+                        errors.error(
+                            errors.key_span(kind_key),
+                            "a `relate` step needs `to = \"OBJECT_TYPE\"` and `id = \"ID\"`: the object the person is related to",
+                        );
+                        None
+                    }
+                };
+                let id = self.object_id(errors, kind_key, get("id"), "relate");
+                let (person, object, id) = (person?, object?, id?);
+                let declared = self.declared(&object, true);
+                let owner = format!("the relationship to a `{object}`");
+                let relationship = self.fields(
+                    errors,
+                    get("relationship"),
+                    kind_value,
+                    declared,
+                    &owner,
+                    "`relationship`",
+                )?;
+                Action::Relate {
+                    person,
+                    object_type: object,
+                    id,
+                    relationship,
+                }
+            }
             _ => {
                 let seconds = self.duration(errors, kind_value, "`advance`")?;
                 self.clock = self.clock.saturating_add(seconds);
@@ -242,6 +298,91 @@ impl StepReader<'_> {
             format!("unknown person `{id}`{advice}"),
         );
         None
+    }
+
+    /// An object type named by `object` or `to`: one of `[objects]`.
+    fn object_type(&self, errors: &mut Errors<'_>, value: &Item<'_>) -> Option<String> {
+        let name = self.string(errors, value, "an object type")?;
+        if self.taxonomy.object(&name).is_some() {
+            return Some(name);
+        }
+        let names = self.taxonomy.objects.iter().map(|o| o.name.value.as_str());
+        let hint = hint(&name, names);
+        let advice = if hint.is_empty() {
+            format!("; declare it as `[objects.{name}]` in events.toml")
+        } else {
+            hint
+        };
+        errors.error(
+            errors.content_span(value),
+            format!("unknown object type `{name}`{advice}"),
+        );
+        None
+    }
+
+    /// The `id = "..."` of an `object` or `relate` step: a string that is not empty.
+    fn object_id(
+        &self,
+        errors: &mut Errors<'_>,
+        kind_key: &super::scenario::Key<'_>,
+        value: Option<&Item<'_>>,
+        kind: &str,
+    ) -> Option<String> {
+        let Some(value) = value else {
+            errors.error(
+                errors.key_span(kind_key),
+                format!(
+                    "{} `{kind}` step needs `id = \"ID\"`: the object's id",
+                    article(kind)
+                ),
+            );
+            return None;
+        };
+        let id = self.string(errors, value, "`id`")?;
+        if id.is_empty() {
+            errors.error(span(value), "`id` must not be empty");
+            return None;
+        }
+        Some(id)
+    }
+
+    /// The attributes (or, with `relationship`, the relationship's) that the object
+    /// type `object` declares.
+    fn declared(&self, object: &str, relationship: bool) -> &[cio_schema::Field] {
+        self.taxonomy.object(object).map_or(&[][..], |o| {
+            if relationship {
+                &o.relationship
+            } else {
+                &o.attributes
+            }
+        })
+    }
+
+    /// The values of a table (`attributes`, `relationship`) checked against
+    /// `declared`: every field without `?` required, no other field.
+    fn fields(
+        &self,
+        errors: &mut Errors<'_>,
+        value: Option<&Item<'_>>,
+        kind_value: &Item<'_>,
+        declared: &[cio_schema::Field],
+        owner: &str,
+        what: &str,
+    ) -> Option<Map<String, serde_json::Value>> {
+        let table = match value {
+            Some(value) => Some(self.table(errors, value, what)?),
+            None => None,
+        };
+        let at = value.map_or_else(|| errors.content_span(kind_value), span);
+        Some(values::fields(
+            errors,
+            self.taxonomy,
+            table,
+            at,
+            declared,
+            (owner, "attribute"),
+            true,
+        ))
     }
 
     /// An event named by `track`: one the taxonomy declares.

@@ -1,5 +1,5 @@
 //! The App API (`/v1/...`, Bearer auth): transactional sends
-//! (`POST /v1/send/{email|push|sms}`) and API-triggered broadcasts
+//! (`POST /v1/send/{email|push|sms|in_app|inbox_message}`) and API-triggered broadcasts
 //! (`POST /v1/campaigns/{id}/triggers`), validated as Customer.io documents them,
 //! errors as `{"meta":{"error":"..."}}`.
 
@@ -73,7 +73,7 @@ pub(super) fn route(
     rules: &Rules,
 ) -> Result<Action, Reply> {
     match (method, path) {
-        ("POST", ["send", channel @ ("email" | "push" | "sms")]) => {
+        ("POST", ["send", channel @ ("email" | "push" | "sms" | "in_app" | "inbox_message")]) => {
             let object = parse_object(body).map_err(|m| error(400, &m))?;
             let send = send(channel, object)?;
             let template = transactional(rules.app_messages, &send)?;

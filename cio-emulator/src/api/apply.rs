@@ -24,6 +24,26 @@ pub(crate) fn apply(state: &mut State, action: Action) -> Reply {
             state.merge(&primary, &secondary);
         }
         Action::Ignore => {}
+        Action::Object(object, attributes) => state.upsert_object(&object, attributes),
+        Action::DeleteObject(object) => state.delete_object(&object),
+        Action::Relate(person, related) => {
+            for related in related {
+                state.relate(&person, related);
+            }
+        }
+        Action::Unrelate(person, objects) => {
+            for object in &objects {
+                state.unrelate(&person, object);
+            }
+        }
+        Action::All(actions) => {
+            for action in actions {
+                let reply = apply(state, action);
+                if reply.status >= 400 {
+                    return reply;
+                }
+            }
+        }
         Action::Pipelines(calls) => pipelines::apply(state, calls),
         Action::PipelinesDropped(dropped) => state.record.pipelines_drops.push(dropped),
         Action::Metric(metric) => state.record.metrics.push(metric),

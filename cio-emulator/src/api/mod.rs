@@ -8,6 +8,7 @@ mod app_render;
 mod apply;
 mod items;
 pub(crate) mod pipelines;
+mod relations;
 mod reports;
 mod v1;
 mod v2;
@@ -143,8 +144,19 @@ pub(crate) enum Action {
     AddDevice(String, String, StoredDevice),
     DeleteDevice(String, String),
     Merge(String, String),
-    /// An operation accepted but not recorded (objects, relationships, deliveries).
+    /// An operation accepted but not recorded (deliveries).
     Ignore,
+    /// An object created or updated with these attributes.
+    Object(crate::objects::ObjectKey, Map<String, Value>),
+    /// An object deleted.
+    DeleteObject(crate::objects::ObjectKey),
+    /// A person related to objects.
+    Relate(String, Vec<crate::objects::Related>),
+    /// A person's relationships to objects removed.
+    Unrelate(String, Vec<crate::objects::ObjectKey>),
+    /// The actions of one operation, applied in order (an identify and the
+    /// relationships it carries).
+    All(Vec<Action>),
     Region,
     /// A delivery metric (`/metrics`) or push event (`/push/events`).
     Metric(StoredMetric),

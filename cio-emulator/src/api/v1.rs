@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::items::{check_attributes, device_of, event_of, identifier};
-use super::{limits, reports, Action, Reply, Rules};
+use super::{limits, relations, reports, Action, Reply, Rules};
 use crate::record::ApiVersion;
 
 /// Reads a v1 request; `path` is what follows `/api/v1/`.
@@ -22,9 +22,15 @@ pub(super) fn route(
         ("GET", ["accounts", "region"]) => Ok(Action::Region),
         ("PUT", ["customers", id]) => {
             let id = v1_customer(id)?;
-            let attributes = parse_object(body).map_err(|m| Reply::v1(400, &m))?;
+            let mut attributes = parse_object(body).map_err(|m| Reply::v1(400, &m))?;
+            let related = relations::v1_relationships(&id, &mut attributes)
+                .map_err(|e| Reply::v1(400, &e.message))?;
             check_attributes(&attributes).map_err(|e| Reply::v1(400, &e.message))?;
-            Ok(Action::Identify(id, attributes, None))
+            let identify = Action::Identify(id, attributes, None);
+            Ok(match related {
+                Some(related) => Action::All(vec![identify, related]),
+                None => identify,
+            })
         }
         ("DELETE", ["customers", id]) => Ok(Action::Delete(v1_customer(id)?)),
         ("POST", ["customers", id, "events"]) => {

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::items::{check_attributes, check_seconds, device_of, event_of, identifier};
-use super::{invalid, limits, Action, ItemError, Reply, Rules};
+use super::{invalid, limits, relations, Action, ItemError, Reply, Rules};
 use crate::record::ApiVersion;
 
 /// Reads a v2 request; `path` is what follows `/api/v2/`.
@@ -51,7 +51,8 @@ fn operation(value: &Value, rules: &Rules) -> Result<Action, ItemError> {
     let action = op.get("action").and_then(Value::as_str).unwrap_or("");
     match kind {
         "person" => {}
-        "object" | "delivery" => return Ok(Action::Ignore),
+        "object" => return relations::object_operation(op, action),
+        "delivery" => return Ok(Action::Ignore),
         "" => return Err(invalid("required", "type", "type is required")),
         _ => {
             return Err(invalid(
@@ -98,7 +99,15 @@ fn operation(value: &Value, rules: &Rules) -> Result<Action, ItemError> {
                 None => None,
             };
             let timestamp_ms = timestamp.map(|seconds| seconds.saturating_mul(1000));
-            Ok(Action::Identify(customer, attributes, timestamp_ms))
+            let related = relations::person_relationships(op.get("cio_relationships"))?;
+            let identify = Action::Identify(customer.clone(), attributes, timestamp_ms);
+            if related.is_empty() {
+                return Ok(identify);
+            }
+            Ok(Action::All(vec![
+                identify,
+                Action::Relate(customer, related),
+            ]))
         }
         "event" | "page" | "screen" => {
             op.insert("type".to_owned(), Value::String(action.to_owned()));
@@ -126,7 +135,9 @@ fn operation(value: &Value, rules: &Rules) -> Result<Action, ItemError> {
             let (token, device) = device_of(device, "token")?;
             Ok(Action::AddDevice(customer, token, device))
         }
-        "add_relationships" | "delete_relationships" => Ok(Action::Ignore),
+        "add_relationships" | "delete_relationships" => {
+            relations::person_action(customer, action == "add_relationships", &op)
+        }
         "" => Err(invalid("required", "action", "action is required")),
         _ => Err(invalid(
             "invalid",

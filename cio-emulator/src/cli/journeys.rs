@@ -29,6 +29,19 @@ pub fn timestamps(taxonomy: &model::Taxonomy) -> &'static [&'static str] {
     slice(taxonomy.timestamp_paths().iter().map(|p| text(p)).collect())
 }
 
+/// The object types of `taxonomy` by name and type id, leaked as
+/// `taxonomy::OBJECT_TYPES` is static (what
+/// [`EmulatorBuilder::object_types`](crate::EmulatorBuilder::object_types) takes).
+pub fn object_types(taxonomy: &model::Taxonomy) -> &'static [(&'static str, u64)] {
+    slice(
+        taxonomy
+            .objects
+            .iter()
+            .map(|object| (text(&object.name.value), object.type_id))
+            .collect(),
+    )
+}
+
 fn text(s: &str) -> &'static str {
     Box::leak(s.to_owned().into_boxed_str())
 }

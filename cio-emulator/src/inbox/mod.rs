@@ -11,6 +11,7 @@
 //!   `metric=opened&back=PATH` from the buttons under each message, answered with a
 //!   redirect to `PATH`): reports a metric of the delivery with a signed reporting
 //!   webhook, when the emulator sends them;
+//! - `GET /objects/TYPE_ID/ID`: an object's attributes and the people related to it;
 //! - each message rendered (an email body as HTML, in a sandboxed `srcdoc` iframe), as
 //!   plain text and as its Liquid source, with its webhooks' metrics;
 //! - `GET /__deliveries` (optionally `?person=ID`): the deliveries as JSON;
@@ -73,6 +74,7 @@ pub(crate) fn handles(path: &str) -> bool {
     path == "/"
         || path.starts_with("/__")
         || path.starts_with("/people/")
+        || path.starts_with("/objects/")
         || path.starts_with("/messages/")
 }
 
@@ -110,6 +112,16 @@ pub(crate) fn answer(
             match n {
                 Some(n) => report::report(state, n, body),
                 None => Page::json(404, &serde_json::json!({"error": "no such message"})),
+            }
+        }
+        ("GET", _) if path.starts_with("/objects/") => {
+            let page = path["/objects/".len()..]
+                .split_once('/')
+                .and_then(|(t, id)| Some((markup::decode(t)?, markup::decode(id)?)))
+                .and_then(|(t, id)| page::object(state, &t, &id));
+            match page {
+                Some(page) => Page::html(200, page),
+                None => Page::html(404, page::not_found(state, "No such object")),
             }
         }
         ("GET", _) if path.starts_with("/messages/") => {

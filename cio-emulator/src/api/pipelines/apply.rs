@@ -1,8 +1,11 @@
 //! Applying valid Pipelines calls to the state the Track API feeds.
 
+use serde_json::{Map, Value};
+
 use super::{Call, CallType, Effect};
 use crate::api::Action;
-use crate::record::State;
+use crate::objects::{ObjectKey, Related};
+use crate::record::{ObjectCall, State};
 
 /// Applies `calls` in order. Each `messageId` counts as an arrival
 /// ([`Record::arrivals`](crate::Record::arrivals)); a track call (a semantic event too)
@@ -34,7 +37,51 @@ pub(crate) fn apply(state: &mut State, calls: Vec<Call>) {
                 .record
                 .anonymous_identifies
                 .push((anonymous_id, traits)),
-            Effect::Object(object) => state.record.objects.push(object),
+            Effect::Object(call) => {
+                apply_object(state, &call);
+                state.record.objects.push(call);
+            }
         }
+    }
+}
+
+/// What a call about an object does: a `group` updates the object with its
+/// `traits` (but `object_type_id` and `relationshipAttributes`) and relates the
+/// person it names, with `traits.relationshipAttributes`; `Relationship Deleted`
+/// and `Object Deleted` remove the relationship and the object.
+fn apply_object(state: &mut State, call: &ObjectCall) {
+    match call {
+        ObjectCall::Group {
+            person,
+            object_type_id,
+            object_id,
+            traits,
+            ..
+        } => {
+            let object = ObjectKey::new(object_type_id.as_str(), object_id.as_str());
+            let mut attributes = traits.clone();
+            attributes.remove("object_type_id");
+            let relationship = match attributes.remove("relationshipAttributes") {
+                Some(Value::Object(r)) => r,
+                _ => Map::new(),
+            };
+            state.upsert_object(&object, attributes);
+            if let Some(person) = person {
+                let attributes = relationship;
+                state.relate(person, Related { object, attributes });
+            }
+        }
+        ObjectCall::RelationshipDeleted {
+            person,
+            object_type_id,
+            object_id,
+        } => state.unrelate(
+            person,
+            &ObjectKey::new(object_type_id.as_str(), object_id.as_str()),
+        ),
+        ObjectCall::ObjectDeleted {
+            object_type_id,
+            object_id,
+        } => state.delete_object(&ObjectKey::new(object_type_id.as_str(), object_id.as_str())),
     }
 }

@@ -7,6 +7,7 @@
 mod index;
 mod journey;
 mod message;
+mod object;
 mod person;
 
 use std::fmt::Write as _;
@@ -16,6 +17,7 @@ use cio_core::Timestamp;
 
 pub(super) use index::index;
 pub(super) use message::message;
+pub(super) use object::object;
 pub(super) use person::{knows, person};
 
 use super::markup::escape;

@@ -46,6 +46,7 @@ pub(in crate::inbox) fn person(state: &State, person: &str) -> String {
         "<section id=\"attributes-section\"><h2>Attributes</h2>{}</section>",
         attributes_table(profile, &timestamps)
     );
+    html.push_str(&super::object::related(state, person));
     let _ = write!(
         html,
         "<section id=\"timeline-section\"><h2>Timeline</h2>{}</section></div>",
