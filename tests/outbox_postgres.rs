@@ -482,20 +482,10 @@ async fn a_207_dead_letters_the_refused_items_with_their_reasons() {
         let name = "t_dead";
         let pool = setup(&url, name).await;
         let outbox = Outbox::postgres_in(pool.clone(), name).await.unwrap();
+        let (ops, _) = signups_with_poison(100, 33, 7);
         let mut tx = pool.begin().await.unwrap();
-        for n in 0..100u32 {
-            let customer = Customer::id(format!("user-{n}"));
-            if n % 33 == 7 {
-                outbox
-                    .track(&mut *tx, &customer, Poison { n })
-                    .await
-                    .unwrap();
-            } else {
-                outbox
-                    .track(&mut *tx, &customer, SignedUp { plan: "pro", n })
-                    .await
-                    .unwrap();
-            }
+        for op in &ops {
+            outbox.send(&mut *tx, op).await.unwrap();
         }
         tx.commit().await.unwrap();
         let emulator = Emulator::builder()

@@ -113,22 +113,10 @@ async fn a_207_dead_letters_the_refused_items_with_their_reasons() {
     bounded(60, async {
         let pool = pool(&sqlite_url("dead_letters")).await;
         let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
-        let mut poison = HashSet::new();
+        let (ops, poison) = signups_with_poison(100, 33, 7);
         let mut tx = pool.begin().await.unwrap();
-        for n in 0..100u32 {
-            let customer = Customer::id(format!("user-{n}"));
-            if n % 33 == 7 {
-                let id = outbox
-                    .track(&mut *tx, &customer, Poison { n })
-                    .await
-                    .unwrap();
-                poison.insert(id.to_string());
-            } else {
-                outbox
-                    .track(&mut *tx, &customer, SignedUp { plan: "pro", n })
-                    .await
-                    .unwrap();
-            }
+        for op in &ops {
+            outbox.send(&mut *tx, op).await.unwrap();
         }
         tx.commit().await.unwrap();
         assert_eq!(poison.len(), 3);

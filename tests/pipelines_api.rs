@@ -223,22 +223,10 @@ async fn strict_refusals_are_dead_lettered_with_the_apis_reason() {
     bounded(60, async {
         let pool = pool(&sqlite_url("pipelines_dead_letters")).await;
         let outbox = Outbox::sqlite(pool.clone()).await.unwrap();
-        let mut poison = HashSet::new();
+        let (ops, poison) = signups_with_poison(40, 13, 5);
         let mut tx = pool.begin().await.unwrap();
-        for n in 0..40u32 {
-            let customer = Customer::id(format!("user-{n}"));
-            if n % 13 == 5 {
-                let id = outbox
-                    .track(&mut *tx, &customer, Poison { n })
-                    .await
-                    .unwrap();
-                poison.insert(id.to_string());
-            } else {
-                outbox
-                    .track(&mut *tx, &customer, SignedUp { plan: "pro", n })
-                    .await
-                    .unwrap();
-            }
+        for op in &ops {
+            outbox.send(&mut *tx, op).await.unwrap();
         }
         tx.commit().await.unwrap();
         let emulator = Emulator::builder()

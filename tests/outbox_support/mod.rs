@@ -75,6 +75,31 @@ impl Event for Poison {
     const NAME: &'static str = "poison";
 }
 
+/// `count` signups of a person each, every `poison_every`-th from `first_poison` a
+/// [`Poison`] event instead (one the emulator is told to refuse): the operations in
+/// order, and the ids of the poisoned ones.
+pub fn signups_with_poison(
+    count: u32,
+    poison_every: u32,
+    first_poison: u32,
+) -> (Vec<Operation>, std::collections::HashSet<String>) {
+    let mut poisoned = std::collections::HashSet::new();
+    let ops = (0..count)
+        .map(|n| {
+            let customer = Customer::id(format!("user-{n}"));
+            if n % poison_every == first_poison {
+                let tracked = cio_core::Tracked::new(Poison { n });
+                poisoned.insert(tracked.id().to_string());
+                Operation::event(&customer, &tracked).unwrap()
+            } else {
+                let tracked = cio_core::Tracked::new(SignedUp { plan: "pro", n });
+                Operation::event(&customer, &tracked).unwrap()
+            }
+        })
+        .collect();
+    (ops, poisoned)
+}
+
 /// Runs `test` or fails after `secs` seconds.
 pub async fn bounded<T>(secs: u64, test: impl Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(secs), test)
