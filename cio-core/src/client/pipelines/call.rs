@@ -83,21 +83,6 @@ pub(crate) const fn path_of(kind: OperationKind) -> &'static str {
     call_of(kind).0
 }
 
-/// A `track` call of a person (`{"type":"track","userId":..`) rewritten for an
-/// anonymous person: `userId` becomes `anonymousId`.
-pub(crate) fn anonymous(call: &[u8]) -> Result<Vec<u8>, Error> {
-    const NAMED: &[u8] = b"{\"type\":\"track\",\"userId\":";
-    const ANONYMOUS: &[u8] = b"{\"type\":\"track\",\"anonymousId\":";
-    let rest = call
-        .strip_prefix(NAMED)
-        .ok_or_else(|| Error::Serialize("not a call of a named person".to_owned()))?;
-    let mut out = Vec::with_capacity(call.len() + 5);
-    out.extend_from_slice(ANONYMOUS);
-    out.extend_from_slice(rest);
-    check_limit(Limit::PipelinesCall, out.len(), None)?;
-    Ok(out)
-}
-
 /// The Pipelines call name and, for semantic events, the event, of each kind.
 const fn call_of(kind: OperationKind) -> (&'static str, Option<&'static str>) {
     match kind {
@@ -249,6 +234,17 @@ pub(crate) fn finish(mut out: Vec<u8>, suffix: &[u8]) -> Result<Vec<u8>, Error> 
 /// its own fields. Its `messageId` is the operation's ULID
 /// ([`Operation::message_id`]): the same at every attempt.
 pub(crate) fn from_operation(op: &Operation, suffix: &[u8]) -> Result<Vec<u8>, Error> {
+    convert(op, suffix, "userId")
+}
+
+/// [`from_operation`] for an event of a person not identified yet: its identifier
+/// goes out as `anonymousId`.
+pub(crate) fn anonymous_event(op: &Operation, suffix: &[u8]) -> Result<Vec<u8>, Error> {
+    convert(op, suffix, "anonymousId")
+}
+
+/// The call of `op`, its person named under `person_key`.
+fn convert(op: &Operation, suffix: &[u8], person_key: &str) -> Result<Vec<u8>, Error> {
     let stored: Stored<'_> = serde_json::from_slice(op.as_bytes())
         .map_err(|e| Error::Serialize(format!("the operation is not cio's JSON: {e}")))?;
     if matches!(
@@ -278,7 +274,7 @@ pub(crate) fn from_operation(op: &Operation, suffix: &[u8]) -> Result<Vec<u8>, E
     let Some(user_id) = user_id else {
         return Err(missing("person"));
     };
-    write_head(&mut out, call, "userId", &user_id, op.message_id())?;
+    write_head(&mut out, call, person_key, &user_id, op.message_id())?;
     if let Some(event) = semantic {
         out.extend_from_slice(b",\"event\":");
         write_json(&mut out, event)?;

@@ -207,13 +207,11 @@ impl PipelinesClient {
         event: impl Into<Tracked<E>>,
     ) -> Result<EventId, Error> {
         let tracked = event.into();
-        // The checks and bytes of an identified event, then the person swapped for
-        // the anonymous id.
+        // The checks and bytes of an identified event, its person named anonymous.
         let holder = Customer::id(anonymous_id);
         holder.validate()?;
         let op = Operation::event(&holder, &tracked)?;
-        let named = self.call_of(&op)?;
-        let call = call::anonymous(&named)?;
+        let call = call::anonymous_event(&op, self.suffix())?;
         self.post("track", call).await?;
         Ok(tracked.id())
     }
