@@ -4,6 +4,7 @@
 use toml::de::DeValue;
 
 use super::fields::{read_fields, Owner};
+use super::ids::{read_ids, IdTable};
 use super::reader::Str;
 use super::reader::{entries, key_name, kind, named_tables, span, string, table, unsigned, Value};
 use super::workflow::{inline, read_file, Files};
@@ -12,7 +13,6 @@ use crate::model::{AppChannel, AppMessage, AppMessageId, AppMessageKind, Segment
 use crate::suggest::hint;
 
 const TRANSACTIONAL_KEYS: [&str; 7] = ["id", "channel", "doc", "data", "subject", "body", "file"];
-const SEGMENT_KEYS: [&str; 2] = ["id", "doc"];
 const APP_CHANNELS: [&str; 7] = [
     "email", "sms", "push", "in_app", "inbox", "webhook", "slack",
 ];
@@ -237,64 +237,14 @@ fn read_id(
 
 /// Reads `[segments]`: `name = 7` or `name = { id = 7, doc = "..." }`.
 pub(crate) fn read_segments(sink: &mut Sink<'_>, value: &Value<'_>) -> Vec<SegmentDef> {
-    let Some(t) = table(sink, value, "`segments`") else {
-        return Vec::new();
+    let segments = IdTable {
+        section: "`segments`",
+        noun: "segment",
+        example: 7,
+        unique: "each segment is declared once",
     };
-    let mut out: Vec<SegmentDef> = Vec::new();
-    for (key, v) in entries(t) {
-        let name = key_name(key);
-        let what = format!("segment `{}`", name.value);
-        let (id, doc) = match v.get_ref() {
-            DeValue::Integer(_) => (segment_id(sink, v, &what), None),
-            DeValue::Table(long) => {
-                let mut id = None;
-                let mut doc = None;
-                for (k, v) in entries(long) {
-                    match k.get_ref().as_ref() {
-                        "id" => id = segment_id(sink, v, &what),
-                        "doc" => doc = string(sink, v, &format!("`doc` of {what}")).map(|s| s.text),
-                        _ => sink.unknown_key(&key_name(k), &what, &SEGMENT_KEYS),
-                    }
-                }
-                if !long.contains_key("id") {
-                    sink.error(name.span, format!("{what} has no `id`"));
-                }
-                (id, doc)
-            }
-            other => {
-                sink.error(
-                    span(v),
-                    format!(
-                        "{what} must be the segment's id (a positive integer) or `{{ id = 7, doc = \"...\" }}`, found {}",
-                        kind(other)
-                    ),
-                );
-                (None, None)
-            }
-        };
-        let Some(id) = id else { continue };
-        if let Some(first) = out.iter().find(|s| s.id == id) {
-            sink.error(
-                span(v),
-                format!(
-                    "{what} has the id {id} of segment `{}`; each segment is declared once",
-                    first.name.value
-                ),
-            );
-            continue;
-        }
-        out.push(SegmentDef { name, id, doc });
-    }
-    out
-}
-
-fn segment_id(sink: &mut Sink<'_>, v: &Value<'_>, what: &str) -> Option<u64> {
-    let id = unsigned(v.get_ref()).filter(|n| *n > 0);
-    if id.is_none() {
-        sink.error(
-            span(v),
-            format!("the id of {what} must be a positive integer"),
-        );
-    }
-    id
+    read_ids(sink, value, &segments)
+        .into_iter()
+        .map(|(name, id, doc)| SegmentDef { name, id, doc })
+        .collect()
 }

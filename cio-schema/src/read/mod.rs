@@ -8,6 +8,7 @@ mod app;
 mod condition;
 mod duration;
 mod fields;
+mod ids;
 mod objects;
 mod reader;
 mod types;

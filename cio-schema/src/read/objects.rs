@@ -5,12 +5,12 @@
 use toml::de::DeValue;
 
 use super::fields::{read_fields, Owner};
+use super::ids::{read_ids, IdTable};
 use super::reader::{entries, key_name, kind, named_tables, span, string, table, unsigned, Value};
 use crate::diagnostic::Sink;
 use crate::model::{ObjectType, Span, TopicDef};
 
 const OBJECT_KEYS: [&str; 4] = ["type_id", "doc", "attributes", "relationship"];
-const TOPIC_KEYS: [&str; 2] = ["id", "doc"];
 
 /// What `[objects]` declares.
 #[derive(Debug, Default)]
@@ -120,64 +120,14 @@ fn read_type_id(sink: &mut Sink<'_>, v: &Value<'_>, what: &str) -> Option<(u64, 
 
 /// Reads `[topics]`: `name = 1` or `name = { id = 1, doc = "..." }`.
 pub(crate) fn read_topics(sink: &mut Sink<'_>, value: &Value<'_>) -> Vec<TopicDef> {
-    let Some(t) = table(sink, value, "`topics`") else {
-        return Vec::new();
+    let topics = IdTable {
+        section: "`topics`",
+        noun: "topic",
+        example: 1,
+        unique: "each topic has its own id",
     };
-    let mut out: Vec<TopicDef> = Vec::new();
-    for (key, v) in entries(t) {
-        let name = key_name(key);
-        let what = format!("topic `{}`", name.value);
-        let (id, doc) = match v.get_ref() {
-            DeValue::Integer(_) => (topic_id(sink, v, &what), None),
-            DeValue::Table(long) => {
-                let mut id = None;
-                let mut doc = None;
-                for (k, v) in entries(long) {
-                    match k.get_ref().as_ref() {
-                        "id" => id = topic_id(sink, v, &what),
-                        "doc" => doc = string(sink, v, &format!("`doc` of {what}")).map(|s| s.text),
-                        _ => sink.unknown_key(&key_name(k), &what, &TOPIC_KEYS),
-                    }
-                }
-                if !long.contains_key("id") {
-                    sink.error(name.span, format!("{what} has no `id`"));
-                }
-                (id, doc)
-            }
-            other => {
-                sink.error(
-                    span(v),
-                    format!(
-                        "{what} must be the topic's id (a positive integer) or `{{ id = 1, doc = \"...\" }}`, found {}",
-                        kind(other)
-                    ),
-                );
-                (None, None)
-            }
-        };
-        let Some(id) = id else { continue };
-        if let Some(first) = out.iter().find(|topic| topic.id == id) {
-            sink.error(
-                span(v),
-                format!(
-                    "{what} has the id {id} of topic `{}`; each topic has its own id",
-                    first.name.value
-                ),
-            );
-            continue;
-        }
-        out.push(TopicDef { name, id, doc });
-    }
-    out
-}
-
-fn topic_id(sink: &mut Sink<'_>, v: &Value<'_>, what: &str) -> Option<u64> {
-    let id = unsigned(v.get_ref()).filter(|n| *n > 0);
-    if id.is_none() {
-        sink.error(
-            span(v),
-            format!("the id of {what} must be a positive integer"),
-        );
-    }
-    id
+    read_ids(sink, value, &topics)
+        .into_iter()
+        .map(|(name, id, doc)| TopicDef { name, id, doc })
+        .collect()
 }
