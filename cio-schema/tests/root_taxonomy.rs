@@ -108,10 +108,27 @@ fn root_events_toml_validates_clean() {
             "verify_reminder",
             "feature_tips",
             "activation_nudge",
+            "team_welcome",
             "win_back",
             "discount_offer"
         ]
     );
+    // A relationship to a company starts team_welcome.
+    let team = taxonomy
+        .campaigns
+        .iter()
+        .find(|c| c.name.as_str() == "team_welcome")
+        .unwrap();
+    assert_eq!(team.trigger_event(), None);
+    assert_eq!(team.trigger.as_str(), "company");
+    let company = taxonomy.objects.iter().find(|o| o.name.as_str() == "company");
+    assert_eq!(company.map(|o| o.type_id), Some(1));
+    let topics: Vec<(&str, u64)> = taxonomy
+        .topics
+        .iter()
+        .map(|t| (t.name.as_str(), t.id))
+        .collect();
+    assert_eq!(topics, [("product_updates", 1), ("newsletter", 2)]);
     assert!(taxonomy
         .messages
         .iter()
