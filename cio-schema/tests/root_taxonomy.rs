@@ -121,7 +121,10 @@ fn root_events_toml_validates_clean() {
         .unwrap();
     assert_eq!(team.trigger_event(), None);
     assert_eq!(team.trigger.as_str(), "company");
-    let company = taxonomy.objects.iter().find(|o| o.name.as_str() == "company");
+    let company = taxonomy
+        .objects
+        .iter()
+        .find(|o| o.name.as_str() == "company");
     assert_eq!(company.map(|o| o.type_id), Some(1));
     let topics: Vec<(&str, u64)> = taxonomy
         .topics
