@@ -46,11 +46,10 @@ impl BatchSize {
         len + self.growth
     }
 
-    /// The bytes an operation of `len` bytes takes in a batch (the relay's measure;
-    /// the pipeline queues operations by [`BatchSize::wire_len`] and adds the comma).
-    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-    pub(crate) fn cost(&self, len: usize) -> usize {
-        self.wire_len(len) + 1
+    /// The bytes an operation of `wire_len` bytes on the wire ([`BatchSize::wire_len`])
+    /// takes in a batch: itself and its comma.
+    pub(crate) const fn cost(wire_len: usize) -> usize {
+        wire_len + 1
     }
 
     /// The room for operations in one batch.

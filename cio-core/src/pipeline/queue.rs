@@ -182,7 +182,7 @@ impl<T> Queue<T> {
             return;
         }
         while let Some(front) = inner.items.front() {
-            let cost = front.bytes + 1;
+            let cost = crate::delivery::BatchSize::cost(front.bytes);
             if cost > budget {
                 break;
             }

@@ -60,7 +60,7 @@ fn batches(items: Vec<Item>, size: BatchSize) -> Vec<Vec<Item>> {
     let mut current: Vec<Item> = Vec::new();
     let mut room = size.room();
     for item in items {
-        let cost = size.cost(item.op.len());
+        let cost = BatchSize::cost(size.wire_len(item.op.len()));
         if !current.is_empty() && cost > room {
             out.push(std::mem::take(&mut current));
             room = size.room();

@@ -9,6 +9,7 @@ use tracing::Instrument;
 use super::{InFlight, Meta, Worker};
 use crate::client::BATCH_OVERHEAD;
 use crate::delivery::sink::{Payload, Sink};
+use crate::delivery::BatchSize;
 use crate::pipeline::queue::Entry;
 use crate::pipeline::stats::Counter;
 
@@ -26,7 +27,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
             self.take_ready_retries(now, &mut ops, &mut metas, &mut budget);
             let retries = ops.len();
             while let Some((op, meta)) = self.turns.take_ready(budget) {
-                budget -= meta.bytes + 1;
+                budget -= BatchSize::cost(meta.bytes);
                 ops.push(op);
                 metas.push(meta);
             }
@@ -90,7 +91,7 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
             }
             let group = &mut self.waiting[index].items;
             while let Some((_, meta)) = group.last() {
-                let cost = meta.bytes + 1;
+                let cost = BatchSize::cost(meta.bytes);
                 if cost > *budget {
                     return;
                 }
@@ -106,7 +107,12 @@ impl<T: Payload, S: Sink<T>> Worker<T, S> {
 
     /// Sends one batch in its own task.
     pub(super) fn start(&mut self, ops: Vec<T>, metas: Vec<Meta>, retries: usize) {
-        let bytes = BATCH_OVERHEAD + metas.iter().map(|meta| meta.bytes + 1).sum::<usize>() - 1;
+        let bytes = BATCH_OVERHEAD
+            + metas
+                .iter()
+                .map(|meta| BatchSize::cost(meta.bytes))
+                .sum::<usize>()
+            - 1;
         let span = tracing::info_span!(
             "cio.pipeline.batch",
             count = ops.len(),
