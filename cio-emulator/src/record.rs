@@ -473,22 +473,33 @@ impl State {
     }
 
     pub(crate) fn applied(&mut self, customer: &str, applied: Applied) {
-        self.record
-            .history
-            .entry(customer.to_owned())
-            .or_default()
-            .push(applied);
+        match self.record.history.get_mut(customer) {
+            Some(history) => history.push(applied),
+            None => {
+                self.record
+                    .history
+                    .insert(customer.to_owned(), vec![applied]);
+            }
+        }
     }
 
     /// Counts an arrival of `id` (an event id or a Pipelines `messageId`); with
     /// `dedup`, returns `false` when `id` was applied before (a duplicate, counted
     /// as ignored), else `true`.
     pub(crate) fn arrive(&mut self, id: &str, dedup: bool) -> bool {
-        *self.record.arrivals_by_id.entry(id.to_owned()).or_insert(0) += 1;
+        match self.record.arrivals_by_id.get_mut(id) {
+            Some(count) => *count += 1,
+            None => {
+                self.record.arrivals_by_id.insert(id.to_owned(), 1);
+            }
+        }
         self.record.arrivals_total += 1;
-        if dedup && !self.seen_ids.insert(id.to_owned()) {
+        if dedup && self.seen_ids.contains(id) {
             self.record.duplicates_ignored += 1;
             return false;
+        }
+        if dedup {
+            self.seen_ids.insert(id.to_owned());
         }
         true
     }
@@ -514,11 +525,12 @@ impl State {
                     );
                 }
                 self.applied(c, Applied::Event(event.id.clone()));
-                self.record
-                    .events
-                    .entry(c.to_owned())
-                    .or_default()
-                    .push(event);
+                match self.record.events.get_mut(c) {
+                    Some(events) => events.push(event),
+                    None => {
+                        self.record.events.insert(c.to_owned(), vec![event]);
+                    }
+                }
             }
             None => self.record.anonymous_events.push(event),
         }

@@ -19,7 +19,9 @@
 //! SQLite on a file in `target/`; PostgreSQL when `CIO_TEST_POSTGRES_URL` is set.
 //! Run: `cargo bench -p cio-relay --bench outbox` (five runs each, median and range);
 //! `CIO_BENCH_DB=sqlite` or `postgres` and `CIO_BENCH=enqueue`, `throughput` or `resume`
-//! run one part.
+//! run one part; `CIO_BENCH_RELAYS=1` measures one relay only, `CIO_BENCH_ONE_PERSON=N`
+//! sets the one-person backlog (2,000; 0 skips it), and `CIO_BENCH_CPU=1` prints how
+//! busy the machine was during each delivery run.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::{Duration, Instant};
@@ -333,6 +335,22 @@ async fn forget_people(db: &Db, outbox: &Outbox) {
     }
 }
 
+/// The machine's busy and total CPU ticks so far (`/proc/stat`; zeros elsewhere).
+fn cpu_ticks() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let total: u64 = ticks.iter().sum();
+    let idle = ticks.get(3).copied().unwrap_or(0) + ticks.get(4).copied().unwrap_or(0);
+    (total - idle, total)
+}
+
 /// Delivers everything pending with `relays` relays; returns events per second.
 async fn deliver_all(outbox: &Outbox, relays: usize) -> f64 {
     let pending = outbox.stats().await.unwrap().pending;
@@ -341,6 +359,7 @@ async fn deliver_all(outbox: &Outbox, relays: usize) -> f64 {
         .start()
         .await
         .unwrap();
+    let cpu_before = cpu_ticks();
     let started = Instant::now();
     let running: Vec<Relay> = (0..relays)
         .map(|_| {
@@ -359,6 +378,14 @@ async fn deliver_all(outbox: &Outbox, relays: usize) -> f64 {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let secs = started.elapsed().as_secs_f64();
+    if std::env::var_os("CIO_BENCH_CPU").is_some() {
+        let (busy, total) = cpu_ticks();
+        let (b0, t0) = cpu_before;
+        println!(
+            "  {pending} rows in {secs:.3} s, machine busy {:.0}%",
+            100.0 * (busy - b0) as f64 / (total - t0).max(1) as f64
+        );
+    }
     for relay in &running {
         relay.shutdown().await;
     }
@@ -367,9 +394,29 @@ async fn deliver_all(outbox: &Outbox, relays: usize) -> f64 {
     pending as f64 / secs
 }
 
+/// A number from the environment, or `default`.
+fn env_number(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+/// The relay counts measured: `CIO_BENCH_RELAYS=1` (or `1,3`, the default).
+fn bench_relays() -> Vec<usize> {
+    std::env::var("CIO_BENCH_RELAYS")
+        .ok()
+        .map(|list| {
+            list.split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect()
+        })
+        .unwrap_or_else(|| vec![1, 3])
+}
+
 async fn throughput(db: &Db, outbox: &Outbox) {
     const EVENTS: u32 = 100_000;
-    for relays in [1usize, 3] {
+    for relays in bench_relays() {
         // Runs alternate: every event of its own person, with the per-person order
         // (as written) and without it (people forgotten), one after the other.
         let mut ordered = Vec::new();
@@ -405,11 +452,14 @@ async fn throughput(db: &Db, outbox: &Outbox) {
         }
     }
     // What the order costs when every event is one person's: one request each.
-    const ONE_PERSON: u32 = 2_000;
+    let one_person = env_number("CIO_BENCH_ONE_PERSON", 2_000);
+    if one_person == 0 {
+        return;
+    }
     let mut rates = Vec::new();
     for _ in 0..RUNS {
         in_tx!(db, |tx| {
-            for i in 0..ONE_PERSON {
+            for i in 0..one_person {
                 outbox
                     .track(&mut *tx, &customer(0), event(i))
                     .await
@@ -420,7 +470,7 @@ async fn throughput(db: &Db, outbox: &Outbox) {
     }
     let (median, lo, hi) = summary(rates);
     println!(
-        "{} relay throughput, 1 relay, {ONE_PERSON} events of one person: {median:.0} events/s (range {lo:.0}-{hi:.0})",
+        "{} relay throughput, 1 relay, {one_person} events of one person: {median:.0} events/s (range {lo:.0}-{hi:.0})",
         db.name()
     );
 }

@@ -33,7 +33,9 @@ fn now_ms() -> i64 {
 #[derive(Debug)]
 struct Sql {
     insert: String,
-    claim: String,
+    claim_pick: String,
+    claim_lease: String,
+    claim_read: String,
     delivered: String,
     retry: String,
     renew: String,
@@ -218,17 +220,26 @@ impl SqliteStore {
             ),
             // Only each person's oldest undelivered row is due (a merge names two).
             // SQLite has one writer at a time, so row numbers follow commit order.
-            claim: format!(
-                "UPDATE {p}_rows SET lease_owner = ?1, available_at = ?2 + ?3, attempts = attempts + 1
-                 WHERE seq IN (SELECT q.seq FROM {p}_rows q
-                               WHERE q.delivered_at IS NULL AND q.available_at <= ?2
-                                 AND NOT EXISTS ({ahead} e.person = q.person)
-                                 AND NOT EXISTS ({ahead} e.person2 = q.person)
-                                 AND (q.person2 IS NULL
-                                      OR (NOT EXISTS ({ahead} e.person = q.person2)
-                                          AND NOT EXISTS ({ahead} e.person2 = q.person2)))
-                               ORDER BY q.seq LIMIT ?4)
-                 RETURNING {cols}"
+            // The claim picks the rows' numbers (one JSON list) and leases them under
+            // the write lock; their content is read after, outside it.
+            claim_pick: format!(
+                "SELECT json_group_array(seq) FROM
+                     (SELECT q.seq FROM {p}_rows q
+                      WHERE q.delivered_at IS NULL AND q.available_at <= ?1
+                        AND NOT EXISTS ({ahead} e.person = q.person)
+                        AND NOT EXISTS ({ahead} e.person2 = q.person)
+                        AND (q.person2 IS NULL
+                             OR (NOT EXISTS ({ahead} e.person = q.person2)
+                                 AND NOT EXISTS ({ahead} e.person2 = q.person2)))
+                      ORDER BY q.seq LIMIT ?2)"
+            ),
+            claim_lease: format!(
+                "UPDATE {p}_rows SET lease_owner = ?2, available_at = ?3, attempts = attempts + 1
+                 WHERE seq IN (SELECT value FROM json_each(?1))"
+            ),
+            claim_read: format!(
+                "SELECT {cols} FROM {p}_rows
+                 WHERE seq IN (SELECT value FROM json_each(?1)) AND lease_owner = ?2"
             ),
             delivered: format!(
                 "UPDATE {p}_rows SET delivered_at = ?3, lease_owner = NULL, last_error = NULL
@@ -265,9 +276,7 @@ impl SqliteStore {
                     (SELECT count(*) FROM {p}_rows WHERE delivered_at IS NOT NULL),
                     (SELECT count(*) FROM {p}_dead_letters)"
             ),
-            dead_list: format!(
-                "SELECT {dead}, reason FROM {p}_dead_letters ORDER BY id LIMIT ?1"
-            ),
+            dead_list: format!("SELECT {dead}, reason FROM {p}_dead_letters ORDER BY id LIMIT ?1"),
             rate: format!(
                 "UPDATE {p}_rate SET next_at = max(next_at, ?3 - ?2) + ?1 WHERE id = 1
                  RETURNING next_at - ?1 - ?3"
@@ -324,23 +333,41 @@ impl SqliteStore {
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<Row>, OutboxError> {
-        let _turn = self.writer.lock().await;
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(OutboxError::db("claiming outbox rows"))?;
-        let rows = sqlx::query(&self.sql.claim)
+        let doing = "claiming outbox rows";
+        let seqs = {
+            let _turn = self.writer.lock().await;
+            let mut tx = self
+                .pool
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map_err(OutboxError::db(doing))?;
+            let now = now_ms();
+            let seqs: String = sqlx::query_scalar(&self.sql.claim_pick)
+                .bind(now)
+                .bind(limit)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(OutboxError::db(doing))?;
+            if seqs == "[]" {
+                return Ok(Vec::new());
+            }
+            sqlx::query(&self.sql.claim_lease)
+                .bind(&seqs)
+                .bind(token)
+                .bind(now.saturating_add(lease_ms))
+                .execute(&mut *tx)
+                .await
+                .map_err(OutboxError::db(doing))?;
+            tx.commit().await.map_err(OutboxError::db(doing))?;
+            seqs
+        };
+        // Read without holding the write lock: the rows are this claim's now.
+        let rows = sqlx::query(&self.sql.claim_read)
+            .bind(&seqs)
             .bind(token)
-            .bind(now_ms())
-            .bind(lease_ms)
-            .bind(limit)
-            .fetch_all(&mut *tx)
+            .fetch_all(&self.pool)
             .await
-            .map_err(OutboxError::db("claiming outbox rows"))?;
-        tx.commit()
-            .await
-            .map_err(OutboxError::db("claiming outbox rows"))?;
+            .map_err(OutboxError::db(doing))?;
         read_rows(&rows)
     }
 

@@ -38,9 +38,24 @@ pub(super) fn check_attributes(attributes: &Map<String, Value>) -> Result<(), It
     Ok(())
 }
 
-/// The size of `value` as JSON.
+/// The size of `value` as JSON, counted as it is written (nothing is kept).
 fn serialized_len(value: &Value) -> usize {
-    serde_json::to_vec(value).map_or(0, |v| v.len())
+    /// A writer that only counts bytes.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => 0,
+    }
 }
 
 /// A timestamp in seconds (or null).

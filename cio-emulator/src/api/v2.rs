@@ -27,7 +27,7 @@ pub(super) fn route(
             }
             let value: Value = serde_json::from_slice(body)
                 .map_err(|e| Reply::v2(400, &invalid("malformed", "", e.to_string())))?;
-            operation(&value, rules).map_err(|e| Reply::v2(400, &e))
+            operation(value, rules).map_err(|e| Reply::v2(400, &e))
         }
         ("POST", ["batch"]) => {
             if body.len() > limits::BATCH {
@@ -43,15 +43,19 @@ pub(super) fn route(
 }
 
 /// One v2 operation.
-fn operation(value: &Value, rules: &Rules) -> Result<Action, ItemError> {
-    let Value::Object(op) = value else {
+fn operation(value: Value, rules: &Rules) -> Result<Action, ItemError> {
+    let Value::Object(mut op) = value else {
         return Err(invalid("invalid", "", "an operation must be an object"));
     };
     let kind = op.get("type").and_then(Value::as_str).unwrap_or("");
-    let action = op.get("action").and_then(Value::as_str).unwrap_or("");
+    let action = match op.get("action") {
+        Some(Value::String(action)) => action.clone(),
+        _ => String::new(),
+    };
+    let action = action.as_str();
     match kind {
         "person" => {}
-        "object" => return relations::object_operation(op, action),
+        "object" => return relations::object_operation(&op, action),
         "delivery" => return Ok(Action::Ignore),
         "" => return Err(invalid("required", "type", "type is required")),
         _ => {
@@ -79,7 +83,6 @@ fn operation(value: &Value, rules: &Rules) -> Result<Action, ItemError> {
             ))
         }
     };
-    let mut op = op.clone();
     match action {
         "identify" => {
             let attributes = match op.remove("attributes") {
@@ -177,7 +180,7 @@ fn batch(body: &[u8], rules: &Rules) -> Result<Action, Reply> {
         }
         let parsed = serde_json::from_str::<Value>(text)
             .map_err(|e| invalid("malformed", "", e.to_string()))
-            .and_then(|v| operation(&v, rules));
+            .and_then(|v| operation(v, rules));
         match parsed {
             Ok(action) => actions.push((index, action)),
             Err(e) => errors.push((index, e)),

@@ -94,21 +94,22 @@ impl<S: Sink<Operation>> Context<S> {
         let mut first = Settlement::default();
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            match read(&row) {
+            let (seq, created_at, attempts) = (row.seq, row.created_at, row.attempts);
+            match read(row) {
                 Ok(op) => items.push(Item {
-                    seq: row.seq,
-                    created_at: row.created_at,
-                    attempts: row.attempts,
+                    seq,
+                    created_at,
+                    attempts,
                     op,
                 }),
                 Err(Unreadable::UnknownKind(kind)) => {
-                    tracing::warn!(seq = row.seq, %kind, "outbox row of a kind this build does not know; left for a newer relay");
+                    tracing::warn!(seq, %kind, "outbox row of a kind this build does not know; left for a newer relay");
                     self.counters.add(Counter::UnknownKinds, 1);
-                    first.later.push(row.seq);
+                    first.later.push(seq);
                 }
                 Err(Unreadable::Broken(why)) => {
-                    tracing::error!(seq = row.seq, %why, "unreadable outbox row moved to the dead letters");
-                    first.dead.push((row.seq, format!("unreadable row: {why}")));
+                    tracing::error!(seq, %why, "unreadable outbox row moved to the dead letters");
+                    first.dead.push((seq, format!("unreadable row: {why}")));
                 }
             }
         }
@@ -406,12 +407,11 @@ enum Unreadable {
 }
 
 /// A row's operation, checked enough to be sent in a batch.
-fn read(row: &Row) -> Result<Operation, Unreadable> {
-    if let Some(why) = &row.broken {
-        return Err(Unreadable::Broken(why.clone()));
+fn read(row: Row) -> Result<Operation, Unreadable> {
+    if let Some(why) = row.broken {
+        return Err(Unreadable::Broken(why));
     }
-    let kind = super::super::kind_from_name(&row.kind)
-        .ok_or_else(|| Unreadable::UnknownKind(row.kind.clone()))?;
+    let kind = super::super::kind_from_name(&row.kind).ok_or(Unreadable::UnknownKind(row.kind))?;
     let broken = Unreadable::Broken;
     let event_id = match &row.event_id {
         Some(id) => Some(
@@ -422,7 +422,7 @@ fn read(row: &Row) -> Result<Operation, Unreadable> {
     };
     serde_json::from_slice::<serde::de::IgnoredAny>(&row.body)
         .map_err(|error| broken(format!("the operation is not JSON: {error}")))?;
-    Operation::from_stored(row.body.clone(), event_id, row.seq, kind, row.people)
+    Operation::from_stored(row.body, event_id, row.seq, kind, row.people)
         .map_err(|error| broken(error.to_string()))
 }
 
