@@ -330,9 +330,12 @@ impl PgStore {
         // The oldest due rows, read in `seq` order from the pending index: without
         // this, a table whose statistics lag behind a burst of rows (a new outbox, or
         // one autovacuum has not analyzed yet) is planned as a scan and a sort of every
-        // pending row, for each claim.
+        // pending row, for each claim. And no JIT: once the table is large, the claim's
+        // estimated cost passes `jit_above_cost` and every claim would spend about 20 ms
+        // compiling a plan that runs in a few.
         sqlx::query(
-            "SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)",
+            "SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true),
+                    set_config('jit', 'off', true)",
         )
         .execute(&mut *tx)
             .await
