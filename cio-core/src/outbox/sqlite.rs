@@ -327,6 +327,18 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// A transaction that takes SQLite's write lock first (`BEGIN IMMEDIATE`): it
+    /// never has to upgrade a read lock, so two writers never deadlock.
+    async fn begin_write(
+        &self,
+        doing: &'static str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, OutboxError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(OutboxError::db(doing))
+    }
+
     pub(crate) async fn claim(
         &self,
         token: &str,
@@ -336,11 +348,7 @@ impl SqliteStore {
         let doing = "claiming outbox rows";
         let seqs = {
             let _turn = self.writer.lock().await;
-            let mut tx = self
-                .pool
-                .begin_with("BEGIN IMMEDIATE")
-                .await
-                .map_err(OutboxError::db(doing))?;
+            let mut tx = self.begin_write(doing).await?;
             let now = now_ms();
             let seqs: String = sqlx::query_scalar(&self.sql.claim_pick)
                 .bind(now)
@@ -425,11 +433,7 @@ impl SqliteStore {
     ) -> Result<u64, OutboxError> {
         let _turn = self.writer.lock().await;
         let doing = "moving outbox rows to the dead letters";
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(OutboxError::db(doing))?;
+        let mut tx = self.begin_write(doing).await?;
         let now = now_ms();
         let mut moved = 0;
         for (seq, reason) in rows {
