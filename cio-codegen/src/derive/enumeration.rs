@@ -7,7 +7,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::ToTokens as _;
 use syn::DeriveInput;
 
-use super::{declared_name, finish, Derive};
+use super::{declared_name, finish, unknown_name_hint, Derive};
 use crate::attr::{self, ContainerAttrs};
 use crate::items;
 use crate::render::{self, Out};
@@ -50,14 +50,7 @@ fn checked(derive: Derive<'_>) -> TokenStream {
             .map(|e| e.name.value.clone())
             .collect();
         names.extend(inline_enum_names(&schema.taxonomy));
-        let hint = match cio_schema::suggest::did_you_mean(&name, names.iter().map(String::as_str))
-        {
-            Some(near) => format!("; did you mean `{near}`?"),
-            None if attrs.name.is_none() => {
-                "; name it with `#[cio(name = \"enum_name\")]`".to_string()
-            }
-            None => String::new(),
-        };
+        let hint = unknown_name_hint(&name, names.iter().map(String::as_str), attrs, "enum_name");
         errors.at(
             name_span,
             format!("unknown enum `{name}`: events.toml declares no such enum{hint}"),

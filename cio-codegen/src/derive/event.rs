@@ -5,7 +5,7 @@ use std::path::Path;
 use proc_macro2::TokenStream;
 use syn::DeriveInput;
 
-use super::{declared_name, finish, Derive};
+use super::{declared_name, finish, unknown_name_hint, Derive};
 use crate::attr::ContainerAttrs;
 use crate::fields::{self, Target};
 use crate::spec::RecordKind;
@@ -42,13 +42,7 @@ fn checked(derive: Derive<'_>) -> TokenStream {
     };
     let Some(event) = taxonomy.event(&name) else {
         let names = taxonomy.events.iter().map(|e| e.name.value.as_str());
-        let hint = match cio_schema::suggest::did_you_mean(&name, names) {
-            Some(near) => format!("; did you mean `{near}`?"),
-            None if attrs.name.is_none() => {
-                "; name it with `#[cio(name = \"event_name\")]`".to_string()
-            }
-            None => String::new(),
-        };
+        let hint = unknown_name_hint(&name, names, attrs, "event_name");
         errors.at(
             name_span,
             format!("unknown event `{name}`: events.toml declares no such event{hint}"),

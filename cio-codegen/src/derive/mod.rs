@@ -96,6 +96,24 @@ pub(crate) fn declared_name(input: &DeriveInput, attrs: &ContainerAttrs) -> (Str
     }
 }
 
+/// The end of an "unknown name" error: the nearest declared name, or else (when the
+/// name came from the type's identifier) how to give it one, `placeholder` standing for
+/// the name (`event_name`, `object_type`, ...).
+pub(crate) fn unknown_name_hint<'a>(
+    name: &str,
+    declared: impl IntoIterator<Item = &'a str>,
+    attrs: &ContainerAttrs,
+    placeholder: &str,
+) -> String {
+    match cio_schema::suggest::did_you_mean(name, declared) {
+        Some(near) => format!("; did you mean `{near}`?"),
+        None if attrs.name.is_none() => {
+            format!("; name it with `#[cio(name = \"{placeholder}\")]`")
+        }
+        None => String::new(),
+    }
+}
+
 /// Wraps generated impls in an anonymous const (scoping helper items) together with
 /// the file tracking and any errors.
 pub(crate) fn finish(track: &TokenStream, errors: &Errors, impls: TokenStream) -> TokenStream {

@@ -8,7 +8,7 @@ use cio_schema::{Field, ObjectType};
 use proc_macro2::TokenStream;
 use syn::DeriveInput;
 
-use super::{finish, Derive};
+use super::{finish, unknown_name_hint, Derive};
 use crate::attr::ContainerAttrs;
 use crate::fields::{self, Target};
 use crate::spec::RecordKind;
@@ -129,13 +129,7 @@ fn checked(derive: Derive<'_>, which: Which) -> TokenStream {
     };
     let Some(object) = taxonomy.object(&name) else {
         let names = taxonomy.objects.iter().map(|o| o.name.value.as_str());
-        let hint = match cio_schema::suggest::did_you_mean(&name, names) {
-            Some(near) => format!("; did you mean `{near}`?"),
-            None if attrs.name.is_none() => {
-                "; name it with `#[cio(name = \"object_type\")]`".to_string()
-            }
-            None => String::new(),
-        };
+        let hint = unknown_name_hint(&name, names, attrs, "object_type");
         errors.at(
             name_span,
             format!(

@@ -38,6 +38,24 @@ pub(super) fn check_attributes(attributes: &Map<String, Value>) -> Result<(), It
     Ok(())
 }
 
+/// The `attributes` of a v2 identify (a person's or an object's), checked: an object,
+/// or nothing.
+pub(super) fn identify_attributes(given: Option<Value>) -> Result<Map<String, Value>, ItemError> {
+    let attributes = match given {
+        Some(Value::Object(a)) => a,
+        None | Some(Value::Null) => Map::new(),
+        Some(_) => {
+            return Err(invalid(
+                "invalid",
+                "attributes",
+                "attributes must be an object",
+            ))
+        }
+    };
+    check_attributes(&attributes)?;
+    Ok(attributes)
+}
+
 /// The size of `value` as JSON, counted as it is written (nothing is kept).
 fn serialized_len(value: &Value) -> usize {
     /// A writer that only counts bytes.

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::items::{check_attributes, identifier};
+use super::items::{check_attributes, identifier, identify_attributes};
 use super::{invalid, Action, ItemError};
 use crate::objects::{ObjectKey, Related};
 
@@ -168,18 +168,7 @@ pub(super) fn object_operation(op: &Map<String, Value>, action: &str) -> Result<
     };
     match action {
         "identify" => {
-            let attributes = match op.get("attributes") {
-                Some(Value::Object(a)) => a.clone(),
-                None | Some(Value::Null) => Map::new(),
-                Some(_) => {
-                    return Err(invalid(
-                        "invalid",
-                        "attributes",
-                        "attributes must be an object",
-                    ))
-                }
-            };
-            check_attributes(&attributes)?;
+            let attributes = identify_attributes(op.get("attributes").cloned())?;
             let mut actions = vec![Action::Object(object.clone(), attributes)];
             actions.extend(relate(people));
             Ok(Action::All(actions))

@@ -1,9 +1,9 @@
 //! The v2 Track API (`/api/v2/entity`, `/api/v2/batch`): operations on people, errors
 //! as `{"errors":[{reason, field, message}]}`, and per-item errors in a batch.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::items::{check_attributes, check_seconds, device_of, event_of, identifier};
+use super::items::{check_seconds, device_of, event_of, identifier, identify_attributes};
 use super::{invalid, limits, relations, Action, ItemError, Reply, Rules};
 use crate::record::ApiVersion;
 
@@ -85,18 +85,7 @@ fn operation(value: Value, rules: &Rules) -> Result<Action, ItemError> {
     };
     match action {
         "identify" => {
-            let attributes = match op.remove("attributes") {
-                Some(Value::Object(a)) => a,
-                None | Some(Value::Null) => Map::new(),
-                Some(_) => {
-                    return Err(invalid(
-                        "invalid",
-                        "attributes",
-                        "attributes must be an object",
-                    ))
-                }
-            };
-            check_attributes(&attributes)?;
+            let attributes = identify_attributes(op.remove("attributes"))?;
             let timestamp = match op.remove("timestamp") {
                 Some(v) => check_seconds("timestamp", &v)?,
                 None => None,
