@@ -41,6 +41,7 @@ mod journeys;
 mod objects;
 mod offline;
 mod record;
+mod secret;
 mod server;
 mod topics;
 mod webhooks;
@@ -60,6 +61,7 @@ use cio_core::webhook::Metric;
 use cio_core::Timestamp;
 use journeys::Engine;
 use record::State;
+use secret::Secret;
 use server::Shared;
 
 /// The site id an emulator accepts unless told otherwise.
@@ -78,9 +80,9 @@ pub const EU_ORIGIN: &str = server::EU_ORIGIN;
 #[derive(Debug, Clone)]
 pub struct EmulatorBuilder {
     site_id: String,
-    api_key: String,
-    app_api_key: String,
-    write_key: String,
+    api_key: Secret,
+    app_api_key: Secret,
+    write_key: Secret,
     faults: Faults,
     seed: u64,
     addr: SocketAddr,
@@ -142,14 +144,14 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn credentials(mut self, site_id: impl Into<String>, api_key: impl Into<String>) -> Self {
         self.site_id = site_id.into();
-        self.api_key = api_key.into();
+        self.api_key = Secret::new(api_key);
         self
     }
 
     /// The App API key accepted (`Authorization: Bearer`; others get `401`).
     #[must_use]
     pub fn app_api_key(mut self, key: impl Into<String>) -> Self {
-        self.app_api_key = key.into();
+        self.app_api_key = Secret::new(key);
         self
     }
 
@@ -157,7 +159,7 @@ impl EmulatorBuilder {
     /// and an empty password; others get `401`).
     #[must_use]
     pub fn write_key(mut self, key: impl Into<String>) -> Self {
-        self.write_key = key.into();
+        self.write_key = Secret::new(key);
         self
     }
 
@@ -301,12 +303,13 @@ impl EmulatorBuilder {
             io::Error::new(e.kind(), format!("cannot listen on {}: {e}", self.addr))
         })?;
         let addr = listener.local_addr()?;
-        let credentials = format!("{}:{}", self.site_id, self.api_key);
+        let credentials = format!("{}:{}", self.site_id, self.api_key.expose());
         let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
         let expected_auth = HeaderValue::from_str(&format!("Basic {encoded}"))
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let expected_app_auth = HeaderValue::from_str(&format!("Bearer {}", self.app_api_key))
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let expected_app_auth =
+            HeaderValue::from_str(&format!("Bearer {}", self.app_api_key.expose()))
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let webhook_log = webhooks::Log::default();
         let (notifier, queue) = match &webhook {
             Some(_) => {
@@ -328,7 +331,7 @@ impl EmulatorBuilder {
         }
         let shared = Arc::new(Shared {
             expected_app_auth,
-            write_key: self.write_key.clone(),
+            write_key: self.write_key.expose().to_owned(),
             listening: addr,
             state: Mutex::new(State {
                 journeys: self.journeys.map(|journeys| {
@@ -372,9 +375,9 @@ impl EmulatorBuilder {
 pub struct Emulator {
     addr: SocketAddr,
     site_id: String,
-    api_key: String,
-    app_api_key: String,
-    write_key: String,
+    api_key: Secret,
+    app_api_key: Secret,
+    write_key: Secret,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
@@ -400,9 +403,9 @@ impl Emulator {
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder {
             site_id: DEFAULT_SITE_ID.to_owned(),
-            api_key: DEFAULT_API_KEY.to_owned(),
-            app_api_key: DEFAULT_APP_API_KEY.to_owned(),
-            write_key: DEFAULT_WRITE_KEY.to_owned(),
+            api_key: Secret::new(DEFAULT_API_KEY),
+            app_api_key: Secret::new(DEFAULT_APP_API_KEY),
+            write_key: Secret::new(DEFAULT_WRITE_KEY),
             faults: Faults::NONE,
             seed: 0,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -438,17 +441,17 @@ impl Emulator {
 
     /// The API key accepted.
     pub fn api_key(&self) -> &str {
-        &self.api_key
+        self.api_key.expose()
     }
 
     /// The App API key accepted.
     pub fn app_api_key(&self) -> &str {
-        &self.app_api_key
+        self.app_api_key.expose()
     }
 
     /// The Data Pipelines write key accepted.
     pub fn write_key(&self) -> &str {
-        &self.write_key
+        self.write_key.expose()
     }
 
     /// A snapshot of everything accepted so far.

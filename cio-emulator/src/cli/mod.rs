@@ -7,6 +7,7 @@ pub mod journeys;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use crate::secret::REDACTED;
 use crate::{
     EmulatorBuilder, COVERAGE_DIR_ENV, DEFAULT_API_KEY, DEFAULT_APP_API_KEY, DEFAULT_SITE_ID,
     DEFAULT_WRITE_KEY,
@@ -28,8 +29,8 @@ pub const WEBHOOK_URL_ENV: &str = "CIO_EMULATOR_WEBHOOK_URL";
 /// `CUSTOMERIO_WEBHOOK_SIGNING_KEY`).
 pub const WEBHOOK_KEY_ENV: &str = "CIO_EMULATOR_WEBHOOK_KEY";
 
-/// The emulator's flags.
-#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+/// The emulator's flags. `Debug` prints the keys as `"<redacted>"`.
+#[derive(Clone, PartialEq, Eq, clap::Args)]
 pub struct EmulatorArgs {
     /// The port on 127.0.0.1 (an ephemeral one when not given).
     #[arg(long, default_value_t = 0)]
@@ -82,6 +83,24 @@ pub struct EmulatorArgs {
     pub webhook_key: Option<String>,
 }
 
+impl std::fmt::Debug for EmulatorArgs {
+    /// The flags without their keys: a key given on the command line or in the
+    /// environment may be a real one, and `Debug` output ends up in logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorArgs")
+            .field("port", &self.port)
+            .field("taxonomy", &self.taxonomy)
+            .field("site_id", &self.site_id)
+            .field("api_key", &REDACTED)
+            .field("app_api_key", &REDACTED)
+            .field("write_key", &REDACTED)
+            .field("coverage_dir", &self.coverage_dir)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_key", &self.webhook_key.as_ref().map(|_| REDACTED))
+            .finish()
+    }
+}
+
 /// Checks `--webhook-url`.
 fn webhook_url(url: &str) -> Result<String, String> {
     crate::webhooks::check_url(url).map(|_| url.to_owned())
@@ -123,6 +142,35 @@ mod tests {
     struct Command {
         #[command(flatten)]
         args: EmulatorArgs,
+    }
+
+    #[test]
+    fn debug_prints_no_key() {
+        let parsed = Command::try_parse_from([
+            "x",
+            "--api-key",
+            "track-secret",
+            "--app-api-key",
+            "app-secret",
+            "--write-key",
+            "write-secret",
+            "--webhook-url",
+            "http://127.0.0.1:9/hooks",
+            "--webhook-key",
+            "signing-secret",
+        ])
+        .unwrap();
+        let printed = format!("{:?}", parsed.args);
+        for secret in [
+            "track-secret",
+            "app-secret",
+            "write-secret",
+            "signing-secret",
+        ] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("http://127.0.0.1:9/hooks"), "{printed}");
+        assert!(printed.contains("port: 0"), "{printed}");
     }
 
     #[test]
