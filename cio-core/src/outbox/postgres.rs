@@ -213,7 +213,8 @@ impl PgStore {
                 "UPDATE {s}.rows r SET lease_owner = $1, available_at = {NOW} + $2,
                         attempts = r.attempts + 1
                  WHERE r.seq = ANY(ARRAY(SELECT q.seq FROM {s}.rows q
-                                 WHERE q.delivered_at IS NULL AND q.available_at <= {NOW}
+                                 WHERE q.delivered_at IS NULL AND q.seq > $4
+                                   AND q.available_at <= {NOW}
                                    AND NOT EXISTS ({ahead} e.person = q.person)
                                    AND NOT EXISTS ({ahead} e.person2 = q.person)
                                    AND (q.person2 IS NULL
@@ -324,6 +325,7 @@ impl PgStore {
         token: &str,
         lease_ms: i64,
         limit: i64,
+        after: i64,
     ) -> Result<Vec<Row>, OutboxError> {
         let doing = "claiming outbox rows";
         let mut tx = self.pool.begin().await.map_err(OutboxError::db(doing))?;
@@ -344,6 +346,7 @@ impl PgStore {
             .bind(token)
             .bind(lease_ms)
             .bind(limit)
+            .bind(after)
             .fetch_all(&mut *tx)
             .await
             .map_err(OutboxError::db(doing))?;

@@ -225,7 +225,7 @@ impl SqliteStore {
             claim_pick: format!(
                 "SELECT json_group_array(seq) FROM
                      (SELECT q.seq FROM {p}_rows q
-                      WHERE q.delivered_at IS NULL AND q.available_at <= ?1
+                      WHERE q.delivered_at IS NULL AND q.seq > ?3 AND q.available_at <= ?1
                         AND NOT EXISTS ({ahead} e.person = q.person)
                         AND NOT EXISTS ({ahead} e.person2 = q.person)
                         AND (q.person2 IS NULL
@@ -344,6 +344,7 @@ impl SqliteStore {
         token: &str,
         lease_ms: i64,
         limit: i64,
+        after: i64,
     ) -> Result<Vec<Row>, OutboxError> {
         let doing = "claiming outbox rows";
         let seqs = {
@@ -353,6 +354,7 @@ impl SqliteStore {
             let seqs: String = sqlx::query_scalar(&self.sql.claim_pick)
                 .bind(now)
                 .bind(limit)
+                .bind(after)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(OutboxError::db(doing))?;

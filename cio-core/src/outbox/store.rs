@@ -192,14 +192,20 @@ impl Store {
     /// relay's name and the claim's number) for `lease`. Only the oldest undelivered
     /// row of each person is due: a person's later rows wait until it is delivered or
     /// dead-lettered, so one person's operations are sent one at a time, in order.
+    ///
+    /// Only rows numbered above `after` are looked at (0: all): a relay draining a
+    /// backlog starts after its last claim instead of walking past the rows it has
+    /// in flight. The order per person does not depend on it (every earlier row of a
+    /// person still holds the later ones back).
     pub(crate) async fn claim(
         &self,
         token: &str,
         lease: Duration,
         limit: usize,
+        after: i64,
     ) -> Result<Vec<Row>, OutboxError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut rows = dispatch!(self, s => s.claim(token, millis(lease), limit).await)?;
+        let mut rows = dispatch!(self, s => s.claim(token, millis(lease), limit, after).await)?;
         rows.sort_by_key(|row| row.seq);
         Ok(rows)
     }

@@ -1,6 +1,7 @@
 //! [`Relay`]: claims outbox rows, sends them, marks them delivered.
 
 mod config;
+mod cursor;
 mod deliver;
 #[cfg(all(test, feature = "sqlite"))]
 mod tests;
@@ -21,6 +22,7 @@ use super::{Outbox, OutboxError};
 use crate::client::{Destination, Operation};
 use crate::delivery::sink::Sink;
 use crate::delivery::{later, lock};
+use cursor::ScanCursor;
 use deliver::Context;
 use wake::Wake;
 
@@ -131,6 +133,7 @@ async fn run<S: Sink<Operation>>(context: Arc<Context<S>>, mut stopped: watch::R
     let mut next_prune = Instant::now();
     let mut db_wait = Duration::ZERO;
     let mut claims: u64 = 0;
+    let mut cursor = ScanCursor::new(config.poll_interval);
     tracing::info!(relay = %owner, "outbox relay started");
     loop {
         if *stopped.borrow() {
@@ -147,29 +150,31 @@ async fn run<S: Sink<Operation>>(context: Arc<Context<S>>, mut stopped: watch::R
             let token = format!("{owner}:{claims}");
             let span = tracing::debug_span!("cio.outbox.claim", rows = tracing::field::Empty);
             let claimed_at = Instant::now();
+            let after = cursor.start();
             let claimed = context
                 .store
-                .claim(&token, config.lease, config.claim_limit)
+                .claim(&token, config.lease, config.claim_limit, after)
                 .instrument(span.clone())
                 .await;
             match claimed {
-                Ok(rows) if rows.is_empty() => {
-                    db_wait = Duration::ZERO;
-                    idle = true;
-                    break;
-                }
                 Ok(rows) => {
                     db_wait = Duration::ZERO;
-                    span.record("rows", rows.len());
                     let full = rows.len() >= config.claim_limit;
-                    context.counters.add(Counter::Claimed, rows.len() as u64);
-                    tasks.spawn(context.clone().deliver(token, claimed_at, rows));
-                    if !full {
+                    cursor.claimed(full, rows.last().map(|row| row.seq));
+                    if !rows.is_empty() {
+                        span.record("rows", rows.len());
+                        context.counters.add(Counter::Claimed, rows.len() as u64);
+                        tasks.spawn(context.clone().deliver(token, claimed_at, rows));
+                    }
+                    // A short claim that started after the cursor looked at part of
+                    // the rows only: the next claim, at once, looks at all of them.
+                    if !full && after == 0 {
                         idle = true;
                         break;
                     }
                 }
                 Err(error) => {
+                    cursor.reset();
                     context.counters.add(Counter::DatabaseErrors, 1);
                     db_wait =
                         (db_wait * 2).clamp(Duration::from_millis(50), Duration::from_secs(5));

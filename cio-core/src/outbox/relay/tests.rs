@@ -369,3 +369,72 @@ async fn split_halves_outlasting_the_lease_are_sent_by_one_relay_once_each() {
     })
     .await;
 }
+
+/// A sink whose every send waits for a permit.
+struct GatedSink {
+    inner: FakeSink,
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl Sink<Operation> for GatedSink {
+    async fn send(&self, ops: &[Operation]) -> SendOutcome {
+        let outcome = self.inner.send(ops).await;
+        if let Ok(permit) = self.permits.acquire().await {
+            permit.forget();
+        }
+        outcome
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_due_behind_the_claim_cursor_are_claimed_when_the_backlog_ends() {
+    bounded(30, async {
+        let (outbox, pool) = outbox("cursor").await;
+        write(&outbox, &pool, 20, 1, 0).await;
+        // The first two rows are leased to a relay that died: not due yet.
+        sqlx::query(
+            "UPDATE cio_outbox_rows SET lease_owner = 'dead:1', available_at = 9000000000000
+             WHERE seq <= 2",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let sink = FakeSink::new(Duration::ZERO);
+        let permits = Arc::new(tokio::sync::Semaphore::new(0));
+        let gated = GatedSink {
+            inner: sink.clone(),
+            permits: permits.clone(),
+        };
+        // No poll in the test's time: only the end of the backlog brings the relay
+        // back to the rows behind its cursor.
+        let config = quick()
+            .poll_interval(Duration::from_secs(3_600))
+            .claim_limit(3)
+            .max_in_flight(1);
+        let relay = Relay::with_sink(outbox.clone(), gated, config);
+        until(|| sink.call_count() == 1).await;
+        // The dead relay's lease runs out while the first claim (rows 3 to 5) is
+        // being sent: rows 1 and 2 are due, behind the cursor.
+        sqlx::query("UPDATE cio_outbox_rows SET available_at = 0 WHERE lease_owner = 'dead:1'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        permits.add_permits(1_000);
+        drained(&outbox).await;
+        relay.shutdown().await;
+        let calls = sink.calls.lock().unwrap().clone();
+        let people = |ops: &[Operation]| -> Vec<String> {
+            ops.iter()
+                .map(|op| {
+                    let body: serde_json::Value = serde_json::from_slice(op.as_bytes()).unwrap();
+                    body["identifiers"]["id"].as_str().unwrap().to_owned()
+                })
+                .collect()
+        };
+        // Claims went on after the cursor (rows 6 to 20) before coming back to them.
+        assert_eq!(people(&calls[1]), ["p5", "p6", "p7"], "{calls:?}");
+        assert_eq!(people(calls.last().unwrap()), ["p0", "p1"], "{calls:?}");
+        assert_eq!(sink.sends_by_id().len(), 20);
+    })
+    .await;
+}
