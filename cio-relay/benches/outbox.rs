@@ -19,7 +19,7 @@
 //! SQLite on a file in `target/`; PostgreSQL when `CIO_TEST_POSTGRES_URL` is set.
 //! Run: `cargo bench -p cio-relay --bench outbox` (five runs each, median and range);
 //! `CIO_BENCH_DB=sqlite` or `postgres` and `CIO_BENCH=enqueue`, `throughput` or `resume`
-//! run one part; `CIO_BENCH_RELAYS=1` measures one relay only, `CIO_BENCH_ONE_PERSON=N`
+//! run one part; `CIO_BENCH_RELAYS=1` measures one relay only, `CIO_BENCH_RUNS=N` takes N runs, `CIO_BENCH_ONE_PERSON=N`
 //! sets the one-person backlog (2,000; 0 skips it), and `CIO_BENCH_CPU=1` prints how
 //! busy the machine was during each delivery run.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -57,7 +57,10 @@ fn customer(n: u32) -> Customer {
     Customer::id(format!("user-{n}"))
 }
 
-const RUNS: usize = 5;
+/// How many runs each figure is the median of: `CIO_BENCH_RUNS`, 5 by default.
+fn runs() -> usize {
+    env_number("CIO_BENCH_RUNS", 5).max(1) as usize
+}
 
 fn summary(mut values: Vec<f64>) -> (f64, f64, f64) {
     values.sort_by(f64::total_cmp);
@@ -260,7 +263,7 @@ async fn per_tx_run(db: &Db, outbox: &Outbox, base: u32) -> (f64, f64) {
 async fn enqueue_cost(db: &Db, outbox: &Outbox) {
     for one_tx in [false, true] {
         let (mut with_outbox, mut plain, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-        for run in 0..RUNS as u32 {
+        for run in 0..runs() as u32 {
             let base = (run + u32::from(one_tx) * 100) * 10_000;
             let (a, b) = if one_tx {
                 one_tx_run(db, outbox, base).await
@@ -421,7 +424,7 @@ async fn throughput(db: &Db, outbox: &Outbox) {
         // (as written) and without it (people forgotten), one after the other.
         let mut ordered = Vec::new();
         let mut unordered = Vec::new();
-        for _ in 0..RUNS {
+        for _ in 0..runs() {
             for keep_order in [true, false] {
                 fill(db, outbox, EVENTS).await;
                 if !keep_order {
@@ -457,7 +460,7 @@ async fn throughput(db: &Db, outbox: &Outbox) {
         return;
     }
     let mut rates = Vec::new();
-    for _ in 0..RUNS {
+    for _ in 0..runs() {
         in_tx!(db, |tx| {
             for i in 0..one_person {
                 outbox
