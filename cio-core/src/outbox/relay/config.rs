@@ -63,7 +63,9 @@ impl RelayConfig {
         self
     }
 
-    /// How often the relay looks for rows when nothing woke it (at least 1 ms).
+    /// How often the relay looks for rows when nothing woke it (at least 1 ms); also
+    /// how long a row that became due behind a backlog being drained waits at most
+    /// for a claim that looks at every row.
     #[must_use]
     pub fn poll_interval(mut self, interval: Duration) -> Self {
         self.poll_interval = interval.max(Duration::from_millis(1));

@@ -46,6 +46,12 @@ use wake::Wake;
 /// names the claim: a relay that lost its rows (paused past its lease) changes
 /// nothing. `max_in_flight` bounds this relay's requests: each claim is sent one
 /// request at a time.
+///
+/// **Claims.** While it drains a backlog, a relay's claim starts after the last row
+/// of its previous one instead of walking again past the rows it has in flight; a
+/// claim that comes back short, and the poll interval, bring a claim that looks at
+/// every row, so a row that became due behind (a retry, the rows of a relay whose
+/// lease ran out) waits at most one poll interval longer.
 #[derive(Debug)]
 pub struct Relay {
     outbox: Outbox,
