@@ -29,26 +29,38 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The keys tests give, none of which `Debug` may print.
+#[cfg(test)]
+pub(crate) const TEST_KEYS: [&str; 4] = [
+    "track-secret",
+    "app-secret",
+    "write-secret",
+    "signing-secret",
+];
+
+/// Fails when `printed` holds one of [`TEST_KEYS`].
+#[cfg(test)]
+pub(crate) fn assert_no_test_key(printed: &str) {
+    for key in TEST_KEYS {
+        assert!(!printed.contains(key), "{key} in {printed}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{assert_no_test_key, TEST_KEYS};
     use crate::Emulator;
 
     #[test]
     fn builder_debug_prints_no_key() {
+        let [track, app, write, signing] = TEST_KEYS;
         let builder = Emulator::builder()
-            .credentials("site", "track-secret")
-            .app_api_key("app-secret")
-            .write_key("write-secret")
-            .webhook("http://127.0.0.1:9/hooks", "signing-secret");
+            .credentials("site", track)
+            .app_api_key(app)
+            .write_key(write)
+            .webhook("http://127.0.0.1:9/hooks", signing);
         let printed = format!("{builder:?}");
-        for secret in [
-            "track-secret",
-            "app-secret",
-            "write-secret",
-            "signing-secret",
-        ] {
-            assert!(!printed.contains(secret), "{secret} in {printed}");
-        }
+        assert_no_test_key(&printed);
         assert!(printed.contains("site"), "{printed}");
     }
 }

@@ -146,29 +146,23 @@ mod tests {
 
     #[test]
     fn debug_prints_no_key() {
+        let [track, app, write, signing] = crate::secret::TEST_KEYS;
         let parsed = Command::try_parse_from([
             "x",
             "--api-key",
-            "track-secret",
+            track,
             "--app-api-key",
-            "app-secret",
+            app,
             "--write-key",
-            "write-secret",
+            write,
             "--webhook-url",
             "http://127.0.0.1:9/hooks",
             "--webhook-key",
-            "signing-secret",
+            signing,
         ])
         .unwrap();
         let printed = format!("{:?}", parsed.args);
-        for secret in [
-            "track-secret",
-            "app-secret",
-            "write-secret",
-            "signing-secret",
-        ] {
-            assert!(!printed.contains(secret), "{secret} in {printed}");
-        }
+        crate::secret::assert_no_test_key(&printed);
         assert!(printed.contains("http://127.0.0.1:9/hooks"), "{printed}");
         assert!(printed.contains("port: 0"), "{printed}");
     }

@@ -179,19 +179,34 @@ async fn max_in_flight_bounds_the_requests_of_a_relay() {
     .await;
 }
 
+/// A sink whose every send waits for a permit.
+struct GatedSink {
+    inner: FakeSink,
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl Sink<Operation> for GatedSink {
+    async fn send(&self, ops: &[Operation]) -> SendOutcome {
+        let outcome = self.inner.send(ops).await;
+        if let Ok(permit) = self.permits.acquire().await {
+            permit.forget();
+        }
+        outcome
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_that_lost_its_claim_settles_nothing() {
     bounded(30, async {
         let (outbox, pool) = outbox("fenced").await;
         write(&outbox, &pool, 1, 1, 0).await;
-        let gate = Arc::new(tokio::sync::Notify::new());
+        let permits = Arc::new(tokio::sync::Semaphore::new(0));
         let sink = FakeSink::new(Duration::ZERO);
-        let waiting = gate.clone();
-        let blocking = BlockingSink {
+        let gated = GatedSink {
             inner: sink.clone(),
-            gate: waiting,
+            permits: permits.clone(),
         };
-        let relay = Relay::with_sink(outbox.clone(), blocking, quick());
+        let relay = Relay::with_sink(outbox.clone(), gated, quick());
         until(|| sink.call_count() == 1).await;
         // Another relay takes the row over while this one's request is in flight.
         sqlx::query(
@@ -200,7 +215,7 @@ async fn a_relay_that_lost_its_claim_settles_nothing() {
         .execute(&pool)
         .await
         .unwrap();
-        gate.notify_one();
+        permits.add_permits(1);
         until(|| relay.stats().lease_lost == 1).await;
         let stats = relay.shutdown().await;
         assert_eq!(stats.delivered, 0, "{stats:?}");
@@ -213,20 +228,6 @@ async fn a_relay_that_lost_its_claim_settles_nothing() {
         assert_eq!(outbox.stats().await.unwrap().pending, 1);
     })
     .await;
-}
-
-/// A sink that waits for a signal before answering.
-struct BlockingSink {
-    inner: FakeSink,
-    gate: Arc<tokio::sync::Notify>,
-}
-
-impl Sink<Operation> for BlockingSink {
-    async fn send(&self, ops: &[Operation]) -> SendOutcome {
-        let outcome = self.inner.send(ops).await;
-        self.gate.notified().await;
-        outcome
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -368,22 +369,6 @@ async fn split_halves_outlasting_the_lease_are_sent_by_one_relay_once_each() {
         assert_eq!(outbox.dead_letters(10).await.unwrap().len(), 0);
     })
     .await;
-}
-
-/// A sink whose every send waits for a permit.
-struct GatedSink {
-    inner: FakeSink,
-    permits: Arc<tokio::sync::Semaphore>,
-}
-
-impl Sink<Operation> for GatedSink {
-    async fn send(&self, ops: &[Operation]) -> SendOutcome {
-        let outcome = self.inner.send(ops).await;
-        if let Ok(permit) = self.permits.acquire().await {
-            permit.forget();
-        }
-        outcome
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
