@@ -31,7 +31,7 @@ mod api;
 mod messaging;
 
 use messaging::events::taxonomy::JOURNEYS;
-use messaging::events::taxonomy::OBJECT_TYPES;
+use messaging::events::taxonomy::{OBJECT_TYPES, TOPICS};
 use messaging::events::{
     EmailVerified, InvitedTeammate, InvitedTeammateRole, Plan, SignedUp, SignupMethod,
     SubscriptionCancelled,
@@ -58,6 +58,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             Emulator::builder()
                 .journeys(&JOURNEYS)
                 .object_types(OBJECT_TYPES)
+                .topics(TOPICS)
                 .start()
                 .await?,
         )

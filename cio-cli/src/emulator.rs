@@ -37,6 +37,8 @@ struct Plan {
     timestamps: &'static [&'static str],
     /// The object types by name and type id: relationships start campaigns.
     object_types: &'static [(&'static str, u64)],
+    /// The subscription topics by name and id, which the inbox names.
+    topics: &'static [(&'static str, u64)],
     pii: Pii,
     /// The ids of `[segments]`: segment calls to others answer `404`.
     segments: Vec<u64>,
@@ -53,6 +55,7 @@ fn load(args: &EmulatorArgs) -> Result<Option<Plan>, Failure> {
         journeys: journeys::leak(&taxonomy),
         timestamps: journeys::timestamps(&taxonomy),
         object_types: cio_emulator::cli::journeys::object_types(&taxonomy),
+        topics: cio_emulator::cli::journeys::topics(&taxonomy),
         pii: Pii::of(&taxonomy),
         segments: taxonomy.segments.iter().map(|s| s.id).collect(),
     }))
@@ -64,7 +67,8 @@ async fn serve(args: &EmulatorArgs, plan: Option<Plan>) -> Result<(), Failure> {
         builder = builder
             .journeys(plan.journeys)
             .timestamps(plan.timestamps)
-            .object_types(plan.object_types);
+            .object_types(plan.object_types)
+            .topics(plan.topics);
         for &id in &plan.segments {
             builder = builder.manual_segment(id);
         }

@@ -96,6 +96,7 @@ pub struct EmulatorBuilder {
     webhook: Option<webhooks::Given>,
     webhook_retries: webhooks::Retries,
     timestamps: &'static [&'static str],
+    topics: &'static [(&'static str, u64)],
 }
 
 impl EmulatorBuilder {
@@ -105,6 +106,15 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn timestamps(mut self, paths: &'static [&'static str]) -> Self {
         self.timestamps = paths;
+        self
+    }
+
+    /// The subscription topics by name and id (a taxonomy's `taxonomy::TOPICS`): the
+    /// web inbox names a person's topics (`newsletter (topic 2)`) instead of showing
+    /// their ids only.
+    #[must_use]
+    pub fn topics(mut self, topics: &'static [(&'static str, u64)]) -> Self {
+        self.topics = topics;
         self
     }
 
@@ -340,6 +350,7 @@ impl EmulatorBuilder {
                         .with_object_types(self.object_types)
                 }),
                 timestamps: self.timestamps,
+                topics: self.topics,
                 ..State::default()
             }),
             faults: RwLock::new(self.faults),
@@ -421,6 +432,7 @@ impl Emulator {
             webhook: None,
             webhook_retries: webhooks::Retries::default(),
             timestamps: &[],
+            topics: &[],
         }
     }
 
@@ -582,6 +594,7 @@ impl Emulator {
                 journeys,
                 coverage: std::mem::take(&mut s.coverage),
                 timestamps: s.timestamps,
+                topics: s.topics,
                 ..State::default()
             };
             webhooks::lock(&self.shared.webhook_log).clear();

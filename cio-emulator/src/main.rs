@@ -76,7 +76,8 @@ async fn main() -> ExitCode {
                 builder = builder
                     .journeys(journeys)
                     .timestamps(journeys::timestamps(&taxonomy))
-                    .object_types(journeys::object_types(&taxonomy));
+                    .object_types(journeys::object_types(&taxonomy))
+                    .topics(journeys::topics(&taxonomy));
                 plan = Some((shown, journeys));
             }
             Err(errors) => {

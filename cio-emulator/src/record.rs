@@ -425,6 +425,9 @@ pub(crate) struct State {
     /// The fields `events.toml` types `timestamp`, as paths (`customer.created_at`):
     /// the inbox shows them as dates ([`EmulatorBuilder::timestamps`](crate::EmulatorBuilder::timestamps)).
     pub(crate) timestamps: &'static [&'static str],
+    /// The subscription topics by name and id, for the inbox
+    /// ([`EmulatorBuilder::topics`](crate::EmulatorBuilder::topics)).
+    pub(crate) topics: &'static [(&'static str, u64)],
     /// Delivery ids given to App API sends (a send takes its id before it is rendered
     /// outside the lock, and is stored after).
     pub(crate) delivery_ids: usize,

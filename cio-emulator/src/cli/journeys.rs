@@ -42,6 +42,19 @@ pub fn object_types(taxonomy: &model::Taxonomy) -> &'static [(&'static str, u64)
     )
 }
 
+/// The subscription topics of `taxonomy` by name and id, leaked as
+/// `taxonomy::TOPICS` is static (what
+/// [`EmulatorBuilder::topics`](crate::EmulatorBuilder::topics) takes).
+pub fn topics(taxonomy: &model::Taxonomy) -> &'static [(&'static str, u64)] {
+    slice(
+        taxonomy
+            .topics
+            .iter()
+            .map(|topic| (text(&topic.name.value), topic.id))
+            .collect(),
+    )
+}
+
 fn text(s: &str) -> &'static str {
     Box::leak(s.to_owned().into_boxed_str())
 }

@@ -124,9 +124,13 @@ pub(in crate::inbox) fn related(state: &State, person: &str) -> String {
             } else {
                 ("unsubscribed", "unsubscribed")
             };
+            let name = match state.topics.iter().find(|(_, known)| *known == id) {
+                Some((name, _)) => format!("{} (topic {id})", escape(name)),
+                None => format!("topic {id}"),
+            };
             let _ = write!(
                 html,
-                "<li class=\"{class}\" id=\"topic-{id}\">topic {id}: {word}</li>"
+                "<li class=\"{class}\" id=\"topic-{id}\">{name}: {word}</li>"
             );
         }
         html.push_str("</ul></section>");
@@ -189,5 +193,13 @@ mod tests {
             "{html}"
         );
         assert_eq!(related(&state, "bo"), "");
+        state.topics = &[("product_updates", 1), ("newsletter", 2)];
+        let named = related(&state, "ana");
+        assert!(
+            named.contains(
+                "<li class=\"unsubscribed\" id=\"topic-2\">newsletter (topic 2): unsubscribed</li>"
+            ),
+            "{named}"
+        );
     }
 }
